@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { ENVIRONMENT, loadConfig } from './config.js';
+import { ConfigurationError } from './errors.js';
+import { VERSION } from './version.js';
+
+const USAGE = `iletimerkezi-mcp ${VERSION}: an MCP server (stdio) for the SMS reports and inbox of an iletiMerkezi account.
+
+Usage:
+  iletimerkezi-mcp            serve MCP over stdin/stdout (what MCP clients run)
+  iletimerkezi-mcp --demo     serve the built-in offline demo account instead of a real one
+  iletimerkezi-mcp --check    make one authenticated call and say whether the account works
+  iletimerkezi-mcp --help     show this help
+  iletimerkezi-mcp --version  show the version
+
+Tools: summarize_delivery, list_orders, read_inbox (all read-only).
+
+Settings come from the environment only (never put credentials in arguments):
+${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(29)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
+`;
+
+const FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--check']);
+
+async function main(argv: string[]): Promise<number> {
+  const unknown = argv.filter((argument) => !FLAGS.has(argument));
+  if (unknown.length > 0) {
+    process.stderr.write(`iletimerkezi-mcp: unknown argument ${JSON.stringify(unknown[0])}. Settings are environment variables; see --help.\n`);
+    return 2;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`iletimerkezi-mcp: ${error.message}\n`);
+    return 2;
+  }
+  const demo = argv.includes('--demo') || config.demo;
+  const { openRuntime } = await import('./runtime.js');
+  const runtime = await openRuntime(config, demo);
+  if (argv.includes('--check')) {
+    const { runCheck } = await import('./check.js');
+    const { systemClock } = await import('./reporting/calendar.js');
+    const code = await runCheck(runtime, systemClock, (line) => process.stderr.write(`${line}\n`));
+    await runtime.close();
+    return code;
+  }
+  const { serveStdio } = await import('./server/stdio.js');
+  await serveStdio(config, runtime);
+  return -1;
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`iletimerkezi-mcp: unexpected internal error: ${reason instanceof Error ? reason.name : 'unknown'}\n`);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`iletimerkezi-mcp: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

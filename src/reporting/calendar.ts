@@ -1,0 +1,98 @@
+import { TZDate } from '@date-fns/tz';
+import {
+  addDays,
+  addMonths,
+  differenceInCalendarDays,
+  endOfMonth,
+  format,
+  startOfMonth,
+  startOfWeek,
+  startOfYear,
+} from 'date-fns';
+
+/** The platform is Turkish: API timestamps and filter days are Istanbul wall-clock time. */
+export const TIMEZONE = 'Europe/Istanbul' as const;
+
+/** A calendar day in Istanbul, written YYYY-MM-DD. */
+export type Day = string;
+
+/** Where "now" comes from; injected so that tests and the demo are deterministic. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function toZoned(day: Day): TZDate {
+  const match = DAY_PATTERN.exec(day);
+  if (!match) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
+  return new TZDate(Number(match[1]), Number(match[2]) - 1, Number(match[3]), TIMEZONE);
+}
+
+function toDay(date: Date): Day {
+  return format(date, 'yyyy-MM-dd');
+}
+
+/** True for a real calendar day written YYYY-MM-DD (so 2026-02-30 is false). */
+export function isCalendarDay(text: string): boolean {
+  const match = DAY_PATTERN.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  return year >= 2000 && year <= 2999 && toDay(toZoned(text)) === text;
+}
+
+export function today(clock: Clock): Day {
+  return toDay(new TZDate(clock().getTime(), TIMEZONE));
+}
+
+export function shiftDays(day: Day, days: number): Day {
+  return toDay(addDays(toZoned(day), days));
+}
+
+export function shiftMonths(day: Day, months: number): Day {
+  return toDay(addMonths(toZoned(day), months));
+}
+
+/** Days from `start` to `end`, both counted: a single day is 1. */
+export function inclusiveDays(start: Day, end: Day): number {
+  return differenceInCalendarDays(toZoned(end), toZoned(start)) + 1;
+}
+
+export function mondayOf(day: Day): Day {
+  return toDay(startOfWeek(toZoned(day), { weekStartsOn: 1 }));
+}
+
+export function firstOfMonth(day: Day): Day {
+  return toDay(startOfMonth(toZoned(day)));
+}
+
+export function lastOfMonth(day: Day): Day {
+  return toDay(endOfMonth(toZoned(day)));
+}
+
+export function firstOfYear(day: Day): Day {
+  return toDay(startOfYear(toZoned(day)));
+}
+
+/** An API timestamp (`YYYY-MM-DD HH:MM:SS`, Istanbul wall-clock) as ISO 8601 with its offset. */
+export function timestampToIso(timestamp: string): string {
+  const [day = '', time = '00:00:00'] = timestamp.split(' ');
+  const [hours = 0, minutes = 0, seconds = 0] = time.split(':').map(Number);
+  const zoned = toZoned(day);
+  zoned.setHours(hours, minutes, seconds, 0);
+  return format(zoned, "yyyy-MM-dd'T'HH:mm:ssXXX");
+}
+
+/** The calendar day of an API timestamp, which is already Istanbul wall-clock time. */
+export function dayOfTimestamp(timestamp: string): Day {
+  return timestamp.slice(0, 10);
+}
+
+/** An instant as an API-style timestamp: Istanbul wall-clock `YYYY-MM-DD HH:MM:SS`. */
+export function toTimestamp(instant: Date): string {
+  return format(new TZDate(instant.getTime(), TIMEZONE), 'yyyy-MM-dd HH:mm:ss');
+}
+
+/** 0 for Sunday through 6 for Saturday. */
+export function weekdayOf(day: Day): number {
+  return toZoned(day).getDay();
+}

@@ -1,0 +1,47 @@
+import type { IletimerkeziApi, Order } from '../api/client.js';
+import type { DayRange } from './date-range.js';
+import { type ScanOptions, scanOrders } from './order-scan.js';
+import { type Listing, NewestFirstCollector, type SortKey } from './paging.js';
+import { equalsIgnoringCase } from './text.js';
+
+export interface OrderListQuery {
+  range: DayRange;
+  sender?: string | undefined;
+  status?: number | undefined;
+}
+
+export interface OrderListMeta {
+  totalOrders: number;
+}
+
+/** Past this many orders a listing keeps only one page, and its cursor recomputes the next. */
+export const MAX_LISTED_ORDERS_HELD = 50_000;
+
+export const orderKey = (order: Order): SortKey => ({ at: order.submitAt, id: String(order.id) });
+
+/** The orders matching the query that come after `after`, newest first, and how many match in all. */
+export async function listOrders(
+  api: IletimerkeziApi,
+  query: OrderListQuery,
+  after: SortKey | undefined,
+  keep: number,
+  options: ScanOptions,
+): Promise<Listing<Order, OrderListMeta>> {
+  const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
+  const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
+  let totalOrders = 0;
+  await scanOrders(
+    api,
+    query.range,
+    (orders) => {
+      for (const order of orders) {
+        if (!matchesSender(order.sender) || (query.status !== undefined && order.status !== query.status)) continue;
+        totalOrders += 1;
+        collector.add(order);
+      }
+    },
+    options,
+  );
+  const { items, complete } = collector.finish();
+  return { items, complete, meta: { totalOrders } };
+}

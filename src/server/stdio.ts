@@ -1,0 +1,27 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Config } from '../config.js';
+import { stderrLogger } from '../log.js';
+import type { Runtime } from '../runtime.js';
+import { createServer } from './create-server.js';
+
+/** Serves MCP over stdin/stdout until the client goes away; only JSON-RPC is written to stdout. */
+export async function serveStdio(config: Config, runtime: Runtime): Promise<void> {
+  const logger = stderrLogger(config.debug);
+  const server = createServer({ api: runtime.client, maxRangeDays: config.maxRangeDays, demo: runtime.demo, logger });
+  const transport = new StdioServerTransport();
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close().catch(() => {});
+    await runtime.close().catch(() => {});
+    process.exit(0);
+  };
+  transport.onclose = () => void shutdown();
+  process.stdin.on('end', () => void shutdown());
+  process.stdout.on('error', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  await server.connect(transport);
+  logger.debug(`serving MCP over stdio against ${runtime.baseUrl}`);
+}

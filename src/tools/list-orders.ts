@@ -1,0 +1,137 @@
+import * as z from 'zod';
+import type { Order } from '../api/client.js';
+import { timestampToIso } from '../reporting/calendar.js';
+import { type DayRange, requireRange } from '../reporting/date-range.js';
+import { stateOf } from '../reporting/delivery-summary.js';
+import { listOrders, orderKey } from '../reporting/order-listing.js';
+import { resumeQuery, servePage } from '../reporting/paging.js';
+import {
+  READ_ONLY_ANNOTATIONS,
+  counted,
+  cursorField,
+  formatCount,
+  limitField,
+  rangeFields,
+  rangeOutput,
+  rangeWithTimezone,
+  senderField,
+  strictInput,
+} from './fields.js';
+import { defineTool } from './tool.js';
+
+const NAME = 'list_orders';
+
+const STATUS_CODES = { in_progress: 113, completed: 114, failed: 115 } as const;
+
+const inputSchema = strictInput({
+  ...rangeFields,
+  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  status: z
+    .enum(['in_progress', 'completed', 'failed'], { error: 'status must be one of in_progress, completed, failed' })
+    .optional()
+    .describe('Only orders in this state: in_progress (113, still going out), completed (114), failed (115).'),
+  limit: limitField(50, 500),
+  cursor: cursorField,
+});
+
+const orderOutput = z.object({
+  id: z.number().int(),
+  status: z.number().int(),
+  state: z.enum(['in_progress', 'completed', 'failed', 'other']),
+  total: z.number().int(),
+  delivered: z.number().int(),
+  undelivered: z.number().int(),
+  waiting: z.number().int(),
+  submitAt: z.string().describe('When the API received the order, ISO 8601 with the Istanbul offset.'),
+  sendAt: z.string().describe('When the order was handed to the carrier; later than submitAt when scheduled.'),
+  sender: z.string(),
+});
+
+const outputSchema = z.object({
+  range: rangeOutput,
+  totalOrders: z.number().int().describe('All orders in the range that match the filters.'),
+  orders: z.array(orderOutput).describe('At most limit orders, newest first.'),
+  truncated: z.boolean().describe('True when more matching orders follow; pass nextCursor to get them.'),
+  nextCursor: z.string().optional(),
+});
+
+type OrderList = z.infer<typeof outputSchema>;
+
+function present(order: Order): z.infer<typeof orderOutput> {
+  return {
+    id: order.id,
+    status: order.status,
+    state: stateOf(order.status),
+    total: order.total,
+    delivered: order.delivered,
+    undelivered: order.undelivered,
+    waiting: order.waiting,
+    submitAt: timestampToIso(order.submitAt),
+    sendAt: timestampToIso(order.sendAt),
+    sender: order.sender,
+  };
+}
+
+function orderLine(order: z.infer<typeof orderOutput>): string {
+  const scheduled = order.sendAt !== order.submitAt ? `, scheduled for ${order.sendAt.slice(0, 16).replace('T', ' ')}` : '';
+  const waiting = order.waiting > 0 ? `, ${formatCount(order.waiting)} waiting` : '';
+  return (
+    `- #${order.id} ${order.submitAt.slice(0, 16).replace('T', ' ')} ${order.state} (${order.status}) sender ${JSON.stringify(order.sender)}: ` +
+    `${formatCount(order.total)} messages, ${formatCount(order.delivered)} delivered, ${formatCount(order.undelivered)} undelivered` +
+    `${waiting}${scheduled}`
+  );
+}
+
+function render(list: OrderList): string {
+  const { range } = list;
+  const head =
+    `Orders submitted ${range.start}..${range.end} (${range.timezone}): ${counted(list.totalOrders, 'order')} match` +
+    (list.totalOrders === 1 ? 'es' : '') +
+    (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
+  const lines = [head, ...list.orders.map(orderLine)];
+  if (list.nextCursor) lines.push(`More orders follow: call list_orders with cursor "${list.nextCursor}" for the next page.`);
+  return lines.join('\n');
+}
+
+export const listOrdersTool = defineTool({
+  name: NAME,
+  title: 'List SMS orders',
+  description:
+    'Lists the SMS orders (campaigns or single sends) submitted in a date range, newest first, with each order\'s ' +
+    'status and delivered/undelivered/waiting counts, optionally only one sender or one status. Use it for "which ' +
+    'orders are still going out?" (status in_progress) or "which orders failed yesterday?". It handles the API\'s ' +
+    '10-day limit and paging; page through long lists with nextCursor. For totals use summarize_delivery instead: it ' +
+    'is cheaper and exact. It has no per-recipient numbers and no message texts. Needs period or start.',
+  inputSchema,
+  outputSchema,
+  annotations: READ_ONLY_ANNOTATIONS,
+  async handler(params, context) {
+    const { limit, cursor, ...query } = params;
+    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
+    const status = resumed.args.status ? STATUS_CODES[resumed.args.status] : undefined;
+    const page = await servePage({
+      tool: NAME,
+      resumed,
+      limit,
+      keyOf: orderKey,
+      codec: context.cursors,
+      snapshots: context.orderSnapshots,
+      compute: (after, keep) =>
+        listOrders(
+          context.api,
+          { range: resumed.resolved, sender: resumed.args.sender, status },
+          after,
+          keep,
+          { signal: context.signal, onProgress: context.reportProgress },
+        ),
+    });
+    return {
+      range: rangeWithTimezone(resumed.resolved),
+      totalOrders: page.meta.totalOrders,
+      orders: page.items.map(present),
+      truncated: page.nextCursor !== undefined,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  },
+  render,
+});
