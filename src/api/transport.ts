@@ -43,6 +43,12 @@ type AttemptOutcome =
 
 class BodyTooLarge extends Error {}
 
+/** Drops the connection of a body we will not read; the abort it reports is expected. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
@@ -216,7 +222,7 @@ export class Transport {
   private async readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
     const cap = this.options.maxBodyBytes;
     if (Number(contentLength) > cap) {
-      body.destroy();
+      discard(body);
       throw new BodyTooLarge();
     }
     const chunks: Buffer[] = [];
@@ -224,7 +230,7 @@ export class Transport {
     for await (const chunk of body) {
       size += (chunk as Buffer).length;
       if (size > cap) {
-        body.destroy();
+        discard(body);
         throw new BodyTooLarge();
       }
       chunks.push(chunk as Buffer);

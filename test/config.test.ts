@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BASE_URL, loadConfig } from '../src/config.js';
+import { ConfigurationError } from '../src/errors.js';
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults and no credentials', () => {
+    expect(loadConfig({})).toEqual({
+      credentials: undefined,
+      baseUrl: DEFAULT_BASE_URL,
+      timeoutMs: 10_000,
+      concurrency: 6,
+      maxRangeDays: 366,
+      demo: false,
+      debug: false,
+    });
+  });
+
+  it('reads every setting', () => {
+    expect(
+      loadConfig({
+        ILETIMERKEZI_API_KEY: ' key ',
+        ILETIMERKEZI_API_HASH: 'hash',
+        ILETIMERKEZI_BASE_URL: 'http://127.0.0.1:8080/v1/',
+        ILETIMERKEZI_TIMEOUT_MS: '2500',
+        ILETIMERKEZI_CONCURRENCY: '8',
+        ILETIMERKEZI_MAX_RANGE_DAYS: '31',
+        ILETIMERKEZI_DEMO: '1',
+        ILETIMERKEZI_DEBUG: 'true',
+      }),
+    ).toEqual({
+      credentials: { key: 'key', hash: 'hash' },
+      baseUrl: 'http://127.0.0.1:8080/v1',
+      timeoutMs: 2500,
+      concurrency: 8,
+      maxRangeDays: 31,
+      demo: true,
+      debug: true,
+    });
+  });
+
+  it('needs both credentials', () => {
+    expect(loadConfig({ ILETIMERKEZI_API_KEY: 'key' }).credentials).toBeUndefined();
+  });
+
+  it('names the variable of a malformed setting', () => {
+    expect(refusal({ ILETIMERKEZI_TIMEOUT_MS: 'abc' })).toBe(
+      'ILETIMERKEZI_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000, but it is "abc".',
+    );
+    expect(refusal({ ILETIMERKEZI_CONCURRENCY: '0' })).toContain('ILETIMERKEZI_CONCURRENCY must be a whole number of requests from 1 to 16');
+    expect(refusal({ ILETIMERKEZI_MAX_RANGE_DAYS: '1.5' })).toContain('ILETIMERKEZI_MAX_RANGE_DAYS');
+    expect(refusal({ ILETIMERKEZI_DEMO: 'maybe' })).toBe('ILETIMERKEZI_DEMO must be 1 or 0, but it is "maybe".');
+    expect(refusal({ ILETIMERKEZI_BASE_URL: 'not a url' })).toContain('ILETIMERKEZI_BASE_URL is not a URL');
+  });
+
+  it('allows plain http only for loopback hosts', () => {
+    expect(refusal({ ILETIMERKEZI_BASE_URL: 'http://api.iletimerkezi.com/v1' })).toContain(
+      'ILETIMERKEZI_BASE_URL must use https:// (plain http is allowed only for loopback hosts)',
+    );
+    expect(refusal({ ILETIMERKEZI_BASE_URL: 'ftp://127.0.0.1/v1' })).toContain('must use https://');
+    expect(refusal({ ILETIMERKEZI_BASE_URL: 'https://user:pw@api.iletimerkezi.com/v1' })).toContain('no user, password');
+    expect(loadConfig({ ILETIMERKEZI_BASE_URL: 'http://localhost:3000' }).baseUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ILETIMERKEZI_BASE_URL: 'http://[::1]:3000/v1' }).baseUrl).toBe('http://[::1]:3000/v1');
+  });
+});

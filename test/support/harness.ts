@@ -1,0 +1,68 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js';
+import { generateDemoAccount } from '../../src/demo/account.js';
+import type { Clock } from '../../src/reporting/calendar.js';
+import { createServer } from '../../src/server/create-server.js';
+import { type SimulatedAccount, type SimulatedApi, type SimulatorOptions, startSimulatedApi } from '../../src/simulator/api-server.js';
+
+/** 2026-04-22 12:30 in Istanbul. */
+export const FIXED_NOW = new Date('2026-04-22T09:30:00Z');
+export const fixedClock: Clock = () => FIXED_NOW;
+
+/** Distinctive values, so a leak of either is easy to spot in any output. */
+export const TEST_CREDENTIALS = { key: 'KEY-7f3a9c1e-leakprobe', hash: 'HASH-b84d20f6-leakprobe' };
+
+export const FIXTURE_ACCOUNT: SimulatedAccount = generateDemoAccount({ now: FIXED_NOW });
+
+export function startFake(options: Partial<SimulatorOptions> = {}): Promise<SimulatedApi> {
+  return startSimulatedApi({ account: FIXTURE_ACCOUNT, credentials: TEST_CREDENTIALS, ...options });
+}
+
+/** A client with the production code path and test-sized waits. */
+export function makeClient(api: SimulatedApi, overrides: Partial<ClientOptions> = {}): IletimerkeziClient {
+  return new IletimerkeziClient({
+    baseUrl: api.baseUrl,
+    credentials: TEST_CREDENTIALS,
+    timeoutMs: 2_000,
+    concurrency: 4,
+    retry: { attempts: 4, backoffBaseMs: 5, backoffMaxMs: 40, retryAfterCapMs: 30 },
+    ...overrides,
+  });
+}
+
+export interface Connected {
+  mcp: Client;
+  api: SimulatedApi;
+  client: IletimerkeziClient;
+  close(): Promise<void>;
+}
+
+/** The real server and the SDK's real Client, linked in-process, against a fake API. */
+export async function connect(
+  options: { fake?: Partial<SimulatorOptions>; client?: Partial<ClientOptions>; maxRangeDays?: number; clock?: Clock } = {},
+): Promise<Connected> {
+  const api = await startFake(options.fake);
+  const client = makeClient(api, options.client);
+  const server = createServer({ api: client, maxRangeDays: options.maxRangeDays ?? 366, clock: options.clock ?? fixedClock });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const mcp = new Client({ name: 'test', version: '1.0.0' });
+  await mcp.connect(clientSide);
+  return {
+    mcp,
+    api,
+    client,
+    close: async () => {
+      await mcp.close();
+      await server.close();
+      await client.close();
+      await api.close();
+    },
+  };
+}
+
+export function textOf(result: { content?: unknown }): string {
+  const content = result.content as Array<{ type: string; text?: string }>;
+  return content.map((block) => block.text ?? '').join('\n');
+}

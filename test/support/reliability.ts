@@ -1,0 +1,77 @@
+import type { InboxMessage, Order } from '../../src/api/schemas.js';
+import { ordersBetween, totals } from './ground-truth.js';
+
+/**
+ * Helpers shared by the reliability and security suites. Expected values come from fixture
+ * data with plain loops, never from the production aggregation, windowing or text code.
+ */
+
+/** The fields summarize_delivery reports, as the fixture says they must be. */
+export function expectedSummary(orders: Order[], start: string, end: string) {
+  const picked = ordersBetween(orders, start, end);
+  const sum = totals(picked);
+  let inconsistent = 0;
+  for (const order of picked) {
+    if (order.delivered + order.undelivered + order.waiting !== order.total) inconsistent += 1;
+  }
+  const settled = sum.delivered + sum.undelivered;
+  return {
+    range: { start, end, timezone: 'Europe/Istanbul' },
+    orders: sum.orders,
+    total: sum.total,
+    delivered: sum.delivered,
+    undelivered: sum.undelivered,
+    waiting: sum.waiting,
+    deliveryRate: settled === 0 ? null : sum.delivered / settled,
+    statusCounts: sum.statusCounts,
+    provisional: sum.waiting > 0,
+    inconsistentOrders: inconsistent,
+  };
+}
+
+/** Calendar days from start to end inclusive, by plain UTC date arithmetic (no time zones involved). */
+export function daysBetween(start: string, end: string): string[] {
+  const days: string[] = [];
+  const cursor = new Date(`${start}T00:00:00Z`);
+  const last = new Date(`${end}T00:00:00Z`);
+  while (cursor <= last) {
+    days.push(cursor.toISOString().slice(0, 10));
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+  }
+  return days;
+}
+
+/**
+ * get-reports requests a faultless scan must make: per 10-day window, one per page of
+ * `pageSize` orders, plus the empty page that ends the window.
+ */
+export function expectedPageRequests(orders: Order[], start: string, end: string, pageSize = 30): number {
+  const days = daysBetween(start, end);
+  let requests = 0;
+  for (let index = 0; index < days.length; index += 10) {
+    const window = days.slice(index, index + 10);
+    const inWindow = ordersBetween(orders, window[0] as string, window.at(-1) as string).length;
+    requests += Math.ceil(inWindow / pageSize) + 1;
+  }
+  return requests;
+}
+
+/** An independent opt-out rule: a whitespace-separated word, edge punctuation trimmed, is RET in any casing. */
+export function isRetWord(text: string): boolean {
+  return text
+    .split(/\s+/)
+    .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .some((word) => word.toUpperCase() === 'RET' || word.toLocaleUpperCase('tr-TR') === 'RET');
+}
+
+export function expectedInbox(messages: InboxMessage[]) {
+  const optOut = messages.filter((message) => isRetWord(message.text));
+  return {
+    totalRows: messages.length,
+    fetched: messages.length,
+    matched: messages.length,
+    optOuts: { count: optOut.length, senders: [...new Set(optOut.map((message) => message.sender))].sort() },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
