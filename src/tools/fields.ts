@@ -13,10 +13,13 @@ function day(field: 'start' | 'end', about: string) {
     .describe(about);
 }
 
+const PERIOD_ERROR = `period must be one of ${NAMED_PERIODS.join(', ')}, or a month written YYYY-MM`;
+
 export const rangeFields = {
   period: z
-    .union([z.enum(NAMED_PERIODS), z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)], {
-      error: `period must be one of ${NAMED_PERIODS.join(', ')}, or a month written YYYY-MM`,
+    // The regex carries the message too: a union whose string option fails only its regex reports that option's issue.
+    .union([z.enum(NAMED_PERIODS), z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: PERIOD_ERROR })], {
+      error: PERIOD_ERROR,
     })
     .optional()
     .describe(

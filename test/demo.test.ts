@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IletimerkeziClient } from '../src/api/client.js';
+import { generateDemoAccount } from '../src/demo/account.js';
+import { DEMO_CREDENTIALS, startDemoApi } from '../src/demo/demo-api.js';
+import { inclusiveDays, shiftDays, today } from '../src/reporting/calendar.js';
+import { resolveRange } from '../src/reporting/date-range.js';
+import { isOptOut } from '../src/reporting/text.js';
+import { scanOrders } from '../src/reporting/order-scan.js';
+import type { SimulatedApi } from '../src/simulator/api-server.js';
+import { ordersBetween, totals } from './support/ground-truth.js';
+
+describe('the demo account', () => {
+  const now = new Date();
+  const clock = () => now;
+  const account = generateDemoAccount({ now });
+  let api: SimulatedApi | undefined;
+  afterEach(async () => api?.close());
+
+  it('is deterministic for a given moment', () => {
+    expect(generateDemoAccount({ now })).toEqual(account);
+  });
+
+  it('holds about 200 days of orders from several senders, with failures, waiting and a scheduled order', () => {
+    const days = account.orders.map((order) => order.submitAt.slice(0, 10)).sort();
+    const current = today(clock);
+    expect(inclusiveDays(days[0] ?? current, current)).toBeGreaterThanOrEqual(199);
+    expect(new Set(account.orders.map((order) => order.sender)).size).toBeGreaterThanOrEqual(4);
+    const lastMonth = resolveRange({ period: 'last_month' }, { clock, maxRangeDays: 366 });
+    const failedLastMonth = ordersBetween(account.orders, lastMonth?.start ?? '', lastMonth?.end ?? '').filter((o) => o.status === 115);
+    expect(failedLastMonth.length).toBeGreaterThan(0);
+    for (const order of account.orders) {
+      expect(order.delivered + order.undelivered + order.waiting).toBe(order.total);
+      if (order.waiting > 0) expect(order.submitAt.slice(0, 10) >= shiftDays(current, -1)).toBe(true);
+    }
+    expect(account.orders.some((order) => order.status === 113)).toBe(true);
+    expect(account.orders.filter((order) => order.sendAt > order.submitAt)).toHaveLength(1);
+    expect(account.inbox.filter((message) => isOptOut(message.text))).toHaveLength(8);
+    expect(account.inbox.some((message) => /IGNORE ALL PREVIOUS INSTRUCTIONS/.test(message.text))).toBe(true);
+  });
+
+  it('serves, through the real client and its faults, exactly its data', async () => {
+    api = await startDemoApi(now);
+    const client = new IletimerkeziClient({ baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS, timeoutMs: 5_000, concurrency: 6 });
+    const range = { start: shiftDays(today(clock), -199), end: today(clock) };
+    const seen: number[] = [];
+    await scanOrders(client, range, (orders) => seen.push(...orders.map((order) => order.id)));
+    const inbox = await client.fetchInbox();
+    await client.close();
+    expect(seen.sort()).toEqual(ordersBetween(account.orders, range.start, range.end).map((order) => order.id).sort());
+    expect(totals(account.orders).orders).toBe(seen.length);
+    expect(inbox.messages).toEqual(account.inbox);
+    expect(api.requests.some((request) => request.fault !== undefined)).toBe(true);
+  });
+
+  it('npm run demo answers the three questions and exits 0', async () => {
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['dist/demo/run-demo.js'], { timeout: 30_000 }, (error, stdout) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(result.code).toBe(0);
+    for (const question of ['How many SMS failed last month?', 'Which orders are still going out?', 'Who opted out this month?']) {
+      expect(result.stdout).toContain(question);
+    }
+    expect(result.stdout).toContain('DEMO ACCOUNT: simulated data');
+    expect(result.stdout).toContain('Undelivered (failed):');
+    expect(result.stdout).toContain('All demo questions answered.');
+    expect(result.stdout).not.toContain('ERROR');
+  });
+});
