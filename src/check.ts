@@ -23,7 +23,7 @@ function isAuthFailure(error: unknown): boolean {
  */
 export async function runCheck(runtime: Runtime, clock: Clock, write: (line: string) => void): Promise<number> {
   const day = today(clock);
-  write(`Checking the iletiMerkezi account at ${runtime.baseUrl}: get-reports for ${day} (Istanbul), page 1…`);
+  write(`Checking ${runtime.baseUrl}: get-reports for ${day} (Istanbul), page 1…`);
   try {
     const orders = await runtime.client.fetchOrdersPage({ start: day, end: day }, 1);
     write(

@@ -156,4 +156,21 @@ describe('IletimerkeziClient against the fake API', () => {
     expect((error as Error).message).toContain('ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH');
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('quotes the API\'s own message, but leaves out one that contains a credential instead of masking it', async () => {
+    const insufficient = () => ({ status: 200, body: { response: { status: { code: 402, message: 'Bakiye yetersiz' } } } });
+    const { client } = await setUp({ script: insufficient });
+    const quoted = await failure(client.fetchInbox());
+    expect((quoted as Error).message).toBe(
+      'iletiMerkezi API error 402: the account balance is insufficient. The API said: "Bakiye yetersiz". Top up the account in the panel.',
+    );
+    // With a one-letter key, masking would mangle the message; it is left out whole instead.
+    const shortKey = { key: 'e', hash: 'hash-of-a-short-key' };
+    const short = await startFake({ script: insufficient, credentials: shortKey });
+    const shortClient = makeClient(short, { credentials: shortKey });
+    const withheld = await failure(shortClient.fetchInbox());
+    await shortClient.close();
+    await short.close();
+    expect((withheld as Error).message).toBe('iletiMerkezi API error 402: the account balance is insufficient. Top up the account in the panel.');
+  });
 });

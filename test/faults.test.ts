@@ -24,6 +24,15 @@ afterAll(() => {
   console.log(`[faults] injected and survived: ${total} (${JSON.stringify(survived)})`);
 });
 
+/** Waits until no new request has been logged for 100 ms. */
+async function settle(requests: LoggedRequest[]): Promise<void> {
+  let seen = -1;
+  while (seen !== requests.length) {
+    seen = requests.length;
+    await sleep(100);
+  }
+}
+
 function faultsIn(requests: LoggedRequest[]): LoggedRequest[] {
   return requests.filter((request) => request.fault !== undefined);
 }
@@ -94,6 +103,9 @@ describe('outage', () => {
       expect(requests.length).toBeLessThanOrEqual(6 * 4);
       expect(requests.every((request) => request.fault === 'http-503' && request.page === 1)).toBe(true);
 
+      // Sibling requests cancelled mid-flight may still reach the fake a moment later; let them land first.
+      await settle(server.api.requests);
+      expect(server.api.requests.length).toBeLessThanOrEqual(6 * 4);
       plan.rate = 0;
       const before = server.api.requests.length;
       const healthy = await server.mcp.callTool({ name: 'summarize_delivery', arguments: { start: START, end: END } });
@@ -161,7 +173,8 @@ describe('cancellation', () => {
       const atCancel = server.api.requests.length;
       expect(await outcome).not.toBe('finished');
 
-      await sleep(60);
+      // A scan that kept going would log about 16 requests in 200 ms (4 in flight, 50 ms each).
+      await sleep(200);
       const settled = server.api.requests.length;
       await sleep(500);
       const later = server.api.requests.length;

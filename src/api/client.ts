@@ -32,19 +32,18 @@ export interface ClientOptions {
 export class IletimerkeziClient implements IletimerkeziApi {
   private readonly agent: Agent;
   private readonly transport: Transport;
-  readonly limiter: ConcurrencyLimiter;
 
   constructor(private readonly options: ClientOptions) {
     this.agent = new Agent({ connections: options.concurrency, keepAliveTimeout: 10_000, pipelining: 1 });
-    this.limiter = new ConcurrencyLimiter(options.concurrency);
     this.transport = new Transport({
       dispatcher: this.agent,
-      limiter: this.limiter,
+      limiter: new ConcurrencyLimiter(options.concurrency),
       timeoutMs: options.timeoutMs,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       logger: options.logger ?? silentLogger,
       random: options.random ?? Math.random,
+      mayQuote: (text) => !options.credentials || (!text.includes(options.credentials.key) && !text.includes(options.credentials.hash)),
     });
   }
 

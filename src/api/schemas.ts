@@ -7,12 +7,17 @@ import * as z from 'zod';
 
 const WHOLE_NUMBER = 'must be a non-negative whole number or a string of digits';
 
+// Each check repeats the message: a union whose option fails only a check reports that check's issue.
 const wholeNumber = z.union(
   [
-    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z
+      .number()
+      .int({ error: WHOLE_NUMBER })
+      .nonnegative({ error: WHOLE_NUMBER })
+      .max(Number.MAX_SAFE_INTEGER, { error: WHOLE_NUMBER }),
     z
       .string()
-      .regex(/^\d{1,15}$/)
+      .regex(/^\d{1,15}$/, { error: WHOLE_NUMBER })
       .transform(Number),
   ],
   { error: WHOLE_NUMBER },

@@ -32,6 +32,11 @@ export interface TransportOptions {
   maxBodyBytes: number;
   logger: Logger;
   random: () => number;
+  /**
+   * Whether the API's own message may be quoted in an error. An API can echo the request, so a
+   * message that contains a credential is left out whole rather than masked.
+   */
+  mayQuote: (text: string) => boolean;
 }
 
 /** A JSON body whose `response.status.code` is 200, ready for the endpoint's schema. */
@@ -128,7 +133,12 @@ export class Transport {
       outcome = await this.exchange(url, payload, controller.signal);
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      if (error instanceof UpstreamError) throw error;
+      if (error instanceof UpstreamError) {
+        // Not retried, but still one debug line per request: its kind and codes, never its text.
+        const codes = [error.details.apiCode, error.details.httpStatus].filter((code) => code !== undefined).join('/');
+        logger.debug(`${label} attempt ${attempt}: ${error.kind}${codes ? ` (${codes})` : ''} in ${Math.round(performance.now() - started)} ms`);
+        throw error;
+      }
       outcome = {
         ok: false,
         reason: controller.signal.aborted ? `no complete answer within ${timeoutMs} ms` : networkReason(error),
@@ -191,7 +201,7 @@ export class Transport {
         { apiCode: code, httpStatus },
       );
     }
-    const apiSays = message ? ` The API said: "${message.slice(0, 160)}".` : '';
+    const apiSays = message && this.options.mayQuote(message) ? ` The API said: "${message.slice(0, 160)}".` : '';
     throw new UpstreamError('api-status', `iletiMerkezi API error ${code}: ${known.meaning}.${apiSays} ${known.nextStep}`, {
       apiCode: code,
       httpStatus,

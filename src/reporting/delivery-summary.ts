@@ -82,7 +82,7 @@ function groupKeyFor(groupBy: GroupBy): (order: Order) => string {
   };
 }
 
-function orderGroups(groups: Map<string, Tally>, groupBy: GroupBy): DeliveryGroup[] {
+function sortedGroups(groups: Map<string, Tally>, groupBy: GroupBy): DeliveryGroup[] {
   const list = [...groups].map(([key, tally]) => ({ key, ...tally.counters() }));
   return groupBy === 'sender'
     ? list.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
@@ -129,7 +129,7 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     deliveryRate: settled === 0 ? null : overall.delivered / settled,
     statusCounts: { ...overall.statusCounts },
     inconsistentOrders: overall.inconsistent,
-    ...(query.groupBy ? { groups: orderGroups(groups, query.groupBy) } : {}),
+    ...(query.groupBy ? { groups: sortedGroups(groups, query.groupBy) } : {}),
     stats,
   };
 }

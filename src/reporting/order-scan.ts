@@ -93,6 +93,28 @@ export async function scanOrders(
   const stats: ScanStats = { windows: windows.length, requests: 0, duplicatesDropped: 0 };
   let failure: unknown;
 
+  /**
+   * Reads and consumes one page; false once the page is empty. A function of its own so the
+   * page's orders die with this frame: held in walkWindow's loop, every window would keep its
+   * last page alive while it waits for a slot, which at large page sizes is most of the heap.
+   */
+  const readPage = async (window: DayRange, index: number, page: number, seen: Set<number>): Promise<boolean> => {
+    const orders = await api.fetchOrdersPage(window, page, operation.signal);
+    if (orders.length === 0) return false;
+    const fresh = orders.filter((order) => !seen.has(order.id) && seen.add(order.id));
+    if (fresh.length === 0) {
+      throw new UpstreamError(
+        'repeating-pages',
+        `The iletiMerkezi API served page ${page} of ${window.start}..${window.end} with only orders already read on ` +
+          'earlier pages; stopped rather than count them twice or loop forever. Try again later.',
+      );
+    }
+    stats.duplicatesDropped += orders.length - fresh.length;
+    consume(fresh);
+    progress.pageRead(index, fresh.length);
+    return true;
+  };
+
   const walkWindow = async (window: DayRange, index: number): Promise<void> => {
     const seen = new Set<number>();
     for (let page = 1; ; page += 1) {
@@ -104,19 +126,7 @@ export async function scanOrders(
         );
       }
       stats.requests += 1;
-      const orders = await api.fetchOrdersPage(window, page, operation.signal);
-      if (orders.length === 0) break;
-      const fresh = orders.filter((order) => !seen.has(order.id) && seen.add(order.id));
-      if (fresh.length === 0) {
-        throw new UpstreamError(
-          'repeating-pages',
-          `The iletiMerkezi API served page ${page} of ${window.start}..${window.end} with only orders already read on ` +
-            'earlier pages; stopped rather than count them twice or loop forever. Try again later.',
-        );
-      }
-      stats.duplicatesDropped += orders.length - fresh.length;
-      consume(fresh);
-      progress.pageRead(index, fresh.length);
+      if (!(await readPage(window, index, page, seen))) break;
     }
     progress.windowFinished(index);
   };

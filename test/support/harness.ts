@@ -62,7 +62,8 @@ export async function connect(
   };
 }
 
-export function textOf(result: { content?: unknown }): string {
-  const content = result.content as Array<{ type: string; text?: string }>;
+/** The text blocks of a tool result, joined; callTool's result type is a union, hence unknown. */
+export function textOf(result: unknown): string {
+  const content = (result as { content?: Array<{ text?: string }> }).content ?? [];
   return content.map((block) => block.text ?? '').join('\n');
 }
