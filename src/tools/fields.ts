@@ -83,6 +83,23 @@ export function rangeWithTimezone(range: DayRange): z.infer<typeof rangeOutput> 
   return { ...range, timezone: TIMEZONE };
 }
 
+/** The output fields of a paged listing, for `items` such as "orders" or "messages". */
+export function pagingOutput(items: string) {
+  return {
+    truncated: z.boolean().describe(`True when more matching ${items} follow; pass nextCursor to get them.`),
+    nextCursor: z.string().optional(),
+  };
+}
+
+export function paging(nextCursor: string | undefined): { truncated: boolean; nextCursor?: string } {
+  return nextCursor === undefined ? { truncated: false } : { truncated: true, nextCursor };
+}
+
+/** The text line that tells a model how to continue a listing, if it can. */
+export function continuationLines(tool: string, items: string, nextCursor: string | undefined): string[] {
+  return nextCursor ? [`More ${items} follow: call ${tool} with cursor "${nextCursor}" for the next page.`] : [];
+}
+
 export const READ_ONLY_ANNOTATIONS = {
   readOnlyHint: true,
   destructiveHint: false,

@@ -8,9 +8,12 @@ import { resumeQuery, servePage } from '../reporting/paging.js';
 import {
   READ_ONLY_ANNOTATIONS,
   counted,
+  continuationLines,
   cursorField,
   formatCount,
   limitField,
+  paging,
+  pagingOutput,
   rangeFields,
   rangeOutput,
   rangeWithTimezone,
@@ -51,8 +54,7 @@ const outputSchema = z.object({
   range: rangeOutput,
   totalOrders: z.number().int().describe('All orders in the range that match the filters.'),
   orders: z.array(orderOutput).describe('At most limit orders, newest first.'),
-  truncated: z.boolean().describe('True when more matching orders follow; pass nextCursor to get them.'),
-  nextCursor: z.string().optional(),
+  ...pagingOutput('orders'),
 });
 
 type OrderList = z.infer<typeof outputSchema>;
@@ -89,7 +91,7 @@ function render(list: OrderList): string {
     (list.totalOrders === 1 ? 'es' : '') +
     (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
   const lines = [head, ...list.orders.map(orderLine)];
-  if (list.nextCursor) lines.push(`More orders follow: call list_orders with cursor "${list.nextCursor}" for the next page.`);
+  lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
 
@@ -129,8 +131,7 @@ export const listOrdersTool = defineTool({
       range: rangeWithTimezone(resumed.resolved),
       totalOrders: page.meta.totalOrders,
       orders: page.items.map(present),
-      truncated: page.nextCursor !== undefined,
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      ...paging(page.nextCursor),
     };
   },
   render,

@@ -8,9 +8,12 @@ import {
   READ_ONLY_ANNOTATIONS,
   containsField,
   counted,
+  continuationLines,
   cursorField,
   formatCount,
   limitField,
+  paging,
+  pagingOutput,
   rangeFields,
   rangeOutput,
   rangeWithTimezone,
@@ -50,8 +53,7 @@ const outputSchema = z.object({
     count: z.number().int().describe('Opt-out messages among the matched ones.'),
     senders: z.array(z.string()).describe('Their distinct senders.'),
   }),
-  truncated: z.boolean().describe('True when more matched messages follow; pass nextCursor to get them.'),
-  nextCursor: z.string().optional(),
+  ...pagingOutput('messages'),
 });
 
 type InboxResult = z.infer<typeof outputSchema>;
@@ -114,7 +116,7 @@ function render(result: InboxResult): string {
       ...untrustedSection(result),
     );
   }
-  if (result.nextCursor) lines.push(`More messages follow: call read_inbox with cursor "${result.nextCursor}" for the next page.`);
+  lines.push(...continuationLines(NAME, 'messages', result.nextCursor));
   return lines.join('\n');
 }
 
@@ -152,8 +154,7 @@ export const readInboxTool = defineTool({
       matched: meta.matched,
       messages: page.items.map(present),
       optOuts: meta.optOuts,
-      truncated: page.nextCursor !== undefined,
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      ...paging(page.nextCursor),
     };
   },
   render,
