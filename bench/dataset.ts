@@ -17,7 +17,8 @@ export interface DatasetOptions {
   seed?: number;
 }
 
-const SENDERS = ['ACME MARKET', 'ACME BILGI', 'KARGOTAKIP', 'ISTKLINIK', 'eMarka Test'] as const;
+/** The demo account's senders, Turkish letters included (real bodies are not ASCII). */
+const SENDERS = ['ACME MARKET', 'ACME BİLGİ', 'KARGOTAKIP', 'ISTKLINIK', 'eMarka Test'] as const;
 const FIRST_ORDER_ID = 310_000_000;
 const WEEKEND_SHARE = 1 / 3;
 /** Orders are submitted between 08:00 and 22:00 Istanbul time. */

@@ -33,6 +33,8 @@ export interface ToolCall {
   text: string;
   textBytes: number;
   structuredBytes: number;
+  /** `orders` from structuredContent: what the server counted. */
+  orders: number | undefined;
 }
 
 function environment(settings: ServerSettings): Record<string, string> {
@@ -71,6 +73,11 @@ export function peakRssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+function countedOrders(structured: unknown): number | undefined {
+  const orders = (structured as { orders?: unknown } | undefined)?.orders;
+  return typeof orders === 'number' ? orders : undefined;
+}
+
 export async function callTool(server: SpawnedServer, name: string, args: Record<string, unknown>): Promise<ToolCall> {
   const started = performance.now();
   const result = await server.client.callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS });
@@ -83,5 +90,6 @@ export async function callTool(server: SpawnedServer, name: string, args: Record
     text,
     textBytes: Buffer.byteLength(text, 'utf8'),
     structuredBytes: result.structuredContent === undefined ? 0 : Buffer.byteLength(JSON.stringify(result.structuredContent), 'utf8'),
+    orders: countedOrders(result.structuredContent),
   };
 }

@@ -1,0 +1,471 @@
+/**
+ * `npm run bench`: performance of the BUILT server (`node dist/cli.js`, spawned over stdio and
+ * driven by the SDK's Client) against the project's fake iletiMerkezi API on 127.0.0.1.
+ * Not part of `npm test`. Prints a table and PASS/FAIL per target, writes JSON to
+ * bench/results/, and exits 0 whether or not the targets are met.
+ *
+ * Settings (environment, all optional): BENCH_LATENCY_MS (40), BENCH_PAGE_SIZE (30),
+ * BENCH_CONCURRENCY (8), BENCH_REPEATS (5), BENCH_COLD_STARTS (9), BENCH_BIG_ORDERS (1000000).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import type { Order } from '../src/api/schemas.js';
+import { type Day, shiftDays, today } from '../src/reporting/calendar.js';
+import type { DayRange } from '../src/reporting/date-range.js';
+import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
+import { countByDay, generateOrders } from './dataset.js';
+import { type Floors, computeFloors } from './floors.js';
+import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, callTool, peakRssBytes, spawnServer } from './server.js';
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const LATENCY_MS = setting('BENCH_LATENCY_MS', 40);
+const PAGE_SIZE = setting('BENCH_PAGE_SIZE', 30);
+const CONCURRENCY = setting('BENCH_CONCURRENCY', 8);
+const REPEATS = Math.max(1, setting('BENCH_REPEATS', 5));
+const COLD_STARTS = Math.max(5, setting('BENCH_COLD_STARTS', 9));
+const BIG_ORDERS = setting('BENCH_BIG_ORDERS', 1_000_000);
+const SMALL_BIG_ORDERS = Math.round(BIG_ORDERS / 4);
+const THROUGHPUT_REPEATS = 3;
+const THROUGHPUT_PAGE_SIZE = 5_000;
+
+const RANGES = [30, 90, 180, 366] as const;
+const DATA_DAYS = 366;
+/** About 400 orders a month. */
+const ORDERS_PER_MONTH = 400;
+const DAYS_PER_MONTH = 365.25 / 12;
+
+const TARGETS = {
+  wallOverFloor180: 1.25,
+  speedupOverSequential180: 5,
+  coldStartMs: 250,
+  throughputOrdersPerSecond: 200_000,
+  throughputPeakRssBytes: 150 * 1024 * 1024,
+  lastMonthTextBytes: 2 * 1024,
+};
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+// ---------------------------------------------------------------- helpers
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const mib = (bytes: number) => round(bytes / (1024 * 1024), 1);
+const ms = (value: number) => `${Math.round(value)}`;
+
+function writeResult(name: string, data: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}${name}.json`;
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return `bench/results/${name}.json`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, index) => cell.padStart(widths[index] ?? 0)).join(' | ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('-+-'), ...rows.map(line)].join('\n');
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** The range of `days` days ending today in Istanbul, as the server sees today. */
+function lastDays(days: number): DayRange {
+  const end = today(() => new Date());
+  return { start: shiftDays(end, -(days - 1)), end };
+}
+
+function startFake(orders: Order[], pageSize: number, latencyMs: number): Promise<SimulatedApi> {
+  return startSimulatedApi({ account: { orders, inbox: [] }, credentials: BENCH_CREDENTIALS, pageSize, latencyMs });
+}
+
+function serverSettings(api: SimulatedApi, extra: Partial<ServerSettings> = {}): ServerSettings {
+  return { baseUrl: api.baseUrl, concurrency: CONCURRENCY, maxRangeDays: 366, ...extra };
+}
+
+// ---------------------------------------------------------------- date ranges
+
+interface RangeRun {
+  wallMs: number;
+  warmWallMs: number;
+  requests: number;
+  warmRequests: number;
+  /** Orders the server counted, first and warm call. */
+  counted: [number | undefined, number | undefined];
+  textBytes: number;
+  structuredBytes: number;
+  peakRssBytes: number;
+}
+
+interface RangeResult {
+  days: number;
+  range: DayRange;
+  orders: number;
+  windows: number;
+  floors: Floors;
+  runs: RangeRun[];
+  requests: number;
+  medianWallMs: number;
+  medianWarmWallMs: number;
+  wallOverFloor: number;
+  sequentialOverWall: number;
+  textBytes: number;
+  peakRssBytes: number;
+  peakInFlight: number;
+  requestsMatchFloor: boolean;
+  /** Every call counted exactly the orders the fake holds for the range. */
+  countsMatch: boolean;
+}
+
+async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, number>): Promise<RangeResult> {
+  const range = lastDays(days);
+  const floors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
+  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
+  const runs: RangeRun[] = [];
+  try {
+    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+      const server = await spawnServer(serverSettings(api));
+      try {
+        const before = api.requests.length;
+        const first = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+        const middle = api.requests.length;
+        const warm = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+        runs.push({
+          wallMs: first.wallMs,
+          warmWallMs: warm.wallMs,
+          requests: middle - before,
+          warmRequests: api.requests.length - middle,
+          counted: [first.orders, warm.orders],
+          textBytes: first.textBytes,
+          structuredBytes: first.structuredBytes,
+          peakRssBytes: peakRssBytes(server.pid),
+        });
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await api.close();
+  }
+  const medianWallMs = median(runs.map((run) => run.wallMs));
+  const requests = median(runs.map((run) => run.requests));
+  return {
+    days,
+    range,
+    orders: floors.orders,
+    windows: floors.windows.length,
+    floors,
+    runs,
+    requests,
+    medianWallMs,
+    medianWarmWallMs: median(runs.map((run) => run.warmWallMs)),
+    wallOverFloor: medianWallMs / floors.floorMs,
+    sequentialOverWall: floors.sequentialFloorMs / medianWallMs,
+    textBytes: median(runs.map((run) => run.textBytes)),
+    peakRssBytes: median(runs.map((run) => run.peakRssBytes)),
+    peakInFlight: api.peakInFlight(),
+    requestsMatchFloor: runs.every((run) => run.requests === floors.requests && run.warmRequests === floors.requests),
+    countsMatch: runs.every((run) => run.counted.every((counted) => counted === floors.orders)),
+  };
+}
+
+// ---------------------------------------------------------------- last month
+
+async function benchLastMonth(orders: Order[]) {
+  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
+  try {
+    const server = await spawnServer(serverSettings(api));
+    try {
+      const call = await callTool(server, 'summarize_delivery', { period: 'last_month' });
+      return { textBytes: call.textBytes, structuredBytes: call.structuredBytes, wallMs: call.wallMs, text: call.text };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await api.close();
+  }
+}
+
+// ---------------------------------------------------------------- cold start
+
+/** Bare `node -e 0`, for scale: the part of a cold start no server code can remove. */
+function bareNodeStartMs(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve(performance.now() - started));
+  });
+}
+
+async function benchColdStart(orders: Order[]) {
+  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
+  const runs: Array<{ initializeMs: number; totalMs: number; tools: number }> = [];
+  const bare: number[] = [];
+  try {
+    for (let repeat = 0; repeat < COLD_STARTS; repeat += 1) {
+      const started = performance.now();
+      const server = await spawnServer(serverSettings(api));
+      try {
+        const listed = await server.client.listTools();
+        runs.push({ initializeMs: server.initializeMs, totalMs: performance.now() - started, tools: listed.tools.length });
+      } finally {
+        await server.close();
+      }
+      bare.push(await bareNodeStartMs());
+    }
+  } finally {
+    await api.close();
+  }
+  return {
+    runs,
+    medianMs: median(runs.map((run) => run.totalMs)),
+    medianInitializeMs: median(runs.map((run) => run.initializeMs)),
+    bareNodeMedianMs: median(bare),
+  };
+}
+
+// ---------------------------------------------------------------- aggregation throughput
+
+async function benchThroughput(expectedOrders: number) {
+  const orders = generateOrders({ now: new Date(), days: DATA_DAYS, expectedOrders, seed: 7 });
+  const range = lastDays(DATA_DAYS);
+  const floors = computeFloors(range, countByDay(orders), { pageSize: THROUGHPUT_PAGE_SIZE, latencyMs: 0, concurrency: CONCURRENCY });
+  const api = await startFake(orders, THROUGHPUT_PAGE_SIZE, 0);
+  const runs: Array<{
+    wallMs: number;
+    ordersPerSecond: number;
+    peakRssBytes: number;
+    requests: number;
+    textBytes: number;
+    counted: number | undefined;
+  }> = [];
+  try {
+    for (let repeat = 0; repeat < THROUGHPUT_REPEATS; repeat += 1) {
+      const server = await spawnServer(serverSettings(api, { timeoutMs: 60_000 }));
+      try {
+        const before = api.requests.length;
+        const call = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+        runs.push({
+          wallMs: call.wallMs,
+          ordersPerSecond: floors.orders / (call.wallMs / 1000),
+          peakRssBytes: peakRssBytes(server.pid),
+          requests: api.requests.length - before,
+          textBytes: call.textBytes,
+          counted: call.orders,
+        });
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await api.close();
+  }
+  return {
+    orders: floors.orders,
+    range,
+    pageSize: THROUGHPUT_PAGE_SIZE,
+    windows: floors.windows.length,
+    expectedRequests: floors.requests,
+    runs,
+    medianWallMs: median(runs.map((run) => run.wallMs)),
+    medianOrdersPerSecond: median(runs.map((run) => run.ordersPerSecond)),
+    medianPeakRssBytes: median(runs.map((run) => run.peakRssBytes)),
+    maxPeakRssBytes: Math.max(...runs.map((run) => run.peakRssBytes)),
+    peakInFlight: api.peakInFlight(),
+    countsMatch: runs.every((run) => run.counted === floors.orders && run.requests === floors.requests),
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: process.platform,
+  };
+  const settings = { latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, concurrency: CONCURRENCY, repeats: REPEATS };
+  // Other work on the machine skews every figure here; the load averages are printed to tell.
+  const loadBefore = loadavg().map((load) => round(load, 2));
+  log(`iletimerkezi-mcp bench: ${SERVER_ENTRY}`);
+  log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}; fake latency ${LATENCY_MS} ms, pages of ${PAGE_SIZE}, c=${CONCURRENCY}, ${REPEATS} repeats`);
+
+  const orders = generateOrders({ now: new Date(), days: DATA_DAYS, expectedOrders: (ORDERS_PER_MONTH * DATA_DAYS) / DAYS_PER_MONTH });
+  const ordersByDay = countByDay(orders);
+  log(`dataset: ${orders.length} orders over ${DATA_DAYS} days ending ${today(() => new Date())} (Istanbul)`);
+
+  const ranges: RangeResult[] = [];
+  for (const days of RANGES) {
+    log(`range ${days} days…`);
+    const result = await benchRange(days, orders, ordersByDay);
+    ranges.push(result);
+    writeResult(`range-${days}d`, { machine, settings, ...result });
+  }
+
+  log('last month…');
+  const lastMonth = await benchLastMonth(orders);
+  log(`cold start ×${COLD_STARTS}…`);
+  const coldStart = await benchColdStart(orders);
+  writeResult('cold-start', { machine, ...coldStart });
+
+  log(`aggregation throughput, ~${BIG_ORDERS} orders…`);
+  const big = await benchThroughput(BIG_ORDERS);
+  log(`aggregation throughput, ~${SMALL_BIG_ORDERS} orders…`);
+  const small = await benchThroughput(SMALL_BIG_ORDERS);
+  writeResult('throughput', { machine, big, small });
+
+  // ------------------------------------------------------------ report
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `iletimerkezi-mcp bench — ${machine.cores} cores, Node ${machine.node}; fake latency ${LATENCY_MS} ms, pages of ${PAGE_SIZE}, ` +
+      `c=${CONCURRENCY}; medians of ${REPEATS} (fresh server each)`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['range', 'orders', 'windows', 'requests', 'wall ms', 'floor ms', 'wall/floor', 'seq floor ms', 'seq/wall', 'warm 2nd ms', 'text B', 'peak RSS MiB', 'in flight'],
+      ranges.map((result) => [
+        `${result.days} d`,
+        String(result.orders),
+        String(result.windows),
+        `${result.requests}${result.requestsMatchFloor ? '' : '!'}`,
+        ms(result.medianWallMs),
+        ms(result.floors.floorMs),
+        result.wallOverFloor.toFixed(2),
+        ms(result.floors.sequentialFloorMs),
+        `${result.sequentialOverWall.toFixed(1)}×`,
+        ms(result.medianWarmWallMs),
+        String(result.textBytes),
+        String(mib(result.peakRssBytes)),
+        String(result.peakInFlight),
+      ]),
+    ),
+  );
+  if (ranges.some((result) => !result.requestsMatchFloor)) {
+    out.push('! requests made differ from the needed requests computed from the data (see the JSON).');
+  }
+  if (ranges.some((result) => !result.countsMatch) || !big.countsMatch || !small.countsMatch) {
+    out.push('! WRONG ANSWER: the server did not count exactly the orders the fake holds (see the JSON).');
+  } else {
+    out.push('every call counted exactly the orders the fake holds for its range.');
+  }
+  out.push('');
+  out.push(
+    `cold start (spawn → initialize → tools/list), median of ${COLD_STARTS}: ${ms(coldStart.medianMs)} ms ` +
+      `(initialize done at ${ms(coldStart.medianInitializeMs)} ms; bare \`node -e 0\` ${ms(coldStart.bareNodeMedianMs)} ms)`,
+  );
+  for (const [label, run] of [
+    ['big', big],
+    ['small', small],
+  ] as const) {
+    out.push(
+      `aggregation (${label}): ${run.orders} orders, ${run.windows} windows, pages of ${run.pageSize}, latency 0, ` +
+        `median of ${THROUGHPUT_REPEATS}: ${ms(run.medianWallMs)} ms, ${Math.round(run.medianOrdersPerSecond)} orders/s, ` +
+        `peak RSS ${mib(run.medianPeakRssBytes)} MiB (max ${mib(run.maxPeakRssBytes)})`,
+    );
+  }
+  out.push(
+    `flat memory: peak RSS ${mib(small.medianPeakRssBytes)} MiB at ${small.orders} orders vs ${mib(big.medianPeakRssBytes)} MiB at ` +
+      `${big.orders} orders (${(big.orders / small.orders).toFixed(1)}× the orders, ` +
+      `${(big.medianPeakRssBytes / small.medianPeakRssBytes).toFixed(2)}× the RSS)`,
+  );
+  out.push(`last month: ${lastMonth.textBytes} bytes of text (${lastMonth.structuredBytes} bytes structuredContent), ${ms(lastMonth.wallMs)} ms`);
+  const r180 = ranges.find((result) => result.days === 180);
+  out.push(
+    `warm second call (same summarize_delivery again, no cache yet): ` +
+      ranges.map((result) => `${result.days} d ${ms(result.medianWarmWallMs)} ms (first ${ms(result.medianWallMs)})`).join(', '),
+  );
+
+  const checks = [
+    {
+      target: `wall/floor on 180 d at c=${CONCURRENCY} ≤ ${TARGETS.wallOverFloor180}`,
+      value: r180 ? r180.wallOverFloor.toFixed(2) : 'n/a',
+      pass: r180 !== undefined && r180.wallOverFloor <= TARGETS.wallOverFloor180,
+    },
+    {
+      target: `180 d ≥ ${TARGETS.speedupOverSequential180}× faster than the sequential floor`,
+      value: r180 ? `${r180.sequentialOverWall.toFixed(1)}×` : 'n/a',
+      pass: r180 !== undefined && r180.sequentialOverWall >= TARGETS.speedupOverSequential180,
+    },
+    {
+      target: `cold start median ≤ ${TARGETS.coldStartMs} ms`,
+      value: `${ms(coldStart.medianMs)} ms`,
+      pass: coldStart.medianMs <= TARGETS.coldStartMs,
+    },
+    {
+      target: `~1M-order aggregation ≥ ${TARGETS.throughputOrdersPerSecond / 1000}k orders/s`,
+      value: `${Math.round(big.medianOrdersPerSecond / 1000)}k orders/s`,
+      pass: big.medianOrdersPerSecond >= TARGETS.throughputOrdersPerSecond,
+    },
+    {
+      target: `~1M-order aggregation peak RSS < ${mib(TARGETS.throughputPeakRssBytes)} MiB`,
+      value: `${mib(big.medianPeakRssBytes)} MiB (median of ${THROUGHPUT_REPEATS}; max ${mib(big.maxPeakRssBytes)})`,
+      pass: big.medianPeakRssBytes < TARGETS.throughputPeakRssBytes,
+    },
+    {
+      target: `"last month" answer text < ${TARGETS.lastMonthTextBytes} bytes`,
+      value: `${lastMonth.textBytes} B`,
+      pass: lastMonth.textBytes < TARGETS.lastMonthTextBytes,
+    },
+  ];
+  out.push('');
+  out.push('targets:');
+  for (const check of checks) out.push(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.value}`);
+  const passed = checks.filter((check) => check.pass).length;
+  const totalSeconds = (performance.now() - benchStarted) / 1000;
+  const loadAfter = loadavg().map((load) => round(load, 2));
+  out.push(`${passed}/${checks.length} targets met; bench took ${totalSeconds.toFixed(0)} s. JSON in bench/results/.`);
+  out.push(
+    `load average (1/5/15 min) before ${loadBefore.join('/')}, after ${loadAfter.join('/')} on ${machine.cores} cores ` +
+      '(the throughput runs alone load both cores; a load above ~0.3 before means other work skewed the figures).',
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  writeResult('summary', {
+    at: new Date().toISOString(),
+    machine,
+    settings,
+    ranges: ranges.map(({ floors: _floors, runs: _runs, ...rest }) => rest),
+    coldStart: { medianMs: coldStart.medianMs, medianInitializeMs: coldStart.medianInitializeMs, bareNodeMedianMs: coldStart.bareNodeMedianMs },
+    throughput: {
+      big: { orders: big.orders, medianOrdersPerSecond: big.medianOrdersPerSecond, medianPeakRssBytes: big.medianPeakRssBytes },
+      small: { orders: small.orders, medianOrdersPerSecond: small.medianOrdersPerSecond, medianPeakRssBytes: small.medianPeakRssBytes },
+    },
+    lastMonth,
+    checks,
+    seconds: totalSeconds,
+    loadBefore,
+    loadAfter,
+  });
+}
+
+main().then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    // A broken bench (as opposed to a missed target) is worth a non-zero exit.
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
