@@ -1,26 +1,53 @@
-import { IletimerkeziClient } from './api/client.js';
+import type { ClientOptions, IletimerkeziApi, IletimerkeziClient } from './api/client.js';
 import type { Config } from './config.js';
+import type { Inbox, Order } from './api/schemas.js';
 import { stderrLogger } from './log.js';
+
+/**
+ * The client, built on the first call: the HTTP stack is the largest part of start-up, and
+ * tools/list never needs it.
+ */
+class DeferredClient implements IletimerkeziApi {
+  private client: Promise<IletimerkeziClient> | undefined;
+
+  constructor(private readonly options: ClientOptions) {}
+
+  async fetchOrdersPage(window: { start: string; end: string }, page: number, signal?: AbortSignal): Promise<Order[]> {
+    return (await this.open()).fetchOrdersPage(window, page, signal);
+  }
+
+  async fetchInbox(signal?: AbortSignal): Promise<Inbox> {
+    return (await this.open()).fetchInbox(signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.client) await (await this.client).close();
+  }
+
+  private open(): Promise<IletimerkeziClient> {
+    this.client ??= import('./api/client.js').then(({ IletimerkeziClient }) => new IletimerkeziClient(this.options));
+    return this.client;
+  }
+}
 
 /** The shared client for a process, pointed at the real API or at the in-process demo account. */
 export interface Runtime {
-  client: IletimerkeziClient;
+  client: IletimerkeziApi;
   demo: boolean;
   baseUrl: string;
   close(): Promise<void>;
 }
 
 export async function openRuntime(config: Config, demo: boolean, now: Date = new Date()): Promise<Runtime> {
-  const logger = stderrLogger(config.debug);
-  const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger };
+  const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger: stderrLogger(config.debug) };
   if (!demo) {
-    const client = new IletimerkeziClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
+    const client = new DeferredClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
     return { client, demo, baseUrl: config.baseUrl, close: () => client.close() };
   }
   // Loaded only in demo mode, so a real server never pays for the simulator at start-up.
   const { DEMO_CREDENTIALS, startDemoApi } = await import('./demo/demo-api.js');
   const api = await startDemoApi(now);
-  const client = new IletimerkeziClient({ ...settings, baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS });
+  const client = new DeferredClient({ ...settings, baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS });
   return {
     client,
     demo,

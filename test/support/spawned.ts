@@ -19,9 +19,7 @@ function newestSource(folder: string): number {
 }
 
 function isStale(): boolean {
-  const marker = join(ROOT, 'dist/.tsbuildinfo');
-  const stamp = existsSync(marker) ? marker : CLI;
-  return !existsSync(CLI) || !existsSync(stamp) || statSync(stamp).mtimeMs < newestSource(join(ROOT, 'src'));
+  return !existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(join(ROOT, 'src'));
 }
 
 /**
