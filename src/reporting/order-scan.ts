@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import { CancelledError, UpstreamError } from '../errors.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
+import { IdSet } from './id-set.js';
 
 export interface ProgressUpdate {
   progress: number;
@@ -98,10 +99,10 @@ export async function scanOrders(
    * page's orders die with this frame: held in walkWindow's loop, every window would keep its
    * last page alive while it waits for a slot, which at large page sizes is most of the heap.
    */
-  const readPage = async (window: DayRange, index: number, page: number, seen: Set<number>): Promise<boolean> => {
+  const readPage = async (window: DayRange, index: number, page: number, seen: IdSet): Promise<boolean> => {
     const orders = await api.fetchOrdersPage(window, page, operation.signal);
     if (orders.length === 0) return false;
-    const fresh = orders.filter((order) => !seen.has(order.id) && seen.add(order.id));
+    const fresh = orders.filter((order) => seen.add(order.id));
     if (fresh.length === 0) {
       throw new UpstreamError(
         'repeating-pages',
@@ -116,7 +117,7 @@ export async function scanOrders(
   };
 
   const walkWindow = async (window: DayRange, index: number): Promise<void> => {
-    const seen = new Set<number>();
+    const seen = new IdSet();
     for (let page = 1; ; page += 1) {
       if (page > maxPages) {
         throw new UpstreamError(

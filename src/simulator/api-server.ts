@@ -115,9 +115,19 @@ function indexByDay(orders: Order[]): Map<string, Order[]> {
   return days;
 }
 
-function windowOrders(start: string, end: string, index: Map<string, Order[]>): Order[] {
-  const days = [...index.keys()].filter((day) => day >= start && day <= end).sort();
-  return days.flatMap((day) => index.get(day) ?? []);
+/** A window's orders in page order, built once per window: the account never changes. */
+function windowReader(index: Map<string, Order[]>): (start: string, end: string) => Order[] {
+  const days = [...index.keys()].sort();
+  const windows = new Map<string, Order[]>();
+  return (start, end) => {
+    const key = `${start}|${end}`;
+    let orders = windows.get(key);
+    if (!orders) {
+      orders = days.filter((day) => day >= start && day <= end).flatMap((day) => index.get(day) ?? []);
+      windows.set(key, orders);
+    }
+    return orders;
+  };
 }
 
 function stringified(order: Order): Record<string, unknown> {
@@ -126,7 +136,7 @@ function stringified(order: Order): Record<string, unknown> {
 
 export async function startSimulatedApi(options: SimulatorOptions): Promise<SimulatedApi> {
   const pageSize = options.pageSize ?? 30;
-  const byDay = indexByDay(options.account.orders);
+  const windowOrders = windowReader(indexByDay(options.account.orders));
   const requests: LoggedRequest[] = [];
   const faultCounts = new Map<string, number>();
   const seenCounts = new Map<string, number>();
@@ -186,7 +196,7 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
       return sendJson(response, 464, envelope(464, 'Sayfa numarası 1 den başlamalıdır'));
     }
     const from = ((options.repeatPages ? 1 : page) - 1) * pageSize;
-    const orders = windowOrders(start, end, byDay).slice(from, from + pageSize);
+    const orders = windowOrders(start, end).slice(from, from + pageSize);
     sendJson(response, 200, envelope(200, OK.message, { count: orders.length, orders: options.drift ? orders.map(stringified) : orders }));
   };
 

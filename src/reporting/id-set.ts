@@ -1,0 +1,50 @@
+/**
+ * The order ids seen in one window. A scan keeps every window's ids until the window ends, and
+ * windows run side by side, so a large range holds up to a million of them at once. Open
+ * addressing in a Float64Array costs 8–16 bytes an id, where a Set costs about 40, and its
+ * storage lives outside the garbage-collected heap.
+ */
+export class IdSet {
+  /** 0 marks an empty slot, so an id is stored as id + 1 (ids are safe integers, so this is exact). */
+  private slots = new Float64Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the id and returns true, or returns false when it was already there. */
+  add(id: number): boolean {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if (!insert(this.slots, id + 1)) return false;
+    this.count += 1;
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    for (const key of old) if (key !== 0) insert(this.slots, key);
+  }
+}
+
+function insert(slots: Float64Array, key: number): boolean {
+  const mask = slots.length - 1;
+  for (let index = spread(key) & mask; ; index = (index + 1) & mask) {
+    const current = slots[index];
+    if (current === 0) {
+      slots[index] = key;
+      return true;
+    }
+    if (current === key) return false;
+  }
+}
+
+/** A 32-bit mix of both halves of the key, so sequential ids land far apart. */
+function spread(key: number): number {
+  const high = Math.floor(key / 4_294_967_296) >>> 0;
+  let hash = Math.imul((key >>> 0) ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
