@@ -3,12 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IletimerkeziClient } from '../src/api/client.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { DEMO_CREDENTIALS, startDemoApi } from '../src/demo/demo-api.js';
-import { inclusiveDays, shiftDays, today } from '../src/reporting/calendar.js';
+import { TZDate } from '@date-fns/tz';
+import { TIMEZONE, inclusiveDays, shiftDays, toTimestamp, today } from '../src/reporting/calendar.js';
 import { resolveRange } from '../src/reporting/date-range.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { scanOrders } from '../src/reporting/order-scan.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
-import { ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, ordersBetween, totals } from './support/ground-truth.js';
 
 describe('the demo account', () => {
   const now = new Date();
@@ -17,26 +18,40 @@ describe('the demo account', () => {
   let api: SimulatedApi | undefined;
   afterEach(async () => api?.close());
 
-  it('is deterministic for a given moment', () => {
-    expect(generateDemoAccount({ now })).toEqual(account);
+  /** An Istanbul time of day on the current day, built with the time-zone library. */
+  const todayAt = (hours: number, minutes: number): Date => {
+    const [year, month, day] = today(clock).split('-').map(Number) as [number, number, number];
+    return new TZDate(year, month - 1, day, hours, minutes, 0, TIMEZONE);
+  };
+
+  it('is the same all day: a later moment adds only what happened since', () => {
+    const morning = generateDemoAccount({ now: todayAt(10, 0) });
+    const evening = generateDemoAccount({ now: todayAt(23, 59) });
+    const cut = toTimestamp(todayAt(10, 0));
+    expect(evening.orders.filter((order) => order.submitAt <= cut)).toEqual(morning.orders);
+    expect(evening.inbox.filter((message) => message.date <= cut)).toEqual(morning.inbox);
+    expect(evening.orders.length).toBeGreaterThan(morning.orders.length);
+    expect(evening.inbox.length).toBeGreaterThan(morning.inbox.length);
   });
 
   it('holds about 200 days of orders from several senders, with failures, waiting and a scheduled order', () => {
-    const days = account.orders.map((order) => order.submitAt.slice(0, 10)).sort();
+    const full = generateDemoAccount({ now: todayAt(23, 59) });
+    const days = full.orders.map((order) => order.submitAt.slice(0, 10)).sort();
     const current = today(clock);
     expect(inclusiveDays(days[0] ?? current, current)).toBeGreaterThanOrEqual(199);
-    expect(new Set(account.orders.map((order) => order.sender)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(full.orders.map((order) => order.sender)).size).toBeGreaterThanOrEqual(4);
     const lastMonth = resolveRange({ period: 'last_month' }, { clock, maxRangeDays: 366 });
-    const failedLastMonth = ordersBetween(account.orders, lastMonth?.start ?? '', lastMonth?.end ?? '').filter((o) => o.status === 115);
+    const failedLastMonth = ordersBetween(full.orders, lastMonth?.start ?? '', lastMonth?.end ?? '').filter((o) => o.status === 115);
     expect(failedLastMonth.length).toBeGreaterThan(0);
-    for (const order of account.orders) {
+    for (const order of full.orders) {
       expect(order.delivered + order.undelivered + order.waiting).toBe(order.total);
       if (order.waiting > 0) expect(order.submitAt.slice(0, 10) >= shiftDays(current, -1)).toBe(true);
     }
-    expect(account.orders.some((order) => order.status === 113)).toBe(true);
-    expect(account.orders.filter((order) => order.sendAt > order.submitAt)).toHaveLength(1);
-    expect(account.inbox.filter((message) => isOptOut(message.text))).toHaveLength(8);
-    expect(account.inbox.some((message) => /IGNORE ALL PREVIOUS INSTRUCTIONS/.test(message.text))).toBe(true);
+    expect(full.orders.some((order) => order.status === 113)).toBe(true);
+    expect(full.orders.filter((order) => order.sendAt > order.submitAt)).toHaveLength(1);
+    expect(full.inbox.filter((message) => DEMO_OPT_OUT_TEXTS.includes(message.text))).toHaveLength(8);
+    expect(full.inbox.filter((message) => isOptOut(message.text))).toHaveLength(8);
+    expect(full.inbox.some((message) => /IGNORE ALL PREVIOUS INSTRUCTIONS/.test(message.text))).toBe(true);
   });
 
   it('serves, through the real client and its faults, exactly its data', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
-import { newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
 
 let session: Connected | undefined;
 afterEach(async () => {
@@ -218,8 +218,7 @@ describe('list_orders', () => {
 });
 
 describe('read_inbox', () => {
-  /** The fixture's opt-out texts, listed by hand from src/demo/account.ts. */
-  const OPT_OUT_TEXTS = ['ILT AHKTEST RET', 'ret', 'Ret.', 'RET ACME', 'Ürünü iade (RETURN) etmek istiyorum, RET değil', 'acme ret', 'ILT KARGOTAKIP rEt', 'RET'];
+  const OPT_OUT_TEXTS = DEMO_OPT_OUT_TEXTS;
 
   it('reads the whole inbox, newest first, with opt-outs for review', async () => {
     const { data, text } = await call('read_inbox', {});

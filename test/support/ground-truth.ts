@@ -35,3 +35,15 @@ export function newestFirst(orders: Order[]): Order[] {
 export function optOutIds(messages: InboxMessage[], isOptOut: (text: string) => boolean): string[] {
   return messages.filter((message) => isOptOut(message.text)).map((message) => message.id);
 }
+
+/** The demo account's opt-out texts, listed by hand from src/demo/account.ts. */
+export const DEMO_OPT_OUT_TEXTS = [
+  'ILT AHKTEST RET',
+  'ret',
+  'Ret.',
+  'RET ACME',
+  'Ürünü iade (RETURN) etmek istiyorum, RET değil',
+  'acme ret',
+  'ILT KARGOTAKIP rEt',
+  'RET',
+];
