@@ -14,7 +14,7 @@ import {
   startSimulatedApi,
 } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS, fixedClock, makeClient, startFake, textOf } from './support/harness.js';
-import { type JsonRpcResponse, RpcSession, closedPort, ensureBuilt, resultText, runToExit } from './support/spawned.js';
+import { type JsonRpcResponse, RpcSession, closedPort, resultText, runToExit } from './support/spawned.js';
 
 /**
  * The API key and hash must never surface: not in a tool result (text or structuredContent),
@@ -236,7 +236,6 @@ describe('the built server (node dist/cli.js) with ILETIMERKEZI_DEBUG=1', () => 
   let wrongKey: SimulatedApi;
 
   beforeAll(async () => {
-    await ensureBuilt();
     const account = generateDemoAccount({ now: new Date() });
     healthy = await startSimulatedApi({ account, credentials: TEST_CREDENTIALS, script: scriptFor(() => mode) });
     wrongKey = await startSimulatedApi({ account, credentials: { key: 'other-key', hash: 'other-hash' } });

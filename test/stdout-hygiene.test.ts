@@ -3,7 +3,7 @@ import { generateDemoAccount } from '../src/demo/account.js';
 import { today } from '../src/reporting/calendar.js';
 import { type ScriptedResponse, type SimulatedApi, type SimulatedRequest, startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS } from './support/harness.js';
-import { type JsonRpcResponse, RpcSession, closedPort, ensureBuilt, resultText } from './support/spawned.js';
+import { type JsonRpcResponse, RpcSession, closedPort, resultText } from './support/spawned.js';
 
 /**
  * stdout belongs to JSON-RPC: the built server, driven with raw JSON-RPC lines through every
@@ -66,7 +66,6 @@ describe('stdout of the built server', () => {
   const day = today(() => now);
 
   beforeAll(async () => {
-    await ensureBuilt();
     fake = await startSimulatedApi({
       account: generateDemoAccount({ now }),
       credentials: TEST_CREDENTIALS,

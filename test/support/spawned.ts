@@ -1,50 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The built server, run as a child process with raw JSON-RPC lines on its stdin and stdout. */
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
-
-function newestSource(folder: string): number {
-  return readdirSync(folder, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(folder, entry.name);
-    const time = entry.isDirectory() ? newestSource(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0;
-    return Math.max(newest, time);
-  }, 0);
-}
-
-function isStale(): boolean {
-  return !existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(join(ROOT, 'src'));
-}
-
-/**
- * Runs `npm run build` when dist is missing or older than src (npm test has built it already).
- * Test files run in parallel workers, so a lock directory keeps two builds from racing.
- */
-export async function ensureBuilt(): Promise<void> {
-  if (!isStale()) return;
-  const lock = join(tmpdir(), `iletimerkezi-mcp-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-  try {
-    if (isStale()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 /** A port on 127.0.0.1 that nothing listens on. */
 export async function closedPort(): Promise<number> {
