@@ -122,6 +122,7 @@ interface RangeResult {
   requests: number;
   medianWallMs: number;
   medianWarmWallMs: number;
+  warmRequests: number;
   wallOverFloor: number;
   sequentialOverWall: number;
   textBytes: number;
@@ -187,12 +188,13 @@ async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, n
     requests,
     medianWallMs,
     medianWarmWallMs: median(runs.map((run) => run.warmWallMs)),
+    warmRequests: median(runs.map((run) => run.warmRequests)),
     wallOverFloor: medianWallMs / floors.floorMs,
     sequentialOverWall: floors.sequentialFloorMs / medianWallMs,
     textBytes: median(runs.map((run) => run.textBytes)),
     peakRssBytes: median(runs.map((run) => run.peakRssBytes)),
     peakInFlight: api.peakInFlight(),
-    requestsMatchFloor: runs.every((run) => run.requests === floors.requests && run.warmRequests === floors.requests),
+    requestsMatchFloor: runs.every((run) => run.requests === floors.requests),
     countsMatch: runs.every((run) => run.counted.every((counted) => counted === floors.orders)),
   };
 }
@@ -407,8 +409,10 @@ async function main(): Promise<void> {
   out.push(`last month: ${lastMonth.textBytes} bytes of text (${lastMonth.structuredBytes} bytes structuredContent), ${ms(lastMonth.wallMs)} ms`);
   const r180 = ranges.find((result) => result.days === 180);
   out.push(
-    `warm second call (same summarize_delivery again, no cache yet): ` +
-      ranges.map((result) => `${result.days} d ${ms(result.medianWarmWallMs)} ms (first ${ms(result.medianWallMs)})`).join(', '),
+    `warm second call (same summarize_delivery again; final windows come from the cache): ` +
+      ranges
+        .map((result) => `${result.days} d ${ms(result.medianWarmWallMs)} ms, ${result.warmRequests} requests (first ${ms(result.medianWallMs)} ms, ${result.requests})`)
+        .join(', '),
   );
 
   const checks = [

@@ -40,6 +40,7 @@ describe('scanOrders', () => {
     expect(stats).toEqual({
       windows: windows.length,
       requests: expectedRequests.reduce((a, b) => a + b, 0),
+      cachedWindows: 0,
       duplicatesDropped: 0,
     });
     for (const [index, window] of windows.entries()) {

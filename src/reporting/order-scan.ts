@@ -1,8 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import { CancelledError, UpstreamError } from '../errors.js';
+import type { Day } from './calendar.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
 import { IdSet } from './id-set.js';
+import { type FinalWindowCache, mayBeFinal } from './window-cache.js';
 
 export interface ProgressUpdate {
   progress: number;
@@ -13,6 +15,8 @@ export interface ProgressUpdate {
 export interface ScanOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((update: ProgressUpdate) => void) | undefined;
+  /** Serves final windows from, and offers them to, the session's cache. */
+  finalWindows?: { cache: FinalWindowCache; today: Day } | undefined;
   /** A backstop against an API that invents new pages forever. */
   maxPagesPerWindow?: number;
 }
@@ -20,11 +24,40 @@ export interface ScanOptions {
 export interface ScanStats {
   windows: number;
   requests: number;
+  /** Windows answered from the final-window cache, with no request. */
+  cachedWindows: number;
   /** Orders the API served more than once within a window; each was counted once. */
   duplicatesDropped: number;
 }
 
 const DEFAULT_MAX_PAGES_PER_WINDOW = 10_000;
+
+/**
+ * Gathers a window's orders for the final-window cache. Windows run side by side, so all the
+ * keepers of one scan draw on one budget (the cache's size); a keeper past its own cap or the
+ * budget gives up and hands its share back.
+ */
+class WindowKeeper {
+  orders: Order[] = [];
+  overflowed = false;
+
+  constructor(
+    private readonly cap: number,
+    private readonly budget: { remaining: number },
+  ) {}
+
+  add(fresh: readonly Order[]): void {
+    if (this.overflowed) return;
+    if (this.orders.length + fresh.length > this.cap || fresh.length > this.budget.remaining) {
+      this.overflowed = true;
+      this.budget.remaining += this.orders.length;
+      this.orders = [];
+      return;
+    }
+    this.budget.remaining -= fresh.length;
+    this.orders.push(...fresh);
+  }
+}
 
 /**
  * Progress in windows: a finished window counts 1, and a window with k pages read counts
@@ -80,7 +113,7 @@ class WindowProgress {
 export async function scanOrders(
   api: IletimerkeziApi,
   range: DayRange,
-  consume: (orders: Order[]) => void,
+  consume: (orders: readonly Order[]) => void,
   options: ScanOptions = {},
 ): Promise<ScanStats> {
   const windows = splitIntoWindows(range);
@@ -91,7 +124,9 @@ export async function scanOrders(
   setMaxListeners(0, operation.signal);
   const cancel = () => operation.abort();
   options.signal?.addEventListener('abort', cancel, { once: true });
-  const stats: ScanStats = { windows: windows.length, requests: 0, duplicatesDropped: 0 };
+  const stats: ScanStats = { windows: windows.length, requests: 0, cachedWindows: 0, duplicatesDropped: 0 };
+  const finals = options.finalWindows;
+  const keeperBudget = { remaining: finals?.cache.limits.maxOrders ?? 0 };
   let failure: unknown;
 
   /**
@@ -99,7 +134,7 @@ export async function scanOrders(
    * page's orders die with this frame: held in walkWindow's loop, every window would keep its
    * last page alive while it waits for a slot, which at large page sizes is most of the heap.
    */
-  const readPage = async (window: DayRange, index: number, page: number, seen: IdSet): Promise<boolean> => {
+  const readPage = async (window: DayRange, index: number, page: number, seen: IdSet, keeper: WindowKeeper | undefined): Promise<boolean> => {
     const orders = await api.fetchOrdersPage(window, page, operation.signal);
     if (orders.length === 0) return false;
     const fresh = orders.filter((order) => seen.add(order.id));
@@ -111,12 +146,23 @@ export async function scanOrders(
       );
     }
     stats.duplicatesDropped += orders.length - fresh.length;
+    keeper?.add(fresh);
     consume(fresh);
     progress.pageRead(index, fresh.length);
     return true;
   };
 
   const walkWindow = async (window: DayRange, index: number): Promise<void> => {
+    const cached = finals?.cache.get(window);
+    if (cached) {
+      stats.cachedWindows += 1;
+      consume(cached);
+      progress.pageRead(index, cached.length);
+      progress.windowFinished(index);
+      return;
+    }
+    const keeper =
+      finals && mayBeFinal(window, finals.today) ? new WindowKeeper(finals.cache.limits.maxOrdersPerWindow, keeperBudget) : undefined;
     const seen = new IdSet();
     for (let page = 1; ; page += 1) {
       if (page > maxPages) {
@@ -127,8 +173,9 @@ export async function scanOrders(
         );
       }
       stats.requests += 1;
-      if (!(await readPage(window, index, page, seen))) break;
+      if (!(await readPage(window, index, page, seen, keeper))) break;
     }
+    if (finals && keeper && !keeper.overflowed) finals.cache.offer(window, keeper.orders, finals.today);
     progress.windowFinished(index);
   };
 

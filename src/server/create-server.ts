@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
 import type { ProgressUpdate } from '../reporting/order-scan.js';
 import { CursorCodec, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, SnapshotStore } from '../reporting/paging.js';
+import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { TOOLS } from '../tools/index.js';
 import type { SessionContext, ToolDefinition } from '../tools/tool.js';
 import { VERSION } from '../version.js';
@@ -19,6 +20,7 @@ export interface ServerOptions {
   demo?: boolean;
   logger?: Logger;
   snapshotLimits?: SnapshotLimits;
+  windowCacheLimits?: WindowCacheLimits;
 }
 
 const INSTRUCTIONS =
@@ -94,6 +96,7 @@ export function createServer(options: ServerOptions): McpServer {
     cursors: new CursorCodec(),
     orderSnapshots: new SnapshotStore(limits),
     inboxSnapshots: new SnapshotStore(limits),
+    finalWindows: new FinalWindowCache(options.windowCacheLimits),
   };
   for (const tool of TOOLS) register(server, tool, session, options);
   return server;

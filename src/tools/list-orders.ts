@@ -20,7 +20,7 @@ import {
   senderField,
   strictInput,
 } from './fields.js';
-import { defineTool } from './tool.js';
+import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_orders';
 
@@ -119,13 +119,7 @@ export const listOrdersTool = defineTool({
       codec: context.cursors,
       snapshots: context.orderSnapshots,
       compute: (after, keep) =>
-        listOrders(
-          context.api,
-          { range: resumed.resolved, sender: resumed.args.sender, status },
-          after,
-          keep,
-          { signal: context.signal, onProgress: context.reportProgress },
-        ),
+        listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context)),
     });
     return {
       range: rangeWithTimezone(resumed.resolved),

@@ -12,7 +12,7 @@ import {
   senderField,
   strictInput,
 } from './fields.js';
-import { defineTool } from './tool.js';
+import { defineTool, scanOptionsFor } from './tool.js';
 
 const counters = {
   orders: z.number().int().describe('Orders counted.'),
@@ -107,11 +107,7 @@ export const summarizeDeliveryTool = defineTool({
   annotations: READ_ONLY_ANNOTATIONS,
   async handler(params, context) {
     const range = requireRange(params, context);
-    const summary = await summarizeDelivery(
-      context.api,
-      { range, sender: params.sender, groupBy: params.groupBy },
-      { signal: context.signal, onProgress: context.reportProgress },
-    );
+    const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy: params.groupBy }, scanOptionsFor(context));
     const { stats: _stats, range: _range, ...figures } = summary;
     return { range: rangeWithTimezone(range), ...figures };
   },

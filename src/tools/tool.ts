@@ -1,11 +1,12 @@
 import type * as z from 'zod';
 import type { IletimerkeziApi, Order } from '../api/client.js';
-import type { Clock } from '../reporting/calendar.js';
+import { type Clock, today } from '../reporting/calendar.js';
 import type { RangeRules } from '../reporting/date-range.js';
 import type { CleanMessage, InboxMeta } from '../reporting/inbox.js';
-import type { ProgressUpdate } from '../reporting/order-scan.js';
+import type { ProgressUpdate, ScanOptions } from '../reporting/order-scan.js';
 import type { OrderListMeta } from '../reporting/order-listing.js';
 import type { CursorCodec, SnapshotStore } from '../reporting/paging.js';
+import type { FinalWindowCache } from '../reporting/window-cache.js';
 
 /** What lives as long as the server: the shared client, the clock and the listing caches. */
 export interface SessionContext extends RangeRules {
@@ -14,12 +15,22 @@ export interface SessionContext extends RangeRules {
   cursors: CursorCodec;
   orderSnapshots: SnapshotStore<Order, OrderListMeta>;
   inboxSnapshots: SnapshotStore<CleanMessage, InboxMeta>;
+  finalWindows: FinalWindowCache;
 }
 
 /** What a handler gets for one call: the session plus this request's cancellation and progress. */
 export interface ToolContext extends SessionContext {
   signal: AbortSignal;
   reportProgress: (update: ProgressUpdate) => void;
+}
+
+/** How a tool scans orders: with its request's cancellation and progress, and the session's final windows. */
+export function scanOptionsFor(context: ToolContext): ScanOptions {
+  return {
+    signal: context.signal,
+    onProgress: context.reportProgress,
+    finalWindows: { cache: context.finalWindows, today: today(context.clock) },
+  };
 }
 
 /**

@@ -1,0 +1,74 @@
+import type { Order } from '../api/client.js';
+import { type Day, shiftDays } from './calendar.js';
+import type { DayRange } from './date-range.js';
+
+export interface WindowCacheLimits {
+  /** Orders held across all windows. */
+  maxOrders: number;
+  /** A window with more orders than this is never collected, so large scans keep flat memory. */
+  maxOrdersPerWindow: number;
+  ttlMs: number;
+  now: () => number;
+}
+
+/** Sized for ordinary accounts (a few hundred orders a month): years of windows, a few MB. */
+export const DEFAULT_WINDOW_CACHE_LIMITS: WindowCacheLimits = {
+  maxOrders: 20_000,
+  maxOrdersPerWindow: 2_000,
+  ttlMs: 30 * 60_000,
+  now: () => performance.now(),
+};
+
+/** A window's figures can still change until its last day is more than 2 days ago. */
+export function mayBeFinal(window: DayRange, today: Day): boolean {
+  return window.end < shiftDays(today, -2);
+}
+
+/** Final: old enough, and not one of its orders is still waiting or in progress. */
+export function isFinal(window: DayRange, orders: readonly Order[], today: Day): boolean {
+  return mayBeFinal(window, today) && orders.every((order) => order.waiting === 0 && order.status !== 113);
+}
+
+/**
+ * The orders of final windows, kept for the life of the server so a follow-up question costs no
+ * repeat requests. Bounded by orders held and by age; the oldest entry goes first.
+ */
+export class FinalWindowCache {
+  private readonly entries = new Map<string, { orders: readonly Order[]; expires: number }>();
+  private held = 0;
+
+  constructor(readonly limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS) {}
+
+  get(window: DayRange): readonly Order[] | undefined {
+    const key = keyOf(window);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= this.limits.now()) {
+      this.remove(key);
+      return undefined;
+    }
+    return entry.orders;
+  }
+
+  /** Keeps the window's orders if the window is final and fits; otherwise does nothing. */
+  offer(window: DayRange, orders: readonly Order[], today: Day): void {
+    const { maxOrders, maxOrdersPerWindow, ttlMs, now } = this.limits;
+    if (orders.length > maxOrdersPerWindow || orders.length > maxOrders || !isFinal(window, orders, today)) return;
+    const key = keyOf(window);
+    this.remove(key);
+    while (this.held + orders.length > maxOrders) this.remove(this.entries.keys().next().value as string);
+    this.entries.set(key, { orders, expires: now() + ttlMs });
+    this.held += orders.length;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.held -= entry.orders.length;
+    this.entries.delete(key);
+  }
+}
+
+function keyOf(window: DayRange): string {
+  return `${window.start}|${window.end}`;
+}
