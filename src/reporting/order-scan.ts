@@ -107,8 +107,8 @@ class WindowProgress {
 /**
  * Reads every order in the range: 10-day windows fetched concurrently (the client's limiter
  * caps requests in flight), pages inside a window walked in order until an empty page.
- * Orders are handed to `consume` page by page and never kept, so memory stays flat.
- * The first failure cancels the sibling windows and is rethrown.
+ * Orders are handed to `consume` page by page; beyond the final-window cache's bounded share,
+ * none is kept, so memory stays flat. The first failure cancels the sibling windows and is rethrown.
  */
 export async function scanOrders(
   api: IletimerkeziApi,
@@ -175,7 +175,9 @@ export async function scanOrders(
       stats.requests += 1;
       if (!(await readPage(window, index, page, seen, keeper))) break;
     }
-    if (finals && keeper && !keeper.overflowed) finals.cache.offer(window, keeper.orders, finals.today);
+    if (finals && keeper && !keeper.overflowed && !finals.cache.offer(window, keeper.orders, finals.today)) {
+      keeperBudget.remaining += keeper.orders.length;
+    }
     progress.windowFinished(index);
   };
 

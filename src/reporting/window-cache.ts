@@ -50,15 +50,16 @@ export class FinalWindowCache {
     return entry.orders;
   }
 
-  /** Keeps the window's orders if the window is final and fits; otherwise does nothing. */
-  offer(window: DayRange, orders: readonly Order[], today: Day): void {
+  /** Keeps the window's orders if the window is final and fits, and says whether it did. */
+  offer(window: DayRange, orders: readonly Order[], today: Day): boolean {
     const { maxOrders, maxOrdersPerWindow, ttlMs, now } = this.limits;
-    if (orders.length > maxOrdersPerWindow || orders.length > maxOrders || !isFinal(window, orders, today)) return;
+    if (orders.length > maxOrdersPerWindow || orders.length > maxOrders || !isFinal(window, orders, today)) return false;
     const key = keyOf(window);
     this.remove(key);
     while (this.held + orders.length > maxOrders) this.remove(this.entries.keys().next().value as string);
     this.entries.set(key, { orders, expires: now() + ttlMs });
     this.held += orders.length;
+    return true;
   }
 
   private remove(key: string): void {
