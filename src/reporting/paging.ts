@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { UserInputError } from '../errors.js';
+import { ExpiringStore } from './expiring-store.js';
 
 /**
  * Lists are served newest first and paged by keyset: a cursor remembers the last item shown,
@@ -148,56 +149,33 @@ export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
   now: () => performance.now(),
 };
 
-/**
- * Keeps a listing's computed items for the life of its cursors, so following a cursor does not
- * refetch the range. Bounded by count, total items and age; the oldest goes first.
- */
 export interface Snapshot<T, M> {
   items: T[];
   meta: M;
 }
 
+/**
+ * Keeps a listing's computed items for the life of its cursors, so following a cursor does not
+ * refetch the range. Bounded by count, total items and age; the oldest goes first.
+ */
 export class SnapshotStore<T, M> {
-  private readonly entries = new Map<string, Snapshot<T, M> & { expires: number }>();
-  private held = 0;
+  private readonly store: ExpiringStore<Snapshot<T, M>>;
 
-  constructor(private readonly limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {}
+  constructor(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {
+    this.store = new ExpiringStore(
+      { maxEntries: limits.maxSnapshots, maxWeight: limits.maxItems, ttlMs: limits.ttlMs, now: limits.now },
+      (snapshot) => snapshot.items.length,
+    );
+  }
 
-  put({ items, meta }: Snapshot<T, M>): string | undefined {
-    if (items.length > this.limits.maxItems) return undefined;
-    this.expire();
-    while (this.entries.size >= this.limits.maxSnapshots || this.held + items.length > this.limits.maxItems) {
-      this.evictOldest();
-    }
+  /** Keeps the snapshot and returns its id, or undefined when it is too large to keep. */
+  put(snapshot: Snapshot<T, M>): string | undefined {
     const id = randomUUID();
-    this.entries.set(id, { items, meta, expires: this.limits.now() + this.limits.ttlMs });
-    this.held += items.length;
-    return id;
+    return this.store.set(id, snapshot) ? id : undefined;
   }
 
   get(id: string | undefined): Snapshot<T, M> | undefined {
-    if (id === undefined) return undefined;
-    this.expire();
-    return this.entries.get(id);
-  }
-
-  private expire(): void {
-    const now = this.limits.now();
-    for (const [id, entry] of this.entries) {
-      if (entry.expires <= now) this.remove(id);
-    }
-  }
-
-  private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (!oldest.done) this.remove(oldest.value);
-  }
-
-  private remove(id: string): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.held -= entry.items.length;
-    this.entries.delete(id);
+    return id === undefined ? undefined : this.store.get(id);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Order } from '../api/client.js';
 import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
+import { ExpiringStore } from './expiring-store.js';
 
 export interface WindowCacheLimits {
   /** Orders held across all windows. */
@@ -34,39 +35,23 @@ export function isFinal(window: DayRange, orders: readonly Order[], today: Day):
  * repeat requests. Bounded by orders held and by age; the oldest entry goes first.
  */
 export class FinalWindowCache {
-  private readonly entries = new Map<string, { orders: readonly Order[]; expires: number }>();
-  private held = 0;
+  private readonly store: ExpiringStore<readonly Order[]>;
 
-  constructor(readonly limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS) {}
+  constructor(readonly limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS) {
+    this.store = new ExpiringStore(
+      { maxEntries: Number.POSITIVE_INFINITY, maxWeight: limits.maxOrders, ttlMs: limits.ttlMs, now: limits.now },
+      (orders) => orders.length,
+    );
+  }
 
   get(window: DayRange): readonly Order[] | undefined {
-    const key = keyOf(window);
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expires <= this.limits.now()) {
-      this.remove(key);
-      return undefined;
-    }
-    return entry.orders;
+    return this.store.get(keyOf(window));
   }
 
   /** Keeps the window's orders if the window is final and fits, and says whether it did. */
   offer(window: DayRange, orders: readonly Order[], today: Day): boolean {
-    const { maxOrders, maxOrdersPerWindow, ttlMs, now } = this.limits;
-    if (orders.length > maxOrdersPerWindow || orders.length > maxOrders || !isFinal(window, orders, today)) return false;
-    const key = keyOf(window);
-    this.remove(key);
-    while (this.held + orders.length > maxOrders) this.remove(this.entries.keys().next().value as string);
-    this.entries.set(key, { orders, expires: now() + ttlMs });
-    this.held += orders.length;
-    return true;
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.held -= entry.orders.length;
-    this.entries.delete(key);
+    if (orders.length > this.limits.maxOrdersPerWindow || !isFinal(window, orders, today)) return false;
+    return this.store.set(keyOf(window), orders);
   }
 }
 
