@@ -57,9 +57,12 @@ async function main(argv: string[]): Promise<number> {
   return -1;
 }
 
-process.on('unhandledRejection', (reason) => {
+// A stray failure must not end the client's session: report its kind on stderr and go on.
+const reportInternalError = (reason: unknown) => {
   process.stderr.write(`iletimerkezi-mcp: unexpected internal error: ${reason instanceof Error ? reason.name : 'unknown'}\n`);
-});
+};
+process.on('unhandledRejection', reportInternalError);
+process.on('uncaughtException', reportInternalError);
 
 main(process.argv.slice(2)).then(
   (code) => {
