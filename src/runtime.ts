@@ -2,6 +2,7 @@ import type { ClientOptions, IletimerkeziApi, IletimerkeziClient } from './api/c
 import type { Config } from './config.js';
 import type { Inbox, Order } from './api/schemas.js';
 import { stderrLogger } from './log.js';
+import { systemClock, today } from './reporting/calendar.js';
 
 /**
  * The client, built on the first call: the HTTP stack is the largest part of start-up, and
@@ -40,29 +41,31 @@ export interface Runtime {
   client: IletimerkeziApi;
   demo: boolean;
   baseUrl: string;
-  /** Prepares what the first tool call needs; no network call. */
+  /** Prepares what the first tool call needs (HTTP stack, Istanbul time-zone data); no network call. */
   warmUp(): void;
   close(): Promise<void>;
+}
+
+function runtimeOf(client: DeferredClient, demo: boolean, baseUrl: string, close: () => Promise<void>): Runtime {
+  const warmUp = () => {
+    client.warmUp();
+    today(systemClock);
+  };
+  return { client, demo, baseUrl, warmUp, close };
 }
 
 export async function openRuntime(config: Config, demo: boolean, now: Date = new Date()): Promise<Runtime> {
   const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger: stderrLogger(config.debug) };
   if (!demo) {
     const client = new DeferredClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
-    return { client, demo, baseUrl: config.baseUrl, warmUp: () => client.warmUp(), close: () => client.close() };
+    return runtimeOf(client, demo, config.baseUrl, () => client.close());
   }
   // Loaded only in demo mode, so a real server never pays for the simulator at start-up.
   const { DEMO_CREDENTIALS, startDemoApi } = await import('./demo/demo-api.js');
   const api = await startDemoApi(now);
   const client = new DeferredClient({ ...settings, baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS });
-  return {
-    client,
-    demo,
-    baseUrl: 'the built-in demo account',
-    warmUp: () => client.warmUp(),
-    close: async () => {
-      await client.close();
-      await api.close();
-    },
-  };
+  return runtimeOf(client, demo, 'the built-in demo account', async () => {
+    await client.close();
+    await api.close();
+  });
 }

@@ -19,12 +19,13 @@ export type Day = string;
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** How a day is written everywhere: the API's filters, tool inputs and outputs. */
+export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function toZoned(day: Day): TZDate {
-  const match = DAY_PATTERN.exec(day);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
-  return new TZDate(Number(match[1]), Number(match[2]) - 1, Number(match[3]), TIMEZONE);
+  if (!DAY_PATTERN.test(day)) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
+  const [year = 0, month = 0, date = 0] = day.split('-').map(Number);
+  return new TZDate(year, month - 1, date, TIMEZONE);
 }
 
 function toDay(date: Date): Day {
@@ -33,9 +34,8 @@ function toDay(date: Date): Day {
 
 /** True for a real calendar day written YYYY-MM-DD (so 2026-02-30 is false). */
 export function isCalendarDay(text: string): boolean {
-  const match = DAY_PATTERN.exec(text);
-  if (!match) return false;
-  const year = Number(match[1]);
+  if (!DAY_PATTERN.test(text)) return false;
+  const year = Number(text.slice(0, 4));
   return year >= 2000 && year <= 2999 && toDay(toZoned(text)) === text;
 }
 

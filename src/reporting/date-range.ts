@@ -27,7 +27,8 @@ export const NAMED_PERIODS = [
 
 export type NamedPeriod = (typeof NAMED_PERIODS)[number];
 
-const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month named as a period: YYYY-MM. */
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function isPeriod(text: string): boolean {
   return (NAMED_PERIODS as readonly string[]).includes(text) || MONTH_PATTERN.test(text);

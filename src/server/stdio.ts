@@ -1,7 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Config } from '../config.js';
 import { stderrLogger } from '../log.js';
-import { systemClock, today } from '../reporting/calendar.js';
 import type { Runtime } from '../runtime.js';
 import { createServer } from './create-server.js';
 
@@ -28,9 +27,6 @@ export async function serveStdio(config: Config, runtime: Runtime): Promise<void
   await server.connect(transport);
   logger.debug(`serving MCP over stdio against ${runtime.baseUrl}`);
   // After the handshake a client usually lists tools, then waits for its user: prepare the
-  // first call then (HTTP stack, Istanbul time-zone data) rather than during either.
-  setTimeout(() => {
-    runtime.warmUp();
-    today(systemClock);
-  }, WARM_UP_DELAY_MS).unref();
+  // first call then, rather than during either.
+  setTimeout(() => runtime.warmUp(), WARM_UP_DELAY_MS).unref();
 }

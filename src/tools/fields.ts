@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { TIMEZONE, isCalendarDay } from '../reporting/calendar.js';
-import { type DayRange, NAMED_PERIODS } from '../reporting/date-range.js';
+import { DAY_PATTERN, TIMEZONE, isCalendarDay } from '../reporting/calendar.js';
+import { type DayRange, MONTH_PATTERN, NAMED_PERIODS } from '../reporting/date-range.js';
 import { hasInvisibleCharacters } from '../reporting/text.js';
 
 /** Input fields shared by the tools, each with an error that names the field and the fix. */
@@ -8,7 +8,7 @@ import { hasInvisibleCharacters } from '../reporting/text.js';
 function day(field: 'start' | 'end', about: string) {
   return z
     .string({ error: `${field} must be a date string written YYYY-MM-DD` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${field} must be written YYYY-MM-DD, e.g. 2026-04-22` })
+    .regex(DAY_PATTERN, { error: `${field} must be written YYYY-MM-DD, e.g. 2026-04-22` })
     .refine(isCalendarDay, { error: `${field} is not a real calendar day (for example, 2026-02-30 does not exist)` })
     .describe(about);
 }
@@ -18,7 +18,7 @@ const PERIOD_ERROR = `period must be one of ${NAMED_PERIODS.join(', ')}, or a mo
 export const rangeFields = {
   period: z
     // The regex carries the message too: a union whose string option fails only its regex reports that option's issue.
-    .union([z.enum(NAMED_PERIODS), z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: PERIOD_ERROR })], {
+    .union([z.enum(NAMED_PERIODS), z.string().regex(MONTH_PATTERN, { error: PERIOD_ERROR })], {
       error: PERIOD_ERROR,
     })
     .optional()
