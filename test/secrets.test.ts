@@ -1,11 +1,7 @@
 import { inspect } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IletimerkeziClient } from '../src/api/client.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { stderrLogger } from '../src/log.js';
-import { createServer } from '../src/server/create-server.js';
 import {
   type ScriptedResponse,
   type SimulatedApi,
@@ -13,8 +9,8 @@ import {
   type SimulatorOptions,
   startSimulatedApi,
 } from '../src/simulator/api-server.js';
-import { TEST_CREDENTIALS, fixedClock, makeClient, startFake, textOf } from './support/harness.js';
-import { type JsonRpcResponse, RpcSession, closedPort, resultText, runToExit } from './support/spawned.js';
+import { TEST_CREDENTIALS, connect, makeClient, startFake, textOf } from './support/harness.js';
+import { type JsonRpcResponse, RpcSession, closedPort, debugEnv, resultText, runToExit } from './support/spawned.js';
 
 /**
  * The API key and hash must never surface: not in a tool result (text or structuredContent),
@@ -82,32 +78,8 @@ const INVALID_CALLS: Array<[string, Record<string, unknown>]> = [
 ];
 
 /** The real server and client in-process, with debug logging to a captured stderr. */
-async function connectLogged(fake: Partial<SimulatorOptions>, baseUrl?: string) {
-  const api = await startFake(fake);
-  const logger = stderrLogger(true);
-  const client = new IletimerkeziClient({
-    baseUrl: baseUrl ?? api.baseUrl,
-    credentials: TEST_CREDENTIALS,
-    timeoutMs: 100,
-    concurrency: 4,
-    retry: { attempts: 4, backoffBaseMs: 5, backoffMaxMs: 40, retryAfterCapMs: 30 },
-    logger,
-  });
-  const server = createServer({ api: client, maxRangeDays: 366, clock: fixedClock, logger });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const mcp = new Client({ name: 'secrets', version: '1.0.0' });
-  await mcp.connect(clientSide);
-  return {
-    mcp,
-    api,
-    close: async () => {
-      await mcp.close();
-      await server.close();
-      await client.close();
-      await api.close();
-    },
-  };
+function connectLogged(fake: Partial<SimulatorOptions>, baseUrl?: string) {
+  return connect({ fake, logger: stderrLogger(true), client: { timeoutMs: 100, ...(baseUrl ? { baseUrl } : {}) } });
 }
 
 describe('in-process: every tool through every outcome', () => {
@@ -246,21 +218,14 @@ describe('the built server (node dist/cli.js) with ILETIMERKEZI_DEBUG=1', () => 
     await wrongKey?.close();
   });
 
-  const env = (baseUrl: string) => ({
-    ILETIMERKEZI_API_KEY: TEST_CREDENTIALS.key,
-    ILETIMERKEZI_API_HASH: TEST_CREDENTIALS.hash,
-    ILETIMERKEZI_BASE_URL: baseUrl,
-    ILETIMERKEZI_DEBUG: '1',
-  });
-
   async function callAll(session: RpcSession, calls: Array<[string, Record<string, unknown>]>): Promise<JsonRpcResponse[]> {
     return Promise.all(calls.map(([name, args]) => session.callTool(name, args)));
   }
 
   it('success, API errors, hostile echoes, validation, wrong key and network errors leak nothing', async () => {
-    const main = new RpcSession(env(healthy.baseUrl));
-    const unauthorized = new RpcSession(env(wrongKey.baseUrl));
-    const unreachable = new RpcSession(env(`http://127.0.0.1:${await closedPort()}/v1`));
+    const main = new RpcSession(debugEnv(healthy.baseUrl));
+    const unauthorized = new RpcSession(debugEnv(wrongKey.baseUrl));
+    const unreachable = new RpcSession(debugEnv(`http://127.0.0.1:${await closedPort()}/v1`));
     try {
       await Promise.all([main.initialize(), unauthorized.initialize(), unreachable.initialize()]);
       // The network errors take the production backoff (about 2 s); run them while the rest goes on.
@@ -303,18 +268,18 @@ describe('the built server (node dist/cli.js) with ILETIMERKEZI_DEBUG=1', () => 
 
   it('refuses a plain-http base URL at start-up, naming ILETIMERKEZI_BASE_URL, and accepts loopback http', async () => {
     for (const baseUrl of ['http://example.com/v1', 'http://127.0.0.1.nip.io/v1', 'ftp://127.0.0.1/v1']) {
-      const exit = await runToExit(env(baseUrl));
+      const exit = await runToExit(debugEnv(baseUrl));
       expect(exit.code, baseUrl).not.toBe(0);
       expect(exit.stderr).toContain('ILETIMERKEZI_BASE_URL must use https://');
       expect(exit.stdout.length).toBe(0);
       expectNoSecret(`refused ${baseUrl} stderr`, exit.stderr);
     }
-    const credentialsInUrl = await runToExit(env(`${healthy.baseUrl.replace('http://', `http://${TEST_CREDENTIALS.key}:${TEST_CREDENTIALS.hash}@`)}`));
+    const credentialsInUrl = await runToExit(debugEnv(`${healthy.baseUrl.replace('http://', `http://${TEST_CREDENTIALS.key}:${TEST_CREDENTIALS.hash}@`)}`));
     expect(credentialsInUrl.code).not.toBe(0);
     expect(credentialsInUrl.stderr).toContain('ILETIMERKEZI_BASE_URL must be a plain base URL');
     expectNoSecret('credentials in the base URL stderr', credentialsInUrl.stderr);
 
-    const accepted = new RpcSession(env(healthy.baseUrl));
+    const accepted = new RpcSession(debugEnv(healthy.baseUrl));
     mode = 'ok';
     const init = await accepted.initialize();
     expect((init.result?.serverInfo as { name?: string }).name).toBe('iletimerkezi-mcp');

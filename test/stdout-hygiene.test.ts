@@ -3,7 +3,7 @@ import { generateDemoAccount } from '../src/demo/account.js';
 import { today } from '../src/reporting/calendar.js';
 import { type ScriptedResponse, type SimulatedApi, type SimulatedRequest, startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS } from './support/harness.js';
-import { type JsonRpcResponse, RpcSession, closedPort, resultText } from './support/spawned.js';
+import { type JsonRpcResponse, RpcSession, closedPort, debugEnv, resultText } from './support/spawned.js';
 
 /**
  * stdout belongs to JSON-RPC: the built server, driven with raw JSON-RPC lines through every
@@ -78,16 +78,9 @@ describe('stdout of the built server', () => {
     await fake?.close();
   });
 
-  const env = (baseUrl: string) => ({
-    ILETIMERKEZI_API_KEY: TEST_CREDENTIALS.key,
-    ILETIMERKEZI_API_HASH: TEST_CREDENTIALS.hash,
-    ILETIMERKEZI_BASE_URL: baseUrl,
-    ILETIMERKEZI_DEBUG: '1',
-  });
-
   it('is nothing but JSON-RPC through every tool and every error path', async () => {
-    const session = new RpcSession(env(fake.baseUrl));
-    const offline = new RpcSession(env(`http://127.0.0.1:${await closedPort()}/v1`));
+    const session = new RpcSession(debugEnv(fake.baseUrl));
+    const offline = new RpcSession(debugEnv(`http://127.0.0.1:${await closedPort()}/v1`));
     const responses: Array<[string, JsonRpcResponse]> = [];
     const timings: string[] = [];
     const record = async (label: string, pending: Promise<JsonRpcResponse>) => {

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js';
 import { generateDemoAccount } from '../../src/demo/account.js';
+import type { Logger } from '../../src/log.js';
 import type { Clock } from '../../src/reporting/calendar.js';
 import { createServer } from '../../src/server/create-server.js';
 import { type SimulatedAccount, type SimulatedApi, type SimulatorOptions, startSimulatedApi } from '../../src/simulator/api-server.js';
@@ -40,11 +41,23 @@ export interface Connected {
 
 /** The real server and the SDK's real Client, linked in-process, against a fake API. */
 export async function connect(
-  options: { fake?: Partial<SimulatorOptions>; client?: Partial<ClientOptions>; maxRangeDays?: number; clock?: Clock } = {},
+  options: {
+    fake?: Partial<SimulatorOptions>;
+    client?: Partial<ClientOptions>;
+    maxRangeDays?: number;
+    clock?: Clock;
+    /** Given to both the client and the server. */
+    logger?: Logger;
+  } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
-  const client = makeClient(api, options.client);
-  const server = createServer({ api: client, maxRangeDays: options.maxRangeDays ?? 366, clock: options.clock ?? fixedClock });
+  const client = makeClient(api, { ...options.client, ...(options.logger ? { logger: options.logger } : {}) });
+  const server = createServer({
+    api: client,
+    maxRangeDays: options.maxRangeDays ?? 366,
+    clock: options.clock ?? fixedClock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const mcp = new Client({ name: 'test', version: '1.0.0' });

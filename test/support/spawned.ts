@@ -1,11 +1,22 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { TEST_CREDENTIALS } from './harness.js';
 
 /** The built server, run as a child process with raw JSON-RPC lines on its stdin and stdout. */
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
+
+/** The environment of a spawned server with the test credentials and debug logging on. */
+export function debugEnv(baseUrl: string): Record<string, string> {
+  return {
+    ILETIMERKEZI_API_KEY: TEST_CREDENTIALS.key,
+    ILETIMERKEZI_API_HASH: TEST_CREDENTIALS.hash,
+    ILETIMERKEZI_BASE_URL: baseUrl,
+    ILETIMERKEZI_DEBUG: '1',
+  };
+}
 
 /** A port on 127.0.0.1 that nothing listens on. */
 export async function closedPort(): Promise<number> {
