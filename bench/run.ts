@@ -34,7 +34,8 @@ const REPEATS = Math.max(1, setting('BENCH_REPEATS', 5));
 const COLD_STARTS = Math.max(5, setting('BENCH_COLD_STARTS', 9));
 const BIG_ORDERS = setting('BENCH_BIG_ORDERS', 1_000_000);
 const SMALL_BIG_ORDERS = Math.round(BIG_ORDERS / 4);
-const THROUGHPUT_REPEATS = 3;
+/** Peak RSS at this size swings with when V8 happens to collect the body buffers: 5 runs for a steady median. */
+const THROUGHPUT_REPEATS = 5;
 const THROUGHPUT_PAGE_SIZE = 5_000;
 
 const RANGES = [30, 90, 180, 366] as const;
@@ -48,7 +49,8 @@ const TARGETS = {
   speedupOverSequential180: 5,
   coldStartMs: 250,
   throughputOrdersPerSecond: 200_000,
-  throughputPeakRssBytes: 150 * 1024 * 1024,
+  /** The issue's "150 MB", read strictly: 150 × 10⁶ bytes (143.1 MiB). */
+  throughputPeakRssBytes: 150_000_000,
   lastMonthTextBytes: 2 * 1024,
 };
 
@@ -437,8 +439,8 @@ async function main(): Promise<void> {
       pass: big.medianOrdersPerSecond >= TARGETS.throughputOrdersPerSecond,
     },
     {
-      target: `~1M-order aggregation peak RSS < ${mib(TARGETS.throughputPeakRssBytes)} MiB`,
-      value: `${mib(big.medianPeakRssBytes)} MiB (median of ${THROUGHPUT_REPEATS}; max ${mib(big.maxPeakRssBytes)})`,
+      target: `~1M-order aggregation peak RSS < ${TARGETS.throughputPeakRssBytes / 1e6} MB (${mib(TARGETS.throughputPeakRssBytes)} MiB)`,
+      value: `${round(big.medianPeakRssBytes / 1e6)} MB = ${mib(big.medianPeakRssBytes)} MiB (median of ${THROUGHPUT_REPEATS}; max ${mib(big.maxPeakRssBytes)} MiB)`,
       pass: big.medianPeakRssBytes < TARGETS.throughputPeakRssBytes,
     },
     {

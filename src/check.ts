@@ -1,3 +1,4 @@
+import { fetchOrdersPage } from './api/client.js';
 import { MISSING_CREDENTIALS_MESSAGE } from './config.js';
 import { CancelledError, ConfigurationError, UpstreamError } from './errors.js';
 import { type Clock, today } from './reporting/calendar.js';
@@ -25,7 +26,7 @@ export async function runCheck(runtime: Runtime, clock: Clock, write: (line: str
   const day = today(clock);
   write(`Checking ${runtime.baseUrl}: get-reports for ${day} (Istanbul), page 1…`);
   try {
-    const orders = await runtime.client.fetchOrdersPage({ start: day, end: day }, 1);
+    const orders = await fetchOrdersPage(runtime.client, { start: day, end: day }, 1);
     write(
       `OK: the key and hash were accepted and the API answered (${orders.length} order${orders.length === 1 ? '' : 's'} on today's first page). ` +
         'The account works; restart your MCP client so it picks the server up.',

@@ -1,6 +1,6 @@
-import type { ClientOptions, IletimerkeziApi, IletimerkeziClient } from './api/client.js';
+import type { ClientOptions, DayWindow, IletimerkeziApi, IletimerkeziClient, OrderPage } from './api/client.js';
 import type { Config } from './config.js';
-import type { Inbox, Order } from './api/schemas.js';
+import type { Inbox } from './api/schemas.js';
 import { stderrLogger } from './log.js';
 import { systemClock, today } from './reporting/calendar.js';
 
@@ -13,8 +13,8 @@ class DeferredClient implements IletimerkeziApi {
 
   constructor(private readonly options: ClientOptions) {}
 
-  async fetchOrdersPage(window: { start: string; end: string }, page: number, signal?: AbortSignal): Promise<Order[]> {
-    return (await this.open()).fetchOrdersPage(window, page, signal);
+  async readOrdersPage<P extends OrderPage>(window: DayWindow, page: number, open: () => P, signal?: AbortSignal): Promise<P> {
+    return (await this.open()).readOrdersPage(window, page, open, signal);
   }
 
   async fetchInbox(signal?: AbortSignal): Promise<Inbox> {

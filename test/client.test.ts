@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { IletimerkeziClient } from '../src/api/client.js';
+import { IletimerkeziClient, fetchOrdersPage } from '../src/api/client.js';
 import { CancelledError, ConfigurationError, UpstreamError } from '../src/errors.js';
 import type { SimulatedApi, SimulatorOptions } from '../src/simulator/api-server.js';
 import { FIXTURE_ACCOUNT, makeClient, startFake } from './support/harness.js';
@@ -41,15 +41,15 @@ describe('IletimerkeziClient against the fake API', () => {
     const { client } = await setUp();
     const expected = windowOrders();
     expect(expected.length).toBeGreaterThan(60);
-    expect(await client.fetchOrdersPage(WINDOW, 1)).toEqual(expected.slice(0, 30));
-    expect(await client.fetchOrdersPage(WINDOW, 2)).toEqual(expected.slice(30, 60));
-    expect(await client.fetchOrdersPage(WINDOW, 99)).toEqual([]);
+    expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual(expected.slice(0, 30));
+    expect(await fetchOrdersPage(client, WINDOW, 2)).toEqual(expected.slice(30, 60));
+    expect(await fetchOrdersPage(client, WINDOW, 99)).toEqual([]);
   });
 
   it('accepts digit strings, string ids and a lone inbox object as the API drifts', async () => {
     const lone = FIXTURE_ACCOUNT.inbox.slice(0, 1);
     const { client } = await setUp({ drift: true, account: { ...FIXTURE_ACCOUNT, inbox: lone } });
-    expect(await client.fetchOrdersPage(WINDOW, 1)).toEqual(windowOrders().slice(0, 30));
+    expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual(windowOrders().slice(0, 30));
     expect(await client.fetchInbox()).toEqual({ totalRows: 1, messages: lone });
   });
 
@@ -60,15 +60,15 @@ describe('IletimerkeziClient against the fake API', () => {
           ? { status: 200, body: { response: { status: { code: 200, message: 'ok' }, count: 0, orders: request.page === 1 ? null : undefined } } }
           : { status: 200, body: { response: { status: { code: 200, message: 'ok' }, orders: { totalRows: '0', order: null } } } },
     });
-    expect(await client.fetchOrdersPage(WINDOW, 1)).toEqual([]);
-    expect(await client.fetchOrdersPage(WINDOW, 2)).toEqual([]);
+    expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual([]);
+    expect(await fetchOrdersPage(client, WINDOW, 2)).toEqual([]);
     expect(await client.fetchInbox()).toEqual({ totalRows: 0, messages: [] });
   });
 
   it('turns 401 into guidance about the key, the hash and the "Allow API access" toggle, without retrying', async () => {
     const { fake } = await setUp();
     client = makeClient(fake, { credentials: { key: 'wrong', hash: 'wrong' } });
-    const error = await failure(client.fetchOrdersPage(WINDOW, 1));
+    const error = await failure(fetchOrdersPage(client, WINDOW, 1));
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).details.apiCode).toBe(401);
     expect((error as UpstreamError).message).toContain('ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH');
@@ -78,20 +78,20 @@ describe('IletimerkeziClient against the fake API', () => {
 
   it('is refused with 458 by the fake for an 11-day window, as the real API would', async () => {
     const { client } = await setUp();
-    const error = await failure(client.fetchOrdersPage({ start: '2026-04-01', end: '2026-04-11' }, 1));
+    const error = await failure(fetchOrdersPage(client, { start: '2026-04-01', end: '2026-04-11' }, 1));
     expect((error as UpstreamError).details.apiCode).toBe(458);
     expect((error as UpstreamError).message).toContain('date range');
   });
 
   it('retries transient failures and then succeeds', async () => {
     const { fake, client } = await setUp({ faults: { rate: 1, kinds: ['http-503'], seed: 1, maxPerRequest: 2 } });
-    expect(await client.fetchOrdersPage(WINDOW, 1)).toEqual(windowOrders().slice(0, 30));
+    expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual(windowOrders().slice(0, 30));
     expect(fake.requests.map((request) => request.fault ?? 'ok')).toEqual(['http-503', 'http-503', 'ok']);
   });
 
   it('gives up after 4 attempts of a persistent outage and names the failure', async () => {
     const { fake, client } = await setUp({ faults: { rate: 1, kinds: ['http-503'], seed: 1, maxPerRequest: Number.POSITIVE_INFINITY } });
-    const error = await failure(client.fetchOrdersPage(WINDOW, 1));
+    const error = await failure(fetchOrdersPage(client, WINDOW, 1));
     expect((error as UpstreamError).message).toContain('API status 503 (the API is temporarily unavailable) after 4 attempts');
     expect(fake.requests).toHaveLength(4);
   });
@@ -102,7 +102,7 @@ describe('IletimerkeziClient against the fake API', () => {
       { retry: { attempts: 4, backoffBaseMs: 5, backoffMaxMs: 40, retryAfterCapMs: 150 } },
     );
     const started = performance.now();
-    expect(await client.fetchOrdersPage(WINDOW, 1)).toHaveLength(30);
+    expect(await fetchOrdersPage(client, WINDOW, 1)).toHaveLength(30);
     const gap = (fake.requests[1]?.at ?? 0) - (fake.requests[0]?.at ?? 0);
     expect(gap).toBeGreaterThanOrEqual(140);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -113,7 +113,7 @@ describe('IletimerkeziClient against the fake API', () => {
       { faults: { rate: 1, kinds: ['stall'], seed: 1, maxPerRequest: Number.POSITIVE_INFINITY } },
       { timeoutMs: 150 },
     );
-    const error = await failure(client.fetchOrdersPage(WINDOW, 1));
+    const error = await failure(fetchOrdersPage(client, WINDOW, 1));
     expect((error as UpstreamError).message).toContain('no complete answer within 150 ms after 4 attempts');
     expect(fake.requests).toHaveLength(4);
   });
@@ -123,7 +123,7 @@ describe('IletimerkeziClient against the fake API', () => {
     const { fake, client } = await setUp({
       script: () => ({ status: 200, body: { response: { status: { code: 200 }, count: 1, orders: [order] } } }),
     });
-    const error = await failure(client.fetchOrdersPage(WINDOW, 1));
+    const error = await failure(fetchOrdersPage(client, WINDOW, 1));
     expect((error as UpstreamError).kind).toBe('invalid-response');
     expect((error as UpstreamError).message).toContain('response.orders[0].delivered must be a non-negative whole number');
     expect(fake.requests).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('IletimerkeziClient against the fake API', () => {
 
   it('refuses a body over its size cap', async () => {
     const { client } = await setUp({}, { maxBodyBytes: 1_000 });
-    const error = await failure(client.fetchOrdersPage(WINDOW, 1));
+    const error = await failure(fetchOrdersPage(client, WINDOW, 1));
     expect((error as UpstreamError).kind).toBe('too-large');
     expect((error as UpstreamError).message).toContain('larger than 1000 bytes');
   });
@@ -148,7 +148,7 @@ describe('IletimerkeziClient against the fake API', () => {
     client = makeClient(fake);
     const controller = new AbortController();
     controller.abort();
-    expect(await failure(client.fetchOrdersPage(WINDOW, 1, controller.signal))).toBeInstanceOf(CancelledError);
+    expect(await failure(fetchOrdersPage(client, WINDOW, 1, controller.signal))).toBeInstanceOf(CancelledError);
     const anonymous = new IletimerkeziClient({ baseUrl: fake.baseUrl, credentials: undefined, timeoutMs: 1_000, concurrency: 1 });
     const error = await failure(anonymous.fetchInbox());
     await anonymous.close();

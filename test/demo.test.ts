@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IletimerkeziClient } from '../src/api/client.js';
+import { IletimerkeziClient, type Order } from '../src/api/client.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { DEMO_CREDENTIALS, startDemoApi } from '../src/demo/demo-api.js';
 import { TZDate } from '@date-fns/tz';
@@ -8,6 +8,7 @@ import { TIMEZONE, inclusiveDays, shiftDays, toTimestamp, today } from '../src/r
 import { resolveRange } from '../src/reporting/date-range.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { scanOrders } from '../src/reporting/order-scan.js';
+import { committedInto } from './support/sinks.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { DEMO_OPT_OUT_TEXTS, ordersBetween, totals } from './support/ground-truth.js';
 
@@ -58,8 +59,9 @@ describe('the demo account', () => {
     api = await startDemoApi(now);
     const client = new IletimerkeziClient({ baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS, timeoutMs: 5_000, concurrency: 6 });
     const range = { start: shiftDays(today(clock), -199), end: today(clock) };
-    const seen: number[] = [];
-    await scanOrders(client, range, (orders) => seen.push(...orders.map((order) => order.id)));
+    const read: Order[] = [];
+    await scanOrders(client, range, committedInto(read));
+    const seen = read.map((order) => order.id);
     const inbox = await client.fetchInbox();
     await client.close();
     expect(seen.sort()).toEqual(ordersBetween(account.orders, range.start, range.end).map((order) => order.id).sort());

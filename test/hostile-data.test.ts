@@ -1,6 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { fetchOrdersPage } from '../src/api/client.js';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import { UpstreamError } from '../src/errors.js';
 import type { ScriptedResponse, SimulatedApi, SimulatedRequest } from '../src/simulator/api-server.js';
@@ -79,6 +80,13 @@ const BAD_REPORTS: BadReports[] = [
   ['a fractional counter', { response: { status: OK, orders: [order({ waiting: 2.5 })] } }, 200, ['response.orders[0].waiting must be a non-negative whole number'], 1],
   ['a negative counter as a string', { response: { status: OK, orders: [order({ delivered: '-90' })] } }, 200, ['response.orders[0].delivered must be a non-negative'], 1],
   ['a timestamp in another format', { response: { status: OK, orders: [order({ submitAt: '22.04.2026 09:15' })] } }, 200, ['response.orders[0].submitAt must be a timestamp written YYYY-MM-DD HH:MM:SS'], 1],
+  [
+    'the order list given twice, where JSON.parse would silently keep the second',
+    `{"response":{"status":{"code":200},"orders":[${JSON.stringify(order())}],"orders":[]}}`,
+    200,
+    ['response.orders is given more than once', 'Nothing was counted'],
+    1,
+  ],
   ['deeply nested JSON where orders belong', `{"response":{"status":{"code":200},"orders":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, 200, ['response.orders[0]'], 1],
   ['an undocumented status code', { response: { status: { code: 299, message: 'tamam?' } } }, 200, ['status code 299, which is not documented'], 1],
   ['a documented refusal (458)', { response: { status: { code: 458, message: 'Tarih aralığı hatalı' } } }, 200, ['iletiMerkezi API error 458: the API rejected the date range', '"Tarih aralığı hatalı"'], 1],
@@ -194,7 +202,7 @@ describe('oversized bodies', () => {
     const { port } = streaming.address() as AddressInfo;
     const client = makeClient({ baseUrl: `http://127.0.0.1:${port}/v1` } as SimulatedApi, { maxBodyBytes: 4 * 1024 * 1024 });
     try {
-      const failure = await client.fetchOrdersPage({ start: TODAY, end: TODAY }, 1).then(
+      const failure = await fetchOrdersPage(client, { start: TODAY, end: TODAY }, 1).then(
         () => undefined,
         (error: unknown) => error,
       );

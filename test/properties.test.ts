@@ -89,9 +89,11 @@ function buildOrders(records: OrderRecord[]): Order[] {
 /** A paging get-reports over a fixed order list, served in memory. */
 function memoryApi(orders: Order[], pageSize: number): IletimerkeziApi {
   return {
-    async fetchOrdersPage(window, page) {
+    async readOrdersPage(window, page, open) {
       const inWindow = ordersBetween(orders, window.start, window.end);
-      return inWindow.slice((page - 1) * pageSize, page * pageSize);
+      const read = open();
+      for (const order of inWindow.slice((page - 1) * pageSize, page * pageSize)) read.add(order);
+      return read;
     },
     async fetchInbox() {
       return { totalRows: 0, messages: [] };

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchOrdersPage } from '../src/api/client.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { stderrLogger } from '../src/log.js';
 import {
@@ -176,7 +177,7 @@ describe('errors thrown by the client', () => {
     const api = await startFake({ ...fake, script: scriptFor(() => mode) });
     const client = makeClient(api, { timeoutMs: 150 });
     try {
-      const reports = await client.fetchOrdersPage({ start: '2026-04-20', end: '2026-04-22' }, 1).catch((error: unknown) => error);
+      const reports = await fetchOrdersPage(client, { start: '2026-04-20', end: '2026-04-22' }, 1).catch((error: unknown) => error);
       expect((reports as { kind?: string }).kind).toBe(kind);
       expectCleanError(`${label} get-reports`, reports);
       const inbox = await client.fetchInbox().catch((error: unknown) => error);
@@ -187,11 +188,11 @@ describe('errors thrown by the client', () => {
     }
   });
 
-  it('undici connection errors (closed port, unroutable port 1) are wrapped without the request', async () => {
+  it('connection errors (closed port, unroutable port 1) are wrapped without the request', async () => {
     for (const baseUrl of [`http://127.0.0.1:${await closedPort()}/v1`, 'http://127.0.0.1:1/v1']) {
       const client = makeClient({ baseUrl } as SimulatedApi);
       try {
-        const error = await client.fetchOrdersPage({ start: '2026-04-20', end: '2026-04-22' }, 1).catch((caught: unknown) => caught);
+        const error = await fetchOrdersPage(client, { start: '2026-04-20', end: '2026-04-22' }, 1).catch((caught: unknown) => caught);
         expect((error as Error).message).toContain('network error (ECONNREFUSED) after 4 attempts');
         expectCleanError(`connection refused at ${baseUrl}`, error);
         expectCleanError(`inbox at ${baseUrl}`, await client.fetchInbox().catch((caught: unknown) => caught));

@@ -1,12 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { today } from '../src/reporting/calendar.js';
+import { shiftDays, today } from '../src/reporting/calendar.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS, textOf } from './support/harness.js';
 import { DEMO_OPT_OUT_TEXTS, ordersBetween, totals } from './support/ground-truth.js';
+
+const TLS_DIR = new URL('./support/tls/', import.meta.url);
+
+/** Spawns the built server over stdio with the SDK's client, as a desktop client does. */
+async function spawnServer(baseUrl: string, extraEnv: Record<string, string> = {}) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['dist/cli.js'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      ILETIMERKEZI_API_KEY: TEST_CREDENTIALS.key,
+      ILETIMERKEZI_API_HASH: TEST_CREDENTIALS.hash,
+      ILETIMERKEZI_BASE_URL: baseUrl,
+      ...extraEnv,
+    },
+    stderr: 'pipe',
+  });
+  const mcp = new Client({ name: 'stdio-test', version: '1.0.0' });
+  await mcp.connect(transport);
+  return { transport, mcp };
+}
 
 /** The built server, spawned over stdio exactly as a desktop client would (npm test builds first). */
 describe('the built server over stdio', () => {
@@ -19,19 +42,7 @@ describe('the built server over stdio', () => {
 
   beforeAll(async () => {
     fake = await startSimulatedApi({ account, credentials: TEST_CREDENTIALS });
-    transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['dist/cli.js'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        ILETIMERKEZI_API_KEY: TEST_CREDENTIALS.key,
-        ILETIMERKEZI_API_HASH: TEST_CREDENTIALS.hash,
-        ILETIMERKEZI_BASE_URL: fake.baseUrl,
-      },
-      stderr: 'pipe',
-    });
-    mcp = new Client({ name: 'stdio-test', version: '1.0.0' });
-    await mcp.connect(transport);
+    ({ transport, mcp } = await spawnServer(fake.baseUrl));
     // A second listener on the child's stdout sees every byte the client reads.
     (transport as unknown as { _process: { stdout: NodeJS.ReadableStream } })._process.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   });
@@ -62,5 +73,45 @@ describe('the built server over stdio', () => {
     const lines = Buffer.concat(stdout).toString('utf8').split('\n').filter((line) => line.length > 0);
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+  });
+});
+
+/** The real API is https: the same answers through TLS, from a server that trusts only its CA list. */
+describe('the built server against an https API', () => {
+  const now = new Date();
+  const account = generateDemoAccount({ now });
+
+  it('verifies the certificate and answers exactly', async () => {
+    const tls = { key: readFileSync(new URL('localhost-key.pem', TLS_DIR), 'utf8'), cert: readFileSync(new URL('localhost-cert.pem', TLS_DIR), 'utf8') };
+    const fake = await startSimulatedApi({ account, credentials: TEST_CREDENTIALS, tls });
+    expect(fake.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    const end = today(() => now);
+    const start = shiftDays(end, -59);
+    const truth = totals(ordersBetween(account.orders, start, end));
+    // The test certificate is self-signed: trusted through NODE_EXTRA_CA_CERTS, and refused without it.
+    const trusting = await spawnServer(fake.baseUrl, { NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('localhost-cert.pem', TLS_DIR)) });
+    const untrusting = await spawnServer(fake.baseUrl, { ILETIMERKEZI_TIMEOUT_MS: '2000' });
+    try {
+      const summary = await trusting.mcp.callTool({ name: 'summarize_delivery', arguments: { start, end } });
+      expect(summary.structuredContent).toMatchObject({
+        orders: truth.orders,
+        total: truth.total,
+        delivered: truth.delivered,
+        undelivered: truth.undelivered,
+        waiting: truth.waiting,
+      });
+      const inbox = await trusting.mcp.callTool({ name: 'read_inbox', arguments: {} });
+      expect((inbox.structuredContent as { totalRows: number }).totalRows).toBe(account.inbox.length);
+      const requestsBefore = fake.requests.length;
+
+      const refused = await untrusting.mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'today' } });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toContain('network error (DEPTH_ZERO_SELF_SIGNED_CERT)');
+      expect(fake.requests.length).toBe(requestsBefore);
+    } finally {
+      await trusting.mcp.close();
+      await untrusting.mcp.close();
+      await fake.close();
+    }
   });
 });

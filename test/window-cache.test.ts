@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import { splitIntoWindows } from '../src/reporting/date-range.js';
 import { scanOrders } from '../src/reporting/order-scan.js';
+import { committedInto, ignoreOrders } from './support/sinks.js';
 import { FinalWindowCache, isFinal } from '../src/reporting/window-cache.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, makeClient, startFake } from './support/harness.js';
 import { ordersBetween, totals } from './support/ground-truth.js';
@@ -105,14 +106,15 @@ describe('final windows', () => {
     const budget = Math.max(...sizes) * 2;
     const cache = new FinalWindowCache({ maxOrders: budget, maxOrdersPerWindow: budget, ttlMs: 60_000, now: () => 0 });
     const finalWindows = { cache, today: TODAY };
-    await scanOrders(client, range, () => {}, { finalWindows });
+    await scanOrders(client, range, ignoreOrders, { finalWindows });
     const cached = windows.filter((window) => cache.get(window) !== undefined);
     expect(cached.length).toBeGreaterThanOrEqual(1);
     expect(cached.reduce((held, window) => held + (cache.get(window)?.length ?? 0), 0)).toBeLessThanOrEqual(budget);
 
     const before = fake.requests.length;
-    let counted = 0;
-    const stats = await scanOrders(client, range, (orders) => (counted += orders.length), { finalWindows });
+    const read: Order[] = [];
+    const stats = await scanOrders(client, range, committedInto(read), { finalWindows });
+    const counted = read.length;
     await client.close();
     await fake.close();
     expect(counted).toBe(ordersBetween(FIXTURE_ACCOUNT.orders, range.start, range.end).length);

@@ -91,12 +91,15 @@ export interface Inbox {
   messages: InboxMessage[];
 }
 
-/** A short, value-free account of why a body failed its schema: paths and rules only. */
-export function describeIssues(error: z.ZodError, limit = 3): string {
+/**
+ * A short, value-free account of why a value failed its schema: paths and rules only. `at` is
+ * where the value sits in its body, for a part checked on its own.
+ */
+export function describeIssues(error: z.ZodError, at = '', limit = 3): string {
   const lines = error.issues.slice(0, limit).map((issue) => {
     const path = issue.path.reduce<string>(
       (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
-      '',
+      at,
     );
     const rule = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is missing' : issue.message;
     return `${path || 'body'} ${rule}`;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Dispatcher, request } from 'undici';
+import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CancelledError, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { envelopeSchema } from './schemas.js';
@@ -25,7 +26,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface TransportOptions {
-  dispatcher: Dispatcher;
+  /** Keep-alive connections, at most the limiter's number of them; an https.Agent for https URLs. */
+  agent: Agent;
   limiter: ConcurrencyLimiter;
   timeoutMs: number;
   retry: RetryPolicy;
@@ -39,17 +41,28 @@ export interface TransportOptions {
   mayQuote: (text: string) => boolean;
 }
 
-/** A JSON body whose `response.status.code` is 200, ready for the endpoint's schema. */
-export type SuccessBody = unknown;
+/** A JSON body whose `response.status.code` is 200, ready for the endpoint's schema, and the reader that read it. */
+export interface SuccessfulRead<R extends BodyReader> {
+  body: unknown;
+  reader: R;
+}
 
-type AttemptOutcome =
-  | { ok: true; body: SuccessBody }
+/** Takes one attempt's body as it arrives; `end` gives the parsed JSON, or undefined when it is not JSON. */
+export interface BodyReader {
+  write(chunk: Buffer): void;
+  end(): unknown;
+}
+
+type AttemptOutcome<R extends BodyReader> =
+  | ({ ok: true } & SuccessfulRead<R>)
   | { ok: false; reason: string; retryAfterMs?: number; httpStatus?: number; apiCode?: number };
+
+type Failure = Extract<AttemptOutcome<BodyReader>, { ok: false }>;
 
 class BodyTooLarge extends Error {}
 
 /** Drops the connection of a body we will not read; the abort it reports is expected. */
-function discard(body: Dispatcher.ResponseData['body']): void {
+function discard(body: IncomingMessage): void {
   body.on('error', () => {});
   body.destroy();
 }
@@ -77,6 +90,15 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The plain reader: the whole body, parsed once it is complete. */
+export function wholeJsonBody(): BodyReader {
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => chunks.push(chunk),
+    end: () => parseJson(Buffer.concat(chunks).toString('utf8')),
+  };
+}
+
 /**
  * POSTs JSON to one endpoint with bounded, jittered retries of transient failures. Only the
  * HTTP attempt itself holds a concurrency slot: backoff waits free it for other work.
@@ -84,13 +106,20 @@ function parseJson(text: string): unknown {
 export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
-  async post(url: string, payload: string, label: string, signal: AbortSignal | undefined): Promise<SuccessBody> {
+  /** `reader` makes a fresh reader for each attempt, so a failed attempt leaves nothing behind. */
+  async post<R extends BodyReader>(
+    url: string,
+    payload: string,
+    label: string,
+    signal: AbortSignal | undefined,
+    reader: () => R,
+  ): Promise<SuccessfulRead<R>> {
     const { retry, limiter } = this.options;
-    let last: Extract<AttemptOutcome, { ok: false }> | undefined;
+    let last: Failure | undefined;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       if (attempt > 1) await this.wait(attempt - 1, last?.retryAfterMs, signal);
-      const outcome = await limiter.run(signal, () => this.attempt(url, payload, label, attempt, signal));
-      if (outcome.ok) return outcome.body;
+      const outcome = await limiter.run(signal, () => this.attempt(url, payload, label, attempt, signal, reader));
+      if (outcome.ok) return { body: outcome.body, reader: outcome.reader };
       last = outcome;
     }
     const kind = last?.apiCode !== undefined ? 'api-status' : last?.httpStatus !== undefined ? 'http-status' : 'network';
@@ -114,13 +143,14 @@ export class Transport {
     }
   }
 
-  private async attempt(
+  private async attempt<R extends BodyReader>(
     url: string,
     payload: string,
     label: string,
     attempt: number,
     signal: AbortSignal | undefined,
-  ): Promise<AttemptOutcome> {
+    reader: () => R,
+  ): Promise<AttemptOutcome<R>> {
     if (signal?.aborted) throw new CancelledError();
     const { timeoutMs, logger } = this.options;
     const controller = new AbortController();
@@ -128,9 +158,9 @@ export class Transport {
     const forwardAbort = () => controller.abort();
     signal?.addEventListener('abort', forwardAbort, { once: true });
     const started = performance.now();
-    let outcome: AttemptOutcome;
+    let outcome: AttemptOutcome<R>;
     try {
-      outcome = await this.exchange(url, payload, controller.signal);
+      outcome = await this.exchange(url, payload, controller.signal, reader());
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
       if (error instanceof UpstreamError) {
@@ -152,18 +182,12 @@ export class Transport {
     return outcome;
   }
 
-  private async exchange(url: string, payload: string, signal: AbortSignal): Promise<AttemptOutcome> {
-    const response = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: payload,
-      dispatcher: this.options.dispatcher,
-      signal,
-    });
-    const httpStatus = response.statusCode;
-    let text: string;
+  private async exchange<R extends BodyReader>(url: string, payload: string, signal: AbortSignal, reader: R): Promise<AttemptOutcome<R>> {
+    const response = await this.send(url, payload, signal);
+    const httpStatus = response.statusCode ?? 0;
+    let json: unknown;
     try {
-      text = await this.readCapped(response.body, response.headers['content-length']);
+      json = await this.readCapped(response, response.headers['content-length'], reader);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         throw new UpstreamError(
@@ -175,7 +199,6 @@ export class Transport {
       }
       throw error;
     }
-    const json = parseJson(text);
     if (json === undefined) return this.classifyNonJson(httpStatus, response.headers['retry-after']);
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) {
@@ -188,7 +211,7 @@ export class Transport {
       );
     }
     const { code, message } = envelope.data.response.status;
-    if (code === 200) return { ok: true, body: json };
+    if (code === 200) return { ok: true, body: json, reader };
     const known = describeStatus(code);
     if (isTransientStatus(code)) {
       return { ok: false, reason: `API status ${code} (${known?.meaning ?? 'server error'})`, apiCode: code, httpStatus };
@@ -208,7 +231,28 @@ export class Transport {
     });
   }
 
-  private classifyNonJson(httpStatus: number, retryAfterHeader: string | string[] | undefined): AttemptOutcome {
+  /** The response once its headers are in; its body is read, or discarded, by the caller. */
+  private send(url: string, payload: string, signal: AbortSignal): Promise<IncomingMessage> {
+    const options = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
+      signal,
+    };
+    return new Promise((resolve, reject) => {
+      const onResponse = (response: IncomingMessage) => {
+        // A failure mid-body reaches the reader through the stream's state; this only keeps it from being unhandled.
+        response.on('error', () => {});
+        resolve(response);
+      };
+      const outgoing = url.startsWith('https:')
+        ? httpsRequest(url, { ...options, agent: this.options.agent as HttpsAgent }, onResponse)
+        : httpRequest(url, { ...options, agent: this.options.agent }, onResponse);
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+  }
+
+  private classifyNonJson(httpStatus: number, retryAfterHeader: string | string[] | undefined): Failure {
     if (httpStatus === 429) {
       return { ok: false, reason: 'HTTP 429 (rate limited)', retryAfterMs: retryAfterMs(retryAfterHeader, Date.now()), httpStatus };
     }
@@ -229,13 +273,16 @@ export class Transport {
     );
   }
 
-  private async readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
+  private async readCapped(
+    body: IncomingMessage,
+    contentLength: string | string[] | undefined,
+    reader: BodyReader,
+  ): Promise<unknown> {
     const cap = this.options.maxBodyBytes;
     if (Number(contentLength) > cap) {
       discard(body);
       throw new BodyTooLarge();
     }
-    const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
       size += (chunk as Buffer).length;
@@ -243,8 +290,8 @@ export class Transport {
         discard(body);
         throw new BodyTooLarge();
       }
-      chunks.push(chunk as Buffer);
+      reader.write(chunk as Buffer);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return reader.end();
   }
 }

@@ -42,6 +42,16 @@ export class Tally implements Counters {
     if (order.delivered + order.undelivered + order.waiting !== order.total) this.inconsistent += 1;
   }
 
+  merge(other: Tally): void {
+    this.orders += other.orders;
+    this.total += other.total;
+    this.delivered += other.delivered;
+    this.undelivered += other.undelivered;
+    this.waiting += other.waiting;
+    this.inconsistent += other.inconsistent;
+    for (const state of Object.keys(this.statusCounts) as OrderState[]) this.statusCounts[state] += other.statusCounts[state];
+  }
+
   counters(): Counters & { provisional: boolean } {
     const { orders, total, delivered, undelivered, waiting } = this;
     return { orders, total, delivered, undelivered, waiting, provisional: waiting > 0 };
@@ -82,11 +92,38 @@ function groupKeyFor(groupBy: GroupBy): (order: Order) => string {
   };
 }
 
-function sortedGroups(groups: Map<string, Tally>, groupBy: GroupBy): DeliveryGroup[] {
-  const list = [...groups].map(([key, tally]) => ({ key, ...tally.counters() }));
-  return groupBy === 'sender'
-    ? list.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
-    : list.sort((a, b) => a.key.localeCompare(b.key));
+/** Totals overall and per group; a page's totals merge into the scan's once the page is complete. */
+class DeliveryTotals {
+  readonly overall = new Tally();
+  readonly groups = new Map<string, Tally>();
+
+  constructor(private readonly keyOf: ((order: Order) => string) | undefined) {}
+
+  add(order: Order): void {
+    this.overall.add(order);
+    if (this.keyOf) this.groupFor(this.keyOf(order)).add(order);
+  }
+
+  merge(other: DeliveryTotals): void {
+    this.overall.merge(other.overall);
+    for (const [key, tally] of other.groups) this.groupFor(key).merge(tally);
+  }
+
+  sortedGroups(groupBy: GroupBy): DeliveryGroup[] {
+    const list = [...this.groups].map(([key, tally]) => ({ key, ...tally.counters() }));
+    return groupBy === 'sender'
+      ? list.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
+      : list.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  private groupFor(key: string): Tally {
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new Tally();
+      this.groups.set(key, group);
+    }
+    return group;
+  }
 }
 
 export interface SummaryQuery {
@@ -97,31 +134,26 @@ export interface SummaryQuery {
 
 /** Totals for a range, aggregated page by page without keeping orders. */
 export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuery, options: ScanOptions): Promise<DeliverySummary> {
-  const overall = new Tally();
-  const groups = new Map<string, Tally>();
   const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
   const keyOf = query.groupBy ? groupKeyFor(query.groupBy) : undefined;
+  const totals = new DeliveryTotals(keyOf);
 
   const stats = await scanOrders(
     api,
     query.range,
-    (orders) => {
-      for (const order of orders) {
-        if (!matchesSender(order.sender)) continue;
-        overall.add(order);
-        if (!keyOf) continue;
-        const key = keyOf(order);
-        let group = groups.get(key);
-        if (!group) {
-          group = new Tally();
-          groups.set(key, group);
-        }
-        group.add(order);
-      }
+    () => {
+      const page = new DeliveryTotals(keyOf);
+      return {
+        add: (order) => {
+          if (matchesSender(order.sender)) page.add(order);
+        },
+        commit: () => totals.merge(page),
+      };
     },
     options,
   );
 
+  const { overall } = totals;
   const settled = overall.delivered + overall.undelivered;
   return {
     range: query.range,
@@ -129,7 +161,7 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     deliveryRate: settled === 0 ? null : overall.delivered / settled,
     statusCounts: { ...overall.statusCounts },
     inconsistentOrders: overall.inconsistent,
-    ...(query.groupBy ? { groups: sortedGroups(groups, query.groupBy) } : {}),
+    ...(query.groupBy ? { groups: totals.sortedGroups(query.groupBy) } : {}),
     stats,
   };
 }

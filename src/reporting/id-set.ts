@@ -21,6 +21,30 @@ export class IdSet {
     return true;
   }
 
+  /** Removes the id and returns true, or returns false when it was not there. */
+  delete(id: number): boolean {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const key = id + 1;
+    let hole = spread(key) & mask;
+    while (slots[hole] !== key) {
+      if (slots[hole] === 0) return false;
+      hole = (hole + 1) & mask;
+    }
+    slots[hole] = 0;
+    this.count -= 1;
+    // Backward shift: later keys of the same run move into the hole if it lies on their probe path.
+    for (let index = (hole + 1) & mask; slots[index] !== 0; index = (index + 1) & mask) {
+      const current = slots[index] as number;
+      if (((index - spread(current)) & mask) >= ((index - hole) & mask)) {
+        slots[hole] = current;
+        slots[index] = 0;
+        hole = index;
+      }
+    }
+    return true;
+  }
+
   private grow(): void {
     const old = this.slots;
     this.slots = new Float64Array(old.length * 2);
@@ -47,4 +71,28 @@ function spread(key: number): number {
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35);
   return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/** Ids in the order they were added, stored off the garbage-collected heap like IdSet's. */
+export class IdList {
+  private items = new Float64Array(256);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(id: number): void {
+    if (this.count === this.items.length) {
+      const larger = new Float64Array(this.items.length * 2);
+      larger.set(this.items);
+      this.items = larger;
+    }
+    this.items[this.count] = id;
+    this.count += 1;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    for (let index = 0; index < this.count; index += 1) yield this.items[index] as number;
+  }
 }

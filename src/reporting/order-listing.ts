@@ -30,15 +30,21 @@ export async function listOrders(
   const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
   const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
   let totalOrders = 0;
+  const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);
   await scanOrders(
     api,
     query.range,
-    (orders) => {
-      for (const order of orders) {
-        if (!matchesSender(order.sender) || (query.status !== undefined && order.status !== query.status)) continue;
-        totalOrders += 1;
-        collector.add(order);
-      }
+    () => {
+      const matching: Order[] = [];
+      return {
+        add: (order) => {
+          if (matches(order)) matching.push(order);
+        },
+        commit: () => {
+          totalOrders += matching.length;
+          for (const order of matching) collector.add(order);
+        },
+      };
     },
     options,
   );

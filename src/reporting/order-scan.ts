@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import type { IletimerkeziApi, Order } from '../api/client.js';
+import type { IletimerkeziApi, Order, OrderPage } from '../api/client.js';
 import { CancelledError, UpstreamError } from '../errors.js';
 import type { Day } from './calendar.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
-import { IdSet } from './id-set.js';
+import { IdList, IdSet } from './id-set.js';
 import { type FinalWindowCache, mayBeFinal } from './window-cache.js';
 
 export interface ProgressUpdate {
@@ -19,6 +19,13 @@ export interface ScanOptions {
   finalWindows?: { cache: FinalWindowCache; today: Day } | undefined;
   /** A backstop against an API that invents new pages forever. */
   maxPagesPerWindow?: number;
+}
+
+/** What a scan does with the orders of one page: nothing it adds counts until commit. */
+export interface OrderSink {
+  add(order: Order): void;
+  /** The page was read whole: fold its orders in. Called at most once. */
+  commit(): void;
 }
 
 export interface ScanStats {
@@ -46,9 +53,15 @@ class WindowKeeper {
     private readonly budget: { remaining: number },
   ) {}
 
-  add(fresh: readonly Order[]): void {
+  /** How many more orders this window could keep now; a page that brings more makes it give up. */
+  room(): number {
+    return this.overflowed ? 0 : Math.min(this.cap - this.orders.length, this.budget.remaining);
+  }
+
+  /** A committed page's fresh orders; undefined when the page brought more than its room. */
+  add(fresh: readonly Order[] | undefined): void {
     if (this.overflowed) return;
-    if (this.orders.length + fresh.length > this.cap || fresh.length > this.budget.remaining) {
+    if (fresh === undefined || this.orders.length + fresh.length > this.cap || fresh.length > this.budget.remaining) {
       this.overflowed = true;
       this.budget.remaining += this.orders.length;
       this.orders = [];
@@ -56,6 +69,49 @@ class WindowKeeper {
     }
     this.budget.remaining -= fresh.length;
     this.orders.push(...fresh);
+  }
+}
+
+/**
+ * One page as it is read: orders already counted in the window, or repeated within the page, are
+ * dropped; the rest go to the sink at once, and count only when the page is committed. A failed
+ * read is rolled back when its retry opens the next page, so a retried page is never counted twice.
+ */
+class ScanPage implements OrderPage {
+  received = 0;
+  /** This page's fresh ids, already in `seen`: a read that fails takes them out again. */
+  private readonly added = new IdList();
+  /** The fresh orders, for the final-window cache, while they fit its room; undefined past it. */
+  kept: Order[] | undefined;
+
+  constructor(
+    private readonly seen: IdSet,
+    private readonly sink: OrderSink,
+    private readonly room: number,
+  ) {
+    this.kept = room > 0 ? [] : undefined;
+  }
+
+  get fresh(): number {
+    return this.added.length;
+  }
+
+  add(order: Order): void {
+    this.received += 1;
+    if (!this.seen.add(order.id)) return;
+    this.added.push(order.id);
+    this.sink.add(order);
+    if (this.kept === undefined) return;
+    if (this.kept.length < this.room) this.kept.push(order);
+    else this.kept = undefined;
+  }
+
+  commit(): void {
+    this.sink.commit();
+  }
+
+  rollback(): void {
+    for (const id of this.added) this.seen.delete(id);
   }
 }
 
@@ -107,15 +163,11 @@ class WindowProgress {
 /**
  * Reads every order in the range: 10-day windows fetched concurrently (the client's limiter
  * caps requests in flight), pages inside a window walked in order until an empty page.
- * Orders are handed to `consume` page by page; beyond the final-window cache's bounded share,
- * none is kept, so memory stays flat. The first failure cancels the sibling windows and is rethrown.
+ * Orders reach a fresh sink from `openSink` for each page read, as they arrive; beyond the
+ * final-window cache's bounded share none is kept, so memory stays flat however many there are.
+ * The first failure cancels the sibling windows and is rethrown.
  */
-export async function scanOrders(
-  api: IletimerkeziApi,
-  range: DayRange,
-  consume: (orders: readonly Order[]) => void,
-  options: ScanOptions = {},
-): Promise<ScanStats> {
+export async function scanOrders(api: IletimerkeziApi, range: DayRange, openSink: () => OrderSink, options: ScanOptions = {}): Promise<ScanStats> {
   const windows = splitIntoWindows(range);
   const maxPages = options.maxPagesPerWindow ?? DEFAULT_MAX_PAGES_PER_WINDOW;
   const progress = new WindowProgress(windows, options.onProgress);
@@ -129,26 +181,27 @@ export async function scanOrders(
   const keeperBudget = { remaining: finals?.cache.limits.maxOrders ?? 0 };
   let failure: unknown;
 
-  /**
-   * Reads and consumes one page; false once the page is empty. A function of its own so the
-   * page's orders die with this frame: held in walkWindow's loop, every window would keep its
-   * last page alive while it waits for a slot, which at large page sizes is most of the heap.
-   */
+  /** Reads one page into a fresh sink and commits it; false once the page is empty. */
   const readPage = async (window: DayRange, index: number, page: number, seen: IdSet, keeper: WindowKeeper | undefined): Promise<boolean> => {
-    const orders = await api.fetchOrdersPage(window, page, operation.signal);
-    if (orders.length === 0) return false;
-    const fresh = orders.filter((order) => seen.add(order.id));
-    if (fresh.length === 0) {
+    let attempt: ScanPage | undefined;
+    const open = () => {
+      attempt?.rollback();
+      attempt = new ScanPage(seen, openSink(), keeper?.room() ?? 0);
+      return attempt;
+    };
+    const read = await api.readOrdersPage(window, page, open, operation.signal);
+    if (read.received === 0) return false;
+    if (read.fresh === 0) {
       throw new UpstreamError(
         'repeating-pages',
         `The iletiMerkezi API served page ${page} of ${window.start}..${window.end} with only orders already read on ` +
           'earlier pages; stopped rather than count them twice or loop forever. Try again later.',
       );
     }
-    stats.duplicatesDropped += orders.length - fresh.length;
-    keeper?.add(fresh);
-    consume(fresh);
-    progress.pageRead(index, fresh.length);
+    stats.duplicatesDropped += read.received - read.fresh;
+    read.commit();
+    keeper?.add(read.kept);
+    progress.pageRead(index, read.fresh);
     return true;
   };
 
@@ -156,7 +209,9 @@ export async function scanOrders(
     const cached = finals?.cache.get(window);
     if (cached) {
       stats.cachedWindows += 1;
-      consume(cached);
+      const sink = openSink();
+      for (const order of cached) sink.add(order);
+      sink.commit();
       progress.pageRead(index, cached.length);
       progress.windowFinished(index);
       return;

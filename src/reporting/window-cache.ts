@@ -12,10 +12,14 @@ export interface WindowCacheLimits {
   now: () => number;
 }
 
-/** Sized for ordinary accounts (a few hundred orders a month): years of windows, a few MB. */
+/**
+ * Sized for ordinary accounts (a few hundred orders a month): years of windows, a few MB. A
+ * window of up to 1,000 orders (3,000 a month) is kept; a larger one is never collected, and a
+ * scan holds at most that many of a window's orders before it knows, so large scans stay light.
+ */
 export const DEFAULT_WINDOW_CACHE_LIMITS: WindowCacheLimits = {
   maxOrders: 20_000,
-  maxOrdersPerWindow: 2_000,
+  maxOrdersPerWindow: 1_000,
   ttlMs: 30 * 60_000,
   now: () => performance.now(),
 };

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { InboxMessage, Order } from '../api/schemas.js';
 import type { Credentials } from '../config.js';
@@ -67,6 +68,8 @@ export interface SimulatorOptions {
   /** Every page number answers with page 1: a server that repeats itself forever. */
   repeatPages?: boolean;
   faults?: FaultPlan;
+  /** Serve https with this key and certificate, as the real API does; plain http without. */
+  tls?: { key: string; cert: string };
   /** Answers a request by hand when it returns a response; runs after the credential check. */
   script?: (request: SimulatedRequest) => ScriptedResponse | undefined;
 }
@@ -130,6 +133,11 @@ function windowReader(index: Map<string, Order[]>): (start: string, end: string)
   };
 }
 
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
 function stringified(order: Order): Record<string, unknown> {
   return Object.fromEntries(Object.entries(order).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]));
 }
@@ -159,7 +167,7 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     return plan.kinds[Math.floor(random() * plan.kinds.length)];
   };
 
-  const injectFault = (fault: FaultKind, response: ServerResponse, plan: FaultPlan): void => {
+  const injectFault = (fault: FaultKind, response: ServerResponse, plan: FaultPlan, answer: () => Answer): void => {
     switch (fault) {
       case 'http-503':
         return sendJson(response, 503, envelope(503, 'Servis geçici olarak kullanılamıyor'));
@@ -167,8 +175,9 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
         response.writeHead(502, { 'content-type': 'text/html' });
         return void response.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
       case 'truncated': {
-        const text = JSON.stringify(envelope(200, OK.message, { count: 1, orders: [] })).slice(0, 30);
-        return sendJson(response, 200, text);
+        // The real answer, cut off partway: some orders arrive whole before the body breaks.
+        const text = JSON.stringify(answer().body);
+        return sendJson(response, 200, text.slice(0, Math.floor(text.length * 0.6)));
       }
       case 'rate-limit':
         response.writeHead(429, { 'content-type': 'text/plain', 'retry-after': String(plan.retryAfterSeconds ?? 1) });
@@ -185,27 +194,27 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     }
   };
 
-  const reports = (filter: Record<string, unknown>, response: ServerResponse): void => {
+  const reports = (filter: Record<string, unknown>): Answer => {
     const { start, end } = filter;
     const page = filter.page ?? 1;
     if (typeof start !== 'string' || typeof end !== 'string' || !isCalendarDay(start) || !isCalendarDay(end) || start > end) {
-      return sendJson(response, 458, envelope(458, 'Tarih aralığı hatalı'));
+      return { status: 458, body: envelope(458, 'Tarih aralığı hatalı') };
     }
-    if (inclusiveDays(start, end) > MAX_WINDOW_DAYS) return sendJson(response, 458, envelope(458, 'Tarih aralığı hatalı'));
+    if (inclusiveDays(start, end) > MAX_WINDOW_DAYS) return { status: 458, body: envelope(458, 'Tarih aralığı hatalı') };
     if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) {
-      return sendJson(response, 464, envelope(464, 'Sayfa numarası 1 den başlamalıdır'));
+      return { status: 464, body: envelope(464, 'Sayfa numarası 1 den başlamalıdır') };
     }
     const from = ((options.repeatPages ? 1 : page) - 1) * pageSize;
     const orders = windowOrders(start, end).slice(from, from + pageSize);
-    sendJson(response, 200, envelope(200, OK.message, { count: orders.length, orders: options.drift ? orders.map(stringified) : orders }));
+    return { status: 200, body: envelope(200, OK.message, { count: orders.length, orders: options.drift ? orders.map(stringified) : orders }) };
   };
 
-  const inbox = (response: ServerResponse): void => {
+  const inbox = (): Answer => {
     const all = options.account.inbox;
     const rows = all.slice(0, options.inboxRowLimit ?? all.length);
     const totalRows = String(options.account.inboxTotalRows ?? all.length);
     const order = options.drift && rows.length === 1 ? rows[0] : rows;
-    sendJson(response, 200, envelope(200, OK.message, { orders: { totalRows, order } }));
+    return { status: 200, body: envelope(200, OK.message, { orders: { totalRows, order } }) };
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -230,17 +239,19 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     if (auth?.key !== options.credentials.key || auth?.hash !== options.credentials.hash) {
       return sendJson(response, 401, envelope(401, 'Üyelik bilgileri hatalı'));
     }
+    const answer = () => (endpoint === 'get-reports' ? reports(filter) : inbox());
     const fault = pickFault(simulated);
     if (fault && options.faults) {
       logged.fault = fault;
-      return injectFault(fault, response, options.faults);
+      return injectFault(fault, response, options.faults, answer);
     }
     const scripted = options.script?.(simulated);
     if (scripted) return sendJson(response, scripted.status, scripted.body, scripted.headers);
-    return endpoint === 'get-reports' ? reports(filter, response) : inbox(response);
+    const normal = answer();
+    return sendJson(response, normal.status, normal.body);
   };
 
-  const server: Server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     peak = Math.max(peak, inFlight);
     response.on('close', () => {
@@ -249,13 +260,14 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     handle(request, response).catch(() => {
       if (!response.headersSent) sendJson(response, 500, envelope(500, 'Sunucu hatası'));
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     requests,
     peakInFlight: () => peak,
     close: () =>
