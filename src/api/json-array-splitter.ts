@@ -62,6 +62,9 @@ export class JsonArraySplitter {
   /** Where the key being read starts in the current chunk; 0 when it began in an earlier one. */
   private keyStart = 0;
   private readonly skeletonParts: Buffer[] = [];
+  /** Where the current chunk's run of skeleton bytes, or of the current element's bytes, starts; -1 outside one. */
+  private skeletonFrom = 0;
+  private elementFrom = -1;
   private elementParts: Buffer[] = [];
   private elementDepth = 0;
   private elementInString = false;
@@ -83,82 +86,94 @@ export class JsonArraySplitter {
 
   write(chunk: Buffer): void {
     if (this.malformed) return;
-    let skeletonFrom = this.mode === 'between' || this.mode === 'element' ? -1 : 0;
-    let elementFrom = this.mode === 'element' ? 0 : -1;
+    this.skeletonFrom = this.mode === 'between' || this.mode === 'element' ? -1 : 0;
+    this.elementFrom = this.mode === 'element' ? 0 : -1;
     const length = chunk.length;
-    for (let index = 0; index < length; index += 1) {
+    for (let index = 0; index < length && !this.malformed; index += 1) {
       if (this.mode === 'element') {
         const end = this.scanElement(chunk, index);
         if (end < 0) break;
-        this.finishElement(chunk, elementFrom, end);
-        if (this.malformed) return;
-        elementFrom = -1;
+        this.finishElement(chunk, this.elementFrom, end);
+        this.elementFrom = -1;
         index = end - 1;
-        continue;
-      }
-      const byte = chunk[index] as number;
-      if (this.mode === 'between') {
-        if (isSpace(byte)) continue;
-        if (byte === CLOSE_ARRAY && (!this.expectElement || this.afterOpen)) {
-          this.mode = 'structure';
-          this.frames.pop();
-          skeletonFrom = index;
-          this.closeValue();
-        } else if (byte === COMMA && !this.expectElement) {
-          this.expectElement = true;
-          this.afterOpen = false;
-        } else if (!this.expectElement || byte === COMMA || byte === CLOSE_ARRAY) {
-          this.malformed = true;
-          return;
-        } else {
-          this.mode = 'element';
-          elementFrom = index;
-          this.elementInString = byte === QUOTE;
-          this.elementDepth = byte === OPEN_OBJECT || byte === OPEN_ARRAY ? 1 : 0;
-          this.elementIsLiteral = !this.elementInString && this.elementDepth === 0;
-        }
+      } else if (this.mode === 'between') {
+        this.readBetween(chunk[index] as number, index);
       } else if (this.mode === 'string') {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) {
-          this.mode = 'structure';
-          if (this.readingKey) this.finishKey(chunk, index);
-          if (this.malformed) return;
-        }
-      } else if (byte === QUOTE) {
-        this.mode = 'string';
-        const frame = this.frames.at(-1);
-        this.readingKey = this.untrackedDepth === 0 && frame !== undefined && frame.isObject && frame.key === undefined;
-        this.keyStart = index + 1;
-      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-        if (this.opensLiftedArray(byte)) {
-          this.skeletonParts.push(Buffer.from(chunk.subarray(skeletonFrom, index + 1)));
-          skeletonFrom = -1;
-          this.frames.push({ isObject: false, key: undefined, onPath: false });
-          this.mode = 'between';
-          this.expectElement = true;
-          this.afterOpen = true;
-        } else if (this.untrackedDepth === 0 && this.frames.length < this.path.length) {
-          const parent = this.frames.at(-1);
-          const onPath = parent === undefined || (parent.onPath && parent.key === this.path[this.frames.length - 1]);
-          this.frames.push({ isObject: byte === OPEN_OBJECT, key: undefined, onPath });
-        } else {
-          this.untrackedDepth += 1;
-        }
-      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-        if (this.untrackedDepth > 0) this.untrackedDepth -= 1;
-        else this.frames.pop();
-        this.closeValue();
-      } else if (byte === COMMA) {
-        this.closeValue();
+        this.readString(chunk, index);
+      } else {
+        this.readStructure(chunk, index);
       }
     }
+    if (this.malformed) return;
     if (this.mode === 'string' && this.readingKey) {
       this.keyParts.push(Buffer.from(chunk.subarray(this.keyStart)));
       this.keyStart = 0;
     }
-    if (skeletonFrom >= 0 && skeletonFrom < length) this.skeletonParts.push(Buffer.from(chunk.subarray(skeletonFrom)));
-    if (elementFrom >= 0 && elementFrom < length) this.elementParts.push(chunk.subarray(elementFrom));
+    if (this.skeletonFrom >= 0 && this.skeletonFrom < length) this.skeletonParts.push(Buffer.from(chunk.subarray(this.skeletonFrom)));
+    if (this.elementFrom >= 0 && this.elementFrom < length) this.elementParts.push(chunk.subarray(this.elementFrom));
+  }
+
+  /** Inside the lifted array, between elements: whitespace, one comma, the closing bracket, or an element's first byte. */
+  private readBetween(byte: number, index: number): void {
+    if (isSpace(byte)) return;
+    if (byte === CLOSE_ARRAY && (!this.expectElement || this.afterOpen)) {
+      this.mode = 'structure';
+      this.frames.pop();
+      this.skeletonFrom = index;
+      this.closeValue();
+    } else if (byte === COMMA && !this.expectElement) {
+      this.expectElement = true;
+      this.afterOpen = false;
+    } else if (!this.expectElement || byte === COMMA || byte === CLOSE_ARRAY) {
+      this.malformed = true;
+    } else {
+      this.mode = 'element';
+      this.elementFrom = index;
+      this.elementInString = byte === QUOTE;
+      this.elementDepth = byte === OPEN_OBJECT || byte === OPEN_ARRAY ? 1 : 0;
+      this.elementIsLiteral = !this.elementInString && this.elementDepth === 0;
+    }
+  }
+
+  private readString(chunk: Buffer, index: number): void {
+    const byte = chunk[index] as number;
+    if (this.escaped) this.escaped = false;
+    else if (byte === BACKSLASH) this.escaped = true;
+    else if (byte === QUOTE) {
+      this.mode = 'structure';
+      if (this.readingKey) this.finishKey(chunk, index);
+    }
+  }
+
+  private readStructure(chunk: Buffer, index: number): void {
+    const byte = chunk[index] as number;
+    if (byte === QUOTE) {
+      this.mode = 'string';
+      const frame = this.frames.at(-1);
+      this.readingKey = this.untrackedDepth === 0 && frame !== undefined && frame.isObject && frame.key === undefined;
+      this.keyStart = index + 1;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      if (this.opensLiftedArray(byte)) {
+        this.skeletonParts.push(Buffer.from(chunk.subarray(this.skeletonFrom, index + 1)));
+        this.skeletonFrom = -1;
+        this.frames.push({ isObject: false, key: undefined, onPath: false });
+        this.mode = 'between';
+        this.expectElement = true;
+        this.afterOpen = true;
+      } else if (this.untrackedDepth === 0 && this.frames.length < this.path.length) {
+        const parent = this.frames.at(-1);
+        const onPath = parent === undefined || (parent.onPath && parent.key === this.path[this.frames.length - 1]);
+        this.frames.push({ isObject: byte === OPEN_OBJECT, key: undefined, onPath });
+      } else {
+        this.untrackedDepth += 1;
+      }
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (this.untrackedDepth > 0) this.untrackedDepth -= 1;
+      else this.frames.pop();
+      this.closeValue();
+    } else if (byte === COMMA) {
+      this.closeValue();
+    }
   }
 
   /**

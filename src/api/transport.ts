@@ -94,7 +94,9 @@ function parseJson(text: string): unknown {
 export function wholeJsonBody(): BodyReader {
   const chunks: Buffer[] = [];
   return {
-    write: (chunk) => chunks.push(chunk),
+    write: (chunk) => {
+      chunks.push(chunk);
+    },
     end: () => parseJson(Buffer.concat(chunks).toString('utf8')),
   };
 }
