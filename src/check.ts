@@ -1,18 +1,8 @@
 import { fetchOrdersPage } from './api/client.js';
-import { MISSING_CREDENTIALS_MESSAGE } from './config.js';
+import { AUTH_STEPS, MISSING_CREDENTIALS_MESSAGE } from './api/panel.js';
 import { CancelledError, ConfigurationError, UpstreamError } from './errors.js';
 import { type Clock, today } from './reporting/calendar.js';
 import type { Runtime } from './runtime.js';
-
-const AUTH_STEPS = [
-  'The API refused the key and hash (401). To fix it:',
-  '  1. Log in at https://panel.iletimerkezi.com.',
-  '  2. Open Settings → Security → API Access and copy the API key and hash again, exactly, with no spaces,',
-  '     into ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH in the env block of your MCP client config.',
-  '  3. Open Settings → Security → Access Permissions and turn on "Allow API access". With it off, every call is refused with 401.',
-  '  4. If the account has an IP allow-list, add the public address of this machine.',
-  'Then run iletimerkezi-mcp --check again.',
-].join('\n');
 
 function isAuthFailure(error: unknown): boolean {
   return error instanceof UpstreamError && (error.details.apiCode === 401 || error.details.httpStatus === 401);

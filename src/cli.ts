@@ -3,7 +3,7 @@ import { ENVIRONMENT, loadConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { VERSION } from './version.js';
 
-const USAGE = `iletimerkezi-mcp ${VERSION}: an MCP server (stdio) for the SMS reports and inbox of an iletiMerkezi account.
+const usage = (tools: string) => `iletimerkezi-mcp ${VERSION}: an MCP server (stdio) for the SMS reports and inbox of an iletiMerkezi account.
 
 Usage:
   iletimerkezi-mcp            serve MCP over stdin/stdout (what MCP clients run)
@@ -12,7 +12,7 @@ Usage:
   iletimerkezi-mcp --help     show this help
   iletimerkezi-mcp --version  show the version
 
-Tools: summarize_delivery, list_orders, read_inbox (all read-only).
+Tools: ${tools}.
 
 Settings come from the environment only (never put credentials in arguments):
 ${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(29)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
+    const { TOOLS } = await import('./tools/index.js');
+    const readOnly = TOOLS.every((tool) => tool.annotations.readOnlyHint);
+    process.stdout.write(usage(`${TOOLS.map((tool) => tool.name).join(', ')}${readOnly ? ' (all read-only)' : ''}`));
     return 0;
   }
   if (argv.includes('--version') || argv.includes('-v')) {

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import type { Credentials } from './api/client.js';
+
+export type { Credentials } from './api/client.js';
 import { ConfigurationError } from './errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.iletimerkezi.com/v1';
@@ -16,11 +19,6 @@ export const ENVIRONMENT = [
 ] as const;
 
 export type EnvironmentVariable = (typeof ENVIRONMENT)[number]['name'];
-
-export interface Credentials {
-  key: string;
-  hash: string;
-}
 
 export interface Config {
   credentials: Credentials | undefined;
@@ -127,9 +125,3 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     debug: settings.ILETIMERKEZI_DEBUG,
   };
 }
-
-export const MISSING_CREDENTIALS_MESSAGE =
-  'No iletiMerkezi credentials are configured. Set both ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH ' +
-  'in the env block of your MCP client configuration; the panel issues them at panel.iletimerkezi.com → ' +
-  'Settings → Security → API Access (turn on "Allow API access" there too). To try the server without an ' +
-  'account, start it with --demo or ILETIMERKEZI_DEMO=1.';

@@ -43,6 +43,7 @@ describe('scanOrders', () => {
       requests: expectedRequests.reduce((a, b) => a + b, 0),
       cachedWindows: 0,
       duplicatesDropped: 0,
+      outOfRangeDropped: 0,
     });
     for (const [index, window] of windows.entries()) {
       const pages = fake.requests.filter((request) => request.start === window.start).map((request) => request.page);

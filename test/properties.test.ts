@@ -93,6 +93,7 @@ function memoryApi(orders: Order[], pageSize: number): IletimerkeziApi {
       const inWindow = ordersBetween(orders, window.start, window.end);
       const read = open();
       for (const order of inWindow.slice((page - 1) * pageSize, page * pageSize)) read.add(order);
+      read.commit();
       return read;
     },
     async fetchInbox() {

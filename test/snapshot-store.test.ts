@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotStore } from '../src/reporting/paging.js';
+import { SnapshotStore } from '../src/tools/cursors.js';
 
 describe('SnapshotStore', () => {
   it('holds at most maxSnapshots and maxItems, drops the oldest first, and forgets expired ones', () => {

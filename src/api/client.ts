@@ -1,37 +1,47 @@
-import { Agent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type * as z from 'zod';
-import type { Credentials } from '../config.js';
-import { MISSING_CREDENTIALS_MESSAGE } from '../config.js';
 import { ConfigurationError, UpstreamError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
+import { MISSING_CREDENTIALS_MESSAGE } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
+import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
 import { type Inbox, type Order, describeIssues, inboxResponseSchema, reportsResponseSchema } from './schemas.js';
-import { OrderList, type OrderPage, OrdersPageReader } from './orders-page.js';
-import { type BodyReader, DEFAULT_MAX_BODY_BYTES, DEFAULT_RETRY_POLICY, type RetryPolicy, type SuccessfulRead, Transport, wholeJsonBody } from './transport.js';
+import { type BodyReader, wholeJsonBody } from './body-reader.js';
+import type { RetryPolicy, SuccessfulRead, Transport } from './transport.js';
 
-export type { OrderPage } from './orders-page.js';
+export type { OrderSink } from './orders-page.js';
 export type { Inbox, InboxMessage, Order } from './schemas.js';
 
-/** The two read endpoints, as the reporting domain sees them. */
+/** The read endpoints, as the reporting domain sees them. */
 export interface IletimerkeziApi {
   /**
-   * Reads one page of get-reports for a window of at most 10 days, handing its orders to a page
-   * from `open` as they arrive. Each attempt gets a fresh page; the one returned is the page of the
-   * attempt that succeeded, so a failed attempt leaves nothing counted. No orders means past the end.
+   * Reads one page of get-reports for a window of at most 10 days, handing its orders to a sink
+   * from `open` as they arrive. Each attempt gets a fresh sink; the one returned, committed, is
+   * the sink of the attempt that succeeded, so a failed attempt leaves nothing counted. No orders
+   * means past the end.
    */
-  readOrdersPage<P extends OrderPage>(window: DayWindow, page: number, open: () => P, signal?: AbortSignal): Promise<P>;
+  readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S>;
   fetchInbox(signal?: AbortSignal): Promise<Inbox>;
 }
 
+/** The days of one get-reports filter, both inclusive. */
 export interface DayWindow {
   start: string;
   end: string;
 }
 
+/** The one way a window is named as a key. */
+export function windowKey(window: DayWindow): string {
+  return `${window.start}|${window.end}`;
+}
+
 /** One page of orders as a list, for callers that want the orders themselves. */
 export async function fetchOrdersPage(api: IletimerkeziApi, window: DayWindow, page: number, signal?: AbortSignal): Promise<Order[]> {
   return (await api.readOrdersPage(window, page, () => new OrderList(), signal)).orders;
+}
+
+export interface Credentials {
+  key: string;
+  hash: string;
 }
 
 export interface ClientOptions {
@@ -45,62 +55,82 @@ export interface ClientOptions {
   random?: () => number;
 }
 
-/** The one validated iletiMerkezi client every tool shares: auth envelope, retries, schemas. */
+interface EndpointCall<R extends BodyReader> {
+  endpoint: string;
+  /** The request's fields beside the authentication block. */
+  fields: object;
+  label: string;
+  signal: AbortSignal | undefined;
+  openReader: () => R;
+}
+
+/**
+ * The one validated iletiMerkezi client every tool shares: auth envelope, retries, schemas. The
+ * HTTP stack is the largest part of start-up and tools/list never needs it, so it loads on the
+ * first call (or on `warmUp`); an endpoint is one method here and nothing forwards it elsewhere.
+ */
 export class IletimerkeziClient implements IletimerkeziApi {
-  private readonly agent: Agent;
-  private readonly transport: Transport;
+  private transport: Promise<Transport> | undefined;
+  private readonly limiter: ConcurrencyLimiter;
 
   constructor(private readonly options: ClientOptions) {
-    // An idle connection closes after 10 s, or sooner if the server's Keep-Alive header says so.
-    const pool = { keepAlive: true, maxSockets: options.concurrency, timeout: 10_000 };
-    this.agent = options.baseUrl.startsWith('https:') ? new HttpsAgent(pool) : new Agent(pool);
-    this.transport = new Transport({
-      agent: this.agent,
-      limiter: new ConcurrencyLimiter(options.concurrency),
-      timeoutMs: options.timeoutMs,
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      logger: options.logger ?? silentLogger,
-      random: options.random ?? Math.random,
-      mayQuote: (text) => !options.credentials || (!text.includes(options.credentials.key) && !text.includes(options.credentials.hash)),
-    });
+    this.limiter = new ConcurrencyLimiter(options.concurrency);
   }
 
-  async readOrdersPage<P extends OrderPage>(window: DayWindow, page: number, open: () => P, signal?: AbortSignal): Promise<P> {
-    const { body, reader } = await this.call(
-      'get-reports',
-      { filter: { start: window.start, end: window.end, page } },
-      `get-reports ${window.start}..${window.end} page ${page}`,
+  async readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S> {
+    const { body, reader } = await this.call({
+      endpoint: 'get-reports',
+      fields: { filter: { start: window.start, end: window.end, page } },
+      label: `get-reports ${window.start}..${window.end} page ${page}`,
       signal,
-      () => new OrdersPageReader(open()),
-    );
+      openReader: () => new OrdersPageReader(open()),
+    });
     // The orders were lifted out of the body, so the schema checks the rest around an empty list.
     this.validate(reportsResponseSchema, body, 'get-reports');
     if (reader.problem !== undefined) throw this.invalid('get-reports', reader.problem);
-    return reader.page;
+    reader.sink.commit();
+    return reader.sink;
   }
 
   async fetchInbox(signal?: AbortSignal): Promise<Inbox> {
-    const { body } = await this.call('get-inbox', {}, 'get-inbox', signal, wholeJsonBody);
+    const { body } = await this.call({ endpoint: 'get-inbox', fields: {}, label: 'get-inbox', signal, openReader: wholeJsonBody });
     const { orders } = this.validate(inboxResponseSchema, body, 'get-inbox').response;
     return { totalRows: orders.totalRows, messages: orders.order };
   }
 
-  async close(): Promise<void> {
-    this.agent.destroy();
+  /** Loads the HTTP stack ahead of the first call, so that call does not pay for it. */
+  warmUp(): void {
+    this.open().catch(() => {});
   }
 
-  private call<R extends BodyReader>(
-    endpoint: string,
-    fields: object,
-    label: string,
-    signal: AbortSignal | undefined,
-    reader: () => R,
-  ): Promise<SuccessfulRead<R>> {
-    const { credentials } = this.options;
+  async close(): Promise<void> {
+    if (this.transport) (await this.transport).close();
+  }
+
+  private open(): Promise<Transport> {
+    this.transport ??= import('./transport.js').then(({ DEFAULT_MAX_BODY_BYTES, DEFAULT_RETRY_POLICY, Transport, httpStackFor }) => {
+      const { options } = this;
+      const { credentials } = options;
+      return new Transport({
+        http: httpStackFor(options.baseUrl, options.concurrency),
+        limiter: this.limiter,
+        timeoutMs: options.timeoutMs,
+        retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        logger: options.logger ?? silentLogger,
+        random: options.random ?? Math.random,
+        mayQuote: (text) => !credentials || (!text.includes(credentials.key) && !text.includes(credentials.hash)),
+      });
+    });
+    return this.transport;
+  }
+
+  private async call<R extends BodyReader>(call: EndpointCall<R>): Promise<SuccessfulRead<R>> {
+    const { credentials, baseUrl } = this.options;
     if (!credentials) throw new ConfigurationError(MISSING_CREDENTIALS_MESSAGE);
-    const payload = JSON.stringify({ request: { authentication: { key: credentials.key, hash: credentials.hash }, ...fields } });
-    return this.transport.post(`${this.options.baseUrl}/${endpoint}/json`, payload, label, signal, reader);
+    const payload = JSON.stringify({ request: { authentication: { key: credentials.key, hash: credentials.hash }, ...call.fields } });
+    const transport = await this.open();
+    return transport.post({ url: `${baseUrl}/${call.endpoint}/json`, payload, label: call.label, signal: call.signal, openReader: call.openReader });
   }
 
   private validate<S extends z.ZodType>(schema: S, body: unknown, endpoint: string): z.infer<S> {

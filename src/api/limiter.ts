@@ -9,11 +9,7 @@ export class ConcurrencyLimiter {
   private active = 0;
   private readonly waiters: Array<{ grant: () => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
 
-  constructor(readonly limit: number) {}
-
-  get inFlight(): number {
-    return this.active;
-  }
+  constructor(private readonly limit: number) {}
 
   async run<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
     await this.acquire(signal);

@@ -1,41 +1,47 @@
 import { JsonArraySplitter } from './json-array-splitter.js';
 import { type Order, describeIssues, orderSchema } from './schemas.js';
-import type { BodyReader } from './transport.js';
+import type { BodyReader } from './body-reader.js';
 
 const ORDERS_PATH = ['response', 'orders'] as const;
 
-/** Takes the orders of one get-reports page as they are read. */
-export interface OrderPage {
+/**
+ * Where the orders of one get-reports page go as they are read. Nothing added counts until
+ * `commit`, which the client calls once, and only for the attempt whose whole body was valid.
+ */
+export interface OrderSink {
   add(order: Order): void;
+  commit(): void;
 }
 
-/** The simplest page: the orders themselves. */
-export class OrderList implements OrderPage {
+/** The simplest sink: the orders themselves. */
+export class OrderList implements OrderSink {
   readonly orders: Order[] = [];
 
   add(order: Order): void {
     this.orders.push(order);
   }
+
+  commit(): void {}
 }
 
 /**
  * Reads one get-reports body with its orders lifted out as they arrive: each is checked against
- * the order schema on its own and handed to `page` at once, so none outlives its own moment.
+ * the order schema on its own and handed to `sink` at once, so none outlives its own moment.
  * The transport sees the rest of the body, with the list emptied, and checks its envelope as
- * usual; the client then returns `page`, or reports `problem`.
+ * usual; the client then commits `sink`, or reports `problem`.
  */
-export class OrdersPageReader<P extends OrderPage> implements BodyReader {
+export class OrdersPageReader<S extends OrderSink> implements BodyReader {
   /** What is wrong with the first order that failed its schema, paths and rules only. */
   private firstProblem: string | undefined;
   private duplicatePath = false;
   private readonly splitter = new JsonArraySplitter(ORDERS_PATH, (value, index) => {
     if (this.firstProblem !== undefined) return;
     const parsed = orderSchema.safeParse(value);
-    if (parsed.success) this.page.add(parsed.data);
+    if (parsed.success) this.sink.add(parsed.data);
     else this.firstProblem = describeIssues(parsed.error, `${ORDERS_PATH.join('.')}[${index}]`);
   });
 
-  constructor(readonly page: P) {}
+  constructor(readonly sink: S) {}
 
   write(chunk: Buffer): void {
     this.splitter.write(chunk);

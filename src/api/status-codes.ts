@@ -1,13 +1,10 @@
+import { AUTH_GUIDANCE } from './panel.js';
+
 /** What each documented `response.status.code` means, and what the user should do about it. */
 export interface StatusMeaning {
   meaning: string;
   nextStep: string;
 }
-
-export const AUTH_GUIDANCE =
-  'Check ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH against panel.iletimerkezi.com → Settings → Security → API Access, ' +
-  'turn on "Allow API access" (panel → Settings → Security → Access Permissions), and if the account has an IP allow-list, ' +
-  'add the address this server connects from.';
 
 const DOCUMENTED: Record<number, StatusMeaning> = {
   400: { meaning: 'the API could not parse the request', nextStep: 'This is a bug in iletimerkezi-mcp; please report it.' },

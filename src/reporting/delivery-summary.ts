@@ -1,15 +1,10 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
+import { type OrderState, orderStateOf } from '../api/order-status.js';
 import { dayOfTimestamp, mondayOf } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import { type ScanOptions, type ScanStats, scanOrders } from './order-scan.js';
+import { matchingIfGiven } from './filters.js';
+import { type ScanOptions, scanOrders } from './order-scan.js';
 import { equalsIgnoringCase } from './text.js';
-
-export const ORDER_STATES = { 113: 'in_progress', 114: 'completed', 115: 'failed' } as const;
-export type OrderState = (typeof ORDER_STATES)[keyof typeof ORDER_STATES] | 'other';
-
-export function stateOf(status: number): OrderState {
-  return ORDER_STATES[status as keyof typeof ORDER_STATES] ?? 'other';
-}
 
 export interface Counters {
   orders: number;
@@ -38,7 +33,7 @@ export class Tally implements Counters {
     this.delivered += order.delivered;
     this.undelivered += order.undelivered;
     this.waiting += order.waiting;
-    this.statusCounts[stateOf(order.status)] += 1;
+    this.statusCounts[orderStateOf(order.status)] += 1;
     if (order.delivered + order.undelivered + order.waiting !== order.total) this.inconsistent += 1;
   }
 
@@ -72,7 +67,6 @@ export interface DeliverySummary extends Counters {
   provisional: boolean;
   inconsistentOrders: number;
   groups?: DeliveryGroup[];
-  stats: ScanStats;
 }
 
 /** Group keys come from the order's submission day (submitAt, Istanbul wall-clock). */
@@ -134,11 +128,11 @@ export interface SummaryQuery {
 
 /** Totals for a range, aggregated page by page without keeping orders. */
 export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuery, options: ScanOptions): Promise<DeliverySummary> {
-  const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
+  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
   const keyOf = query.groupBy ? groupKeyFor(query.groupBy) : undefined;
   const totals = new DeliveryTotals(keyOf);
 
-  const stats = await scanOrders(
+  await scanOrders(
     api,
     query.range,
     () => {
@@ -162,6 +156,5 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     statusCounts: { ...overall.statusCounts },
     inconsistentOrders: overall.inconsistent,
     ...(query.groupBy ? { groups: totals.sortedGroups(query.groupBy) } : {}),
-    stats,
   };
 }

@@ -1,8 +1,8 @@
 import type { IletimerkeziApi } from '../api/client.js';
 import { dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import type { Listing, SortKey } from './paging.js';
-import { compareNewestFirst } from './paging.js';
+import { matchingIfGiven } from './filters.js';
+import { type Listing, type SortKey, compareNewestFirst } from './listing.js';
 import { cleanText, containsIgnoringCase, equalsIgnoringCase, isOptOut } from './text.js';
 
 export interface InboxQuery {
@@ -47,8 +47,8 @@ export async function readInbox(api: IletimerkeziApi, query: InboxQuery, signal?
       optOut: isOptOut(text),
     });
   }
-  const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
-  const matchesText = query.contains === undefined ? () => true : containsIgnoringCase(query.contains);
+  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
+  const matchesText = matchingIfGiven(query.contains, containsIgnoringCase);
   const { range } = query;
   const matched = [...byId.values()]
     .filter((message) => {

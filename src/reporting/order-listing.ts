@@ -1,7 +1,8 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import type { DayRange } from './date-range.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
-import { type Listing, NewestFirstCollector, type SortKey } from './paging.js';
+import { matchingIfGiven } from './filters.js';
+import { type Listing, NewestFirstCollector, type SortKey } from './listing.js';
 import { equalsIgnoringCase } from './text.js';
 
 export interface OrderListQuery {
@@ -27,7 +28,7 @@ export async function listOrders(
   keep: number,
   options: ScanOptions,
 ): Promise<Listing<Order, OrderListMeta>> {
-  const matchesSender = query.sender === undefined ? () => true : equalsIgnoringCase(query.sender);
+  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
   const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
   let totalOrders = 0;
   const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);

@@ -1,4 +1,5 @@
-import type { Order } from '../api/client.js';
+import { type Order, windowKey } from '../api/client.js';
+import { isInProgress } from '../api/order-status.js';
 import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { ExpiringStore } from './expiring-store.js';
@@ -31,12 +32,13 @@ export function mayBeFinal(window: DayRange, today: Day): boolean {
 
 /** Final: old enough, and not one of its orders is still waiting or in progress. */
 export function isFinal(window: DayRange, orders: readonly Order[], today: Day): boolean {
-  return mayBeFinal(window, today) && orders.every((order) => order.waiting === 0 && order.status !== 113);
+  return mayBeFinal(window, today) && orders.every((order) => order.waiting === 0 && !isInProgress(order.status));
 }
 
 /**
- * The orders of final windows, kept for the life of the server so a follow-up question costs no
- * repeat requests. Bounded by orders held and by age; the oldest entry goes first.
+ * The orders of final windows, as the API served them, kept for the life of the server so a
+ * follow-up question costs no repeat requests. Bounded by orders held and by age; the oldest
+ * entry goes first.
  */
 export class FinalWindowCache {
   private readonly store: ExpiringStore<readonly Order[]>;
@@ -49,16 +51,12 @@ export class FinalWindowCache {
   }
 
   get(window: DayRange): readonly Order[] | undefined {
-    return this.store.get(keyOf(window));
+    return this.store.get(windowKey(window));
   }
 
   /** Keeps the window's orders if the window is final and fits, and says whether it did. */
   offer(window: DayRange, orders: readonly Order[], today: Day): boolean {
     if (orders.length > this.limits.maxOrdersPerWindow || !isFinal(window, orders, today)) return false;
-    return this.store.set(keyOf(window), orders);
+    return this.store.set(windowKey(window), orders);
   }
-}
-
-function keyOf(window: DayRange): string {
-  return `${window.start}|${window.end}`;
 }

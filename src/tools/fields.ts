@@ -114,6 +114,11 @@ export function formatPercent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
+/** An ISO 8601 timestamp with offset, as a model reads it in text: `2026-04-22 12:30` (Istanbul). */
+export function timestampForText(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
 /** A count with its noun, singular or plural: "1 order", "2,400 orders". */
 export function counted(value: number, noun: string, plural = `${noun}s`): string {
   return `${formatCount(value)} ${value === 1 ? noun : plural}`;

@@ -1,6 +1,7 @@
 import { listOrdersTool } from './list-orders.js';
 import { readInboxTool } from './read-inbox.js';
 import { summarizeDeliveryTool } from './summarize-delivery.js';
-import type { ToolDefinition } from './tool.js';
+import type { Tool } from './tool.js';
 
-export const TOOLS: readonly ToolDefinition[] = [summarizeDeliveryTool, listOrdersTool, readInboxTool];
+/** Every tool the server offers, in the order tools/list shows them. A new tool is one line here. */
+export const TOOLS: readonly Tool[] = [summarizeDeliveryTool, listOrdersTool, readInboxTool];

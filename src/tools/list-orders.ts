@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import type { Order } from '../api/client.js';
+import { ORDER_STATE_NAMES, ORDER_STATUS, orderStateOf } from '../api/order-status.js';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
-import { stateOf } from '../reporting/delivery-summary.js';
-import { listOrders, orderKey } from '../reporting/order-listing.js';
-import { resumeQuery, servePage } from '../reporting/paging.js';
+import { type OrderListMeta, listOrders, orderKey } from '../reporting/order-listing.js';
+import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
   counted,
@@ -19,20 +19,22 @@ import {
   rangeWithTimezone,
   senderField,
   strictInput,
+  timestampForText,
 } from './fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_orders';
 
-const STATUS_CODES = { in_progress: 113, completed: 114, failed: 115 } as const;
-
 const inputSchema = strictInput({
   ...rangeFields,
   sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
   status: z
-    .enum(['in_progress', 'completed', 'failed'], { error: 'status must be one of in_progress, completed, failed' })
+    .enum(ORDER_STATE_NAMES, { error: `status must be one of ${ORDER_STATE_NAMES.join(', ')}` })
     .optional()
-    .describe('Only orders in this state: in_progress (113, still going out), completed (114), failed (115).'),
+    .describe(
+      `Only orders in this state: in_progress (${ORDER_STATUS.in_progress}, still going out), ` +
+        `completed (${ORDER_STATUS.completed}), failed (${ORDER_STATUS.failed}).`,
+    ),
   limit: limitField(50, 500),
   cursor: cursorField,
 });
@@ -40,7 +42,7 @@ const inputSchema = strictInput({
 const orderOutput = z.object({
   id: z.number().int(),
   status: z.number().int(),
-  state: z.enum(['in_progress', 'completed', 'failed', 'other']),
+  state: z.enum([...ORDER_STATE_NAMES, 'other']),
   total: z.number().int(),
   delivered: z.number().int(),
   undelivered: z.number().int(),
@@ -63,7 +65,7 @@ function present(order: Order): z.infer<typeof orderOutput> {
   return {
     id: order.id,
     status: order.status,
-    state: stateOf(order.status),
+    state: orderStateOf(order.status),
     total: order.total,
     delivered: order.delivered,
     undelivered: order.undelivered,
@@ -75,10 +77,10 @@ function present(order: Order): z.infer<typeof orderOutput> {
 }
 
 function orderLine(order: z.infer<typeof orderOutput>): string {
-  const scheduled = order.sendAt !== order.submitAt ? `, scheduled for ${order.sendAt.slice(0, 16).replace('T', ' ')}` : '';
+  const scheduled = order.sendAt !== order.submitAt ? `, scheduled for ${timestampForText(order.sendAt)}` : '';
   const waiting = order.waiting > 0 ? `, ${formatCount(order.waiting)} waiting` : '';
   return (
-    `- #${order.id} ${order.submitAt.slice(0, 16).replace('T', ' ')} ${order.state} (${order.status}) sender ${JSON.stringify(order.sender)}: ` +
+    `- #${order.id} ${timestampForText(order.submitAt)} ${order.state} (${order.status}) sender ${JSON.stringify(order.sender)}: ` +
     `${formatCount(order.total)} messages, ${formatCount(order.delivered)} delivered, ${formatCount(order.undelivered)} undelivered` +
     `${waiting}${scheduled}`
   );
@@ -98,6 +100,7 @@ function render(list: OrderList): string {
 export const listOrdersTool = defineTool({
   name: NAME,
   title: 'List SMS orders',
+  useFor: 'to see individual orders (for example the ones still in progress)',
   description:
     'Lists the SMS orders (campaigns or single sends) submitted in a date range, newest first, with each order\'s ' +
     'status and delivered/undelivered/waiting counts, optionally only one sender or one status. Use it for "which ' +
@@ -107,17 +110,18 @@ export const listOrdersTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
+  createState: (services) => ({ snapshots: new SnapshotStore<Order, OrderListMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
-    const status = resumed.args.status ? STATUS_CODES[resumed.args.status] : undefined;
+    const status = resumed.args.status ? ORDER_STATUS[resumed.args.status] : undefined;
     const page = await servePage({
       tool: NAME,
       resumed,
       limit,
       keyOf: orderKey,
       codec: context.cursors,
-      snapshots: context.orderSnapshots,
+      snapshots: context.state.snapshots,
       compute: (after, keep) =>
         listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context)),
     });

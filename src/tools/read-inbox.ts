@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, resolveRange } from '../reporting/date-range.js';
-import { type CleanMessage, messageKey, readInbox } from '../reporting/inbox.js';
-import { resumeQuery, servePage } from '../reporting/paging.js';
+import { type CleanMessage, type InboxMeta, messageKey, readInbox } from '../reporting/inbox.js';
+import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
   containsField,
@@ -19,6 +19,7 @@ import {
   rangeWithTimezone,
   senderField,
   strictInput,
+  timestampForText,
 } from './fields.js';
 import { defineTool } from './tool.js';
 
@@ -70,7 +71,7 @@ function messageLine(message: InboxResult['messages'][number]): string {
       ? `${message.text.slice(0, TEXT_PREVIEW_CHARS)}… (${formatCount(message.text.length)} characters in all)`
       : message.text;
   return (
-    `${message.date.slice(0, 16).replace('T', ' ')} id ${JSON.stringify(message.id)} from ${JSON.stringify(message.sender)} ` +
+    `${timestampForText(message.date)} id ${JSON.stringify(message.id)} from ${JSON.stringify(message.sender)} ` +
     `to ${JSON.stringify(message.number)}${message.optOut ? ' [OPT-OUT]' : ''}: ${JSON.stringify(text)}`
   );
 }
@@ -123,6 +124,7 @@ function render(result: InboxResult): string {
 export const readInboxTool = defineTool({
   name: NAME,
   title: 'Read incoming SMS',
+  useFor: 'for incoming SMS and opt-outs (RET)',
   description:
     'Reads the SMS the account received: customer replies, short-code traffic and opt-outs. Each message is marked ' +
     'optOut when a word of it is RET (the Turkish unsubscribe keyword, also with carrier prefixes like "ILT ACME RET"), ' +
@@ -132,6 +134,7 @@ export const readInboxTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
+  createState: (services) => ({ snapshots: new SnapshotStore<CleanMessage, InboxMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange | null => resolveRange(args, context) ?? null);
@@ -142,7 +145,7 @@ export const readInboxTool = defineTool({
       limit,
       keyOf: messageKey,
       codec: context.cursors,
-      snapshots: context.inboxSnapshots,
+      snapshots: context.state.snapshots,
       compute: () => readInbox(context.api, { ...resumed.args, range }, context.signal),
     });
     const { meta } = page;

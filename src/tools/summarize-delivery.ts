@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ORDER_STATUS } from '../api/order-status.js';
 import { requireRange } from '../reporting/date-range.js';
 import { type DeliveryGroup, summarizeDelivery } from '../reporting/delivery-summary.js';
 import {
@@ -36,9 +37,9 @@ const outputSchema = z.object({
   ...counters,
   deliveryRate: z.number().nullable().describe('delivered / (delivered + undelivered); null when nothing has settled.'),
   statusCounts: z.object({
-    in_progress: z.number().int().describe('Orders with status 113.'),
-    completed: z.number().int().describe('Orders with status 114: the pipeline finished, not necessarily all delivered.'),
-    failed: z.number().int().describe('Orders with status 115.'),
+    in_progress: z.number().int().describe(`Orders with status ${ORDER_STATUS.in_progress}.`),
+    completed: z.number().int().describe(`Orders with status ${ORDER_STATUS.completed}: the pipeline finished, not necessarily all delivered.`),
+    failed: z.number().int().describe(`Orders with status ${ORDER_STATUS.failed}.`),
     other: z.number().int().describe('Orders with a status code the API does not document.'),
   }),
   provisional: z.boolean().describe('True while any message is waiting: the figures may still change.'),
@@ -66,10 +67,11 @@ function render(summary: Summary): string {
     `Undelivered (failed): ${formatCount(summary.undelivered)}. Delivered: ${formatCount(summary.delivered)}. ` +
       `Waiting: ${formatCount(summary.waiting)}.` +
       (summary.deliveryRate === null ? ' No message has settled yet.' : ` Delivery rate of settled messages: ${formatPercent(summary.deliveryRate)}.`),
-    `Orders by status: ${formatCount(statusCounts.completed)} completed (114), ${formatCount(statusCounts.in_progress)} in progress (113), ` +
-      `${formatCount(statusCounts.failed)} failed (115)` +
+    `Orders by status: ${formatCount(statusCounts.completed)} completed (${ORDER_STATUS.completed}), ` +
+      `${formatCount(statusCounts.in_progress)} in progress (${ORDER_STATUS.in_progress}), ` +
+      `${formatCount(statusCounts.failed)} failed (${ORDER_STATUS.failed})` +
       (statusCounts.other ? `, ${formatCount(statusCounts.other)} with an undocumented status.` : '.') +
-      ' Status 114 means the sending pipeline finished, not that every message was delivered; read the counts above.',
+      ` Status ${ORDER_STATUS.completed} means the sending pipeline finished, not that every message was delivered; read the counts above.`,
   ];
   if (summary.provisional) {
     lines.push(
@@ -95,6 +97,7 @@ function render(summary: Summary): string {
 export const summarizeDeliveryTool = defineTool({
   name: 'summarize_delivery',
   title: 'Summarize SMS delivery',
+  useFor: 'for totals ("how many failed")',
   description:
     'Totals of sent SMS for a date range: how many messages were delivered, undelivered (failed) and still waiting, ' +
     'the delivery rate, and orders by status, optionally for one sender and grouped by sender, day, week or month. ' +
@@ -108,7 +111,7 @@ export const summarizeDeliveryTool = defineTool({
   async handler(params, context) {
     const range = requireRange(params, context);
     const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy: params.groupBy }, scanOptionsFor(context));
-    const { stats: _stats, range: _range, ...figures } = summary;
+    const { range: _range, ...figures } = summary;
     return { range: rangeWithTimezone(range), ...figures };
   },
   render,

@@ -1,5 +1,5 @@
 import type { Order } from '../../src/api/schemas.js';
-import type { OrderSink } from '../../src/reporting/order-scan.js';
+import type { OrderSink } from '../../src/api/client.js';
 
 /** A scan sink that appends each committed page's orders to `into`, so only whole pages show. */
 export function committedInto(into: Order[]): () => OrderSink {

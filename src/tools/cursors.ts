@@ -1,88 +1,13 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { UserInputError } from '../errors.js';
-import { ExpiringStore } from './expiring-store.js';
+import { ExpiringStore } from '../reporting/expiring-store.js';
+import { type Listing, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
- * Lists are served newest first and paged by keyset: a cursor remembers the last item shown,
- * so following cursors yields every item exactly once even when a page is recomputed.
+ * Cursors of the listing tools: a signed, opaque continuation of one tool's query, and the
+ * snapshots that let a cursor continue without refetching the range.
  */
-export interface SortKey {
-  at: string;
-  id: string;
-}
-
-function compareIds(a: string, b: string): number {
-  const numeric = /^\d+$/.test(a) && /^\d+$/.test(b);
-  if (numeric && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Negative when `a` is shown before `b`: newer first, and the larger id first on a tie. */
-export function compareNewestFirst(a: SortKey, b: SortKey): number {
-  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
-  return -compareIds(a.id, b.id);
-}
-
-export function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
-  return after === undefined || compareNewestFirst(key, after) > 0;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** The key of the last item shown when more items follow it. */
-  nextAfter: SortKey | undefined;
-}
-
-/** The first `limit` items after `after` from a newest-first list. */
-export function pageAfter<T>(sorted: T[], keyOf: (item: T) => SortKey, after: SortKey | undefined, limit: number): Page<T> {
-  let start = 0;
-  let end = sorted.length;
-  while (start < end) {
-    const middle = (start + end) >>> 1;
-    if (isShownAfter(keyOf(sorted[middle] as T), after)) end = middle;
-    else start = middle + 1;
-  }
-  const items = sorted.slice(start, start + limit);
-  const last = items.at(-1);
-  return { items, nextAfter: start + limit < sorted.length && last !== undefined ? keyOf(last) : undefined };
-}
-
-/**
- * Collects the items shown after `after`, newest first, holding at most `cap` of them: past the
- * cap it keeps only the first `keep`, which is still enough for one page but no longer a full list.
- */
-export class NewestFirstCollector<T> {
-  private items: T[] = [];
-  private pruned = false;
-
-  constructor(
-    private readonly keyOf: (item: T) => SortKey,
-    private readonly after: SortKey | undefined,
-    private readonly keep: number,
-    private readonly cap: number,
-  ) {}
-
-  add(item: T): void {
-    if (!isShownAfter(this.keyOf(item), this.after)) return;
-    this.items.push(item);
-    if (this.items.length > this.cap) {
-      this.sort();
-      this.items.length = this.keep;
-      this.pruned = true;
-    }
-  }
-
-  /** The sorted items, and whether they are every item after the cursor. */
-  finish(): { items: T[]; complete: boolean } {
-    this.sort();
-    return { items: this.items, complete: !this.pruned };
-  }
-
-  private sort(): void {
-    this.items.sort((a, b) => compareNewestFirst(this.keyOf(a), this.keyOf(b)));
-  }
-}
 
 const cursorSchema = z.object({
   tool: z.string(),
@@ -216,11 +141,6 @@ export function resumeQuery<A extends Record<string, unknown>, R>(
   return { args: payload.query as A, resolved: payload.resolved as R, after: payload.after, snapshot: payload.snapshot };
 }
 
-export interface Listing<T, M> extends Snapshot<T, M> {
-  /** True when `items` holds every item after the cursor, so it can serve later pages too. */
-  complete: boolean;
-}
-
 export interface PageRequest<T, M> {
   tool: string;
   resumed: ResumedQuery<Record<string, unknown>, unknown>;
@@ -232,18 +152,22 @@ export interface PageRequest<T, M> {
   compute: (after: SortKey | undefined, keep: number) => Promise<Listing<T, M>>;
 }
 
-/** One page of a listing, from its snapshot while the snapshot lives, else recomputed. */
+/**
+ * One page of a listing, from its snapshot while the snapshot lives, else recomputed. A fresh
+ * listing is kept as a snapshot only when a cursor is issued to continue it.
+ */
 export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ items: T[]; meta: M; nextCursor?: string }> {
   const { resumed, limit, keyOf } = request;
   let snapshotId = resumed.snapshot;
-  let source = request.snapshots.get(snapshotId);
+  let source: Snapshot<T, M> | undefined = request.snapshots.get(snapshotId);
+  let fresh: Listing<T, M> | undefined;
   if (!source) {
-    const listing = await request.compute(resumed.after, limit + 1);
-    snapshotId = listing.complete ? request.snapshots.put(listing) : undefined;
-    source = listing;
+    fresh = await request.compute(resumed.after, limit + 1);
+    source = fresh;
   }
   const page = pageAfter(source.items, keyOf, resumed.after, limit);
   if (!page.nextAfter) return { items: page.items, meta: source.meta };
+  if (fresh) snapshotId = fresh.complete ? request.snapshots.put(fresh) : undefined;
   const nextCursor = request.codec.encode({
     tool: request.tool,
     query: resumed.args,
