@@ -16,7 +16,7 @@ await build({
   target: 'node20.19',
   sourcemap: true,
   chunkNames: 'chunks-[name]-[hash]',
-  // Bundled CommonJS dependencies (undici) call require() for Node's own modules.
+  // Bundled CommonJS dependencies call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });

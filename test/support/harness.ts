@@ -4,7 +4,7 @@ import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js'
 import { generateDemoAccount } from '../../src/demo/account.js';
 import type { Logger } from '../../src/log.js';
 import type { Clock } from '../../src/reporting/calendar.js';
-import { createServer } from '../../src/server/create-server.js';
+import { type ServerOptions, createServer } from '../../src/server/create-server.js';
 import { type SimulatedAccount, type SimulatedApi, type SimulatorOptions, startSimulatedApi } from '../../src/simulator/api-server.js';
 
 /** 2026-04-22 12:30 in Istanbul. */
@@ -48,6 +48,7 @@ export async function connect(
     clock?: Clock;
     /** Given to both the client and the server. */
     logger?: Logger;
+    tools?: ServerOptions['tools'];
   } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
@@ -57,6 +58,7 @@ export async function connect(
     maxRangeDays: options.maxRangeDays ?? 366,
     clock: options.clock ?? fixedClock,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
