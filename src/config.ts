@@ -5,6 +5,7 @@ export type { Credentials } from './api/client.js';
 import { ConfigurationError } from './errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.iletimerkezi.com/v1';
+export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
 /** Every setting the server reads, documented once: `--help` prints this table. */
 export const ENVIRONMENT = [
@@ -12,6 +13,7 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_API_HASH', fallback: '(none)', about: 'API hash from the same panel page.' },
   { name: 'ILETIMERKEZI_BASE_URL', fallback: DEFAULT_BASE_URL, about: 'API base URL; https only, except loopback hosts.' },
   { name: 'ILETIMERKEZI_TIMEOUT_MS', fallback: '10000', about: 'Timeout of one HTTP attempt, in milliseconds.' },
+  { name: 'ILETIMERKEZI_CALL_TIMEOUT_MS', fallback: String(DEFAULT_CALL_TIMEOUT_MS), about: 'Overall deadline of one tool call, in milliseconds.' },
   { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once, shared by all tool calls (1-16).' },
   { name: 'ILETIMERKEZI_MAX_RANGE_DAYS', fallback: '366', about: 'Longest date range a tool accepts, in days.' },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
@@ -24,6 +26,7 @@ export interface Config {
   credentials: Credentials | undefined;
   baseUrl: string;
   timeoutMs: number;
+  callTimeoutMs: number;
   concurrency: number;
   maxRangeDays: number;
   demo: boolean;
@@ -100,6 +103,7 @@ const environmentSchema = z.object({
   ILETIMERKEZI_API_HASH: z.string().optional(),
   ILETIMERKEZI_BASE_URL: baseUrl,
   ILETIMERKEZI_TIMEOUT_MS: wholeNumber('ILETIMERKEZI_TIMEOUT_MS', 100, 120_000, 10_000, 'milliseconds'),
+  ILETIMERKEZI_CALL_TIMEOUT_MS: wholeNumber('ILETIMERKEZI_CALL_TIMEOUT_MS', 1_000, 3_600_000, DEFAULT_CALL_TIMEOUT_MS, 'milliseconds'),
   ILETIMERKEZI_CONCURRENCY: wholeNumber('ILETIMERKEZI_CONCURRENCY', 1, 16, 6, 'requests'),
   ILETIMERKEZI_MAX_RANGE_DAYS: wholeNumber('ILETIMERKEZI_MAX_RANGE_DAYS', 1, 3660, 366, 'days'),
   ILETIMERKEZI_DEMO: flag('ILETIMERKEZI_DEMO'),
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     credentials: key && hash ? { key, hash } : undefined,
     baseUrl: settings.ILETIMERKEZI_BASE_URL,
     timeoutMs: settings.ILETIMERKEZI_TIMEOUT_MS,
+    callTimeoutMs: settings.ILETIMERKEZI_CALL_TIMEOUT_MS,
     concurrency: settings.ILETIMERKEZI_CONCURRENCY,
     maxRangeDays: settings.ILETIMERKEZI_MAX_RANGE_DAYS,
     demo: settings.ILETIMERKEZI_DEMO,

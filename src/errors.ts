@@ -56,6 +56,11 @@ export class CancelledError extends ToolError {
   }
 }
 
+/** The call ran past its overall deadline; the message says how far it got. */
+export class CallTimeoutError extends ToolError {
+  override readonly name = 'CallTimeoutError';
+}
+
 /** A system error's code (ECONNRESET, ETIMEDOUT…) from the error or its cause, for logs and messages. */
 export function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {

@@ -159,6 +159,7 @@ describe('counters that do not add up (documented tolerance)', () => {
         statusCounts: { in_progress: 1, completed: 1, failed: 1, other: 1 },
         provisional: true,
         inconsistentOrders: 2,
+        dropped: { duplicates: 0, outOfRange: 0 },
       });
       expect(textOf(result)).toContain(
         'Note: 2 orders reported delivered + undelivered + waiting different from total; their counters were summed as the API reported them.',
@@ -307,13 +308,17 @@ describe('hostile inbox texts', () => {
       // structuredContent: every string cleaned, newest first, and nothing invisible left.
       const content = result.structuredContent as {
         matched: number;
-        messages: Array<{ id: string; sender: string; number: string; text: string; optOut: boolean }>;
+        messages: Array<{ id: string; sender: string; number: string; text: string; textTruncated: boolean; textLength: number; optOut: boolean }>;
         optOuts: { count: number; senders: string[] };
       };
       expect(content.matched).toBe(HOSTILE.length);
       const byId = new Map(content.messages.map((item) => [item.id, item]));
       for (const [id, , clean, optOut] of HOSTILE) {
-        expect(byId.get(id)?.text).toBe(clean);
+        // Bodies past 1,000 characters are cut in the structured data too, and flagged.
+        const characters = Array.from(clean);
+        expect(byId.get(id)?.text).toBe(characters.slice(0, 1_000).join(''));
+        expect(byId.get(id)?.textTruncated).toBe(characters.length > 1_000);
+        expect(byId.get(id)?.textLength).toBe(characters.length);
         expect(byId.get(id)?.optOut).toBe(optOut);
         expect(byId.get(id)?.sender).toBe(CLEAN_SENDERS[id] ?? '+905321234567');
       }

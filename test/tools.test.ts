@@ -35,6 +35,7 @@ describe('summarize_delivery', () => {
       statusCounts: truth.statusCounts,
       provisional: false,
       inconsistentOrders: 0,
+      dropped: { duplicates: 0, outOfRange: 0 },
     });
     expect(truth.statusCounts.failed).toBeGreaterThan(0);
     expect(text).toContain(`Undelivered (failed): ${truth.undelivered.toLocaleString('en-US')}.`);
@@ -227,7 +228,8 @@ describe('read_inbox', () => {
     expect(optOuts).toHaveLength(8);
     expect(inbox.filter((message) => isOptOut(message.text)).map((m) => m.id)).toEqual(optOuts.map((m) => m.id));
     expect(data).toMatchObject({ range: null, totalRows: inbox.length, fetched: inbox.length, complete: true, matched: inbox.length, truncated: false });
-    expect(data.optOuts).toEqual({ count: 8, senders: [...new Set(optOuts.map((m) => m.sender))].sort() });
+    const senders = [...new Set(optOuts.map((m) => m.sender))].sort();
+    expect(data.optOuts).toEqual({ count: 8, distinctSenders: senders.length, senders });
     const dates = data.messages.map((message: { date: string }) => message.date);
     expect(dates).toEqual([...dates].sort().reverse());
     expect(data.messages.filter((m: { optOut: boolean }) => m.optOut).map((m: { id: string }) => m.id).sort()).toEqual(optOuts.map((m) => m.id).sort());

@@ -3,6 +3,7 @@ import { ConfigurationError, UpstreamError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { MISSING_CREDENTIALS_MESSAGE } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
+import { revealsCredential } from './secrets.js';
 import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
 import { type Inbox, type Order, describeIssues, inboxResponseSchema, reportsResponseSchema } from './schemas.js';
 import { type BodyReader, wholeJsonBody } from './body-reader.js';
@@ -119,7 +120,7 @@ export class IletimerkeziClient implements IletimerkeziApi {
         maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         logger: options.logger ?? silentLogger,
         random: options.random ?? Math.random,
-        mayQuote: (text) => !credentials || (!text.includes(credentials.key) && !text.includes(credentials.hash)),
+        mayQuote: (text) => !credentials || !revealsCredential(text, credentials),
       });
     });
     return this.transport;

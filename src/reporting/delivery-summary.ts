@@ -3,7 +3,7 @@ import { type OrderState, orderStateOf } from '../api/order-status.js';
 import { dayOfTimestamp, mondayOf } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { matchingIfGiven } from './filters.js';
-import { type ScanOptions, scanOrders } from './order-scan.js';
+import { type ScanOptions, type ScanStats, scanOrders } from './order-scan.js';
 import { equalsIgnoringCase } from './text.js';
 
 export interface Counters {
@@ -49,7 +49,8 @@ export class Tally implements Counters {
 
   counters(): Counters & { provisional: boolean } {
     const { orders, total, delivered, undelivered, waiting } = this;
-    return { orders, total, delivered, undelivered, waiting, provisional: waiting > 0 };
+    // An order in progress can still gain failures even when its waiting count reads 0.
+    return { orders, total, delivered, undelivered, waiting, provisional: waiting > 0 || this.statusCounts.in_progress > 0 };
   }
 }
 
@@ -67,6 +68,19 @@ export interface DeliverySummary extends Counters {
   provisional: boolean;
   inconsistentOrders: number;
   groups?: DeliveryGroup[];
+  dropped: DroppedOrders;
+}
+
+/** Orders the API served that were not counted, so that leaving them out is never silent. */
+export interface DroppedOrders {
+  /** Served more than once, in one window or in several. */
+  duplicates: number;
+  /** Submitted on a day outside the range asked for. */
+  outOfRange: number;
+}
+
+export function droppedBy(stats: ScanStats): DroppedOrders {
+  return { duplicates: stats.duplicatesDropped, outOfRange: stats.outOfRangeDropped };
 }
 
 /** Group keys come from the order's submission day (submitAt, Istanbul wall-clock). */
@@ -132,7 +146,7 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
   const keyOf = query.groupBy ? groupKeyFor(query.groupBy) : undefined;
   const totals = new DeliveryTotals(keyOf);
 
-  await scanOrders(
+  const stats = await scanOrders(
     api,
     query.range,
     () => {
@@ -156,5 +170,6 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     statusCounts: { ...overall.statusCounts },
     inconsistentOrders: overall.inconsistent,
     ...(query.groupBy ? { groups: totals.sortedGroups(query.groupBy) } : {}),
+    dropped: droppedBy(stats),
   };
 }

@@ -1,5 +1,6 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import type { DayRange } from './date-range.js';
+import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { matchingIfGiven } from './filters.js';
 import { type Listing, NewestFirstCollector, type SortKey } from './listing.js';
@@ -13,6 +14,7 @@ export interface OrderListQuery {
 
 export interface OrderListMeta {
   totalOrders: number;
+  dropped: DroppedOrders;
 }
 
 /** Past this many orders a listing keeps only one page, and its cursor recomputes the next. */
@@ -32,7 +34,7 @@ export async function listOrders(
   const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
   let totalOrders = 0;
   const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);
-  await scanOrders(
+  const stats = await scanOrders(
     api,
     query.range,
     () => {
@@ -50,5 +52,5 @@ export async function listOrders(
     options,
   );
   const { items, complete } = collector.finish();
-  return { items, complete, meta: { totalOrders } };
+  return { items, complete, meta: { totalOrders, dropped: droppedBy(stats) } };
 }

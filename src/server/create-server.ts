@@ -2,15 +2,18 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { IletimerkeziApi } from '../api/client.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../config.js';
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
 import type { ProgressUpdate } from '../reporting/order-scan.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { CursorCodec, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '../tools/cursors.js';
+import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
 import { TOOLS } from '../tools/index.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
+import { withDeadline } from './bounded-call.js';
 
 export interface ServerOptions {
   api: IletimerkeziApi;
@@ -23,6 +26,8 @@ export interface ServerOptions {
   windowCacheLimits?: WindowCacheLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
+  /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 const DEMO_NOTICE = 'DEMO ACCOUNT: simulated data, not a real iletiMerkezi account.';
@@ -39,16 +44,34 @@ export function instructionsFor(tools: readonly Tool[]): string {
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** A backstop: every error is written here, but none may flood the model's context. */
+const MAX_ERROR_CHARS = 2_000;
+
+function errorResult(text: string): CallToolResult {
+  const bounded = text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+  return { isError: true, content: [{ type: 'text', text: bounded }] };
+}
+
 /** The one place a failure becomes a result: a ToolError keeps its message, anything else is hidden. */
 function failureResult(error: unknown, logger: Logger): CallToolResult {
   if (error instanceof ToolError) {
     const code = errorCode(error);
     if (code) logger.debug(`${error.name} caused by ${code}`);
-    return { isError: true, content: [{ type: 'text', text: error.message }] };
+    return errorResult(error.message);
   }
   logger.debug(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  const text = 'iletimerkezi-mcp hit an unexpected internal error and answered nothing. Please try again, and report it if it persists.';
-  return { isError: true, content: [{ type: 'text', text }] };
+  return errorResult('iletimerkezi-mcp hit an unexpected internal error and answered nothing. Please try again, and report it if it persists.');
+}
+
+/** The answer as the client will get it, unless it would pass the size budget. */
+function answerResult({ data, text }: { data: Record<string, unknown>; text: string }, demo: boolean | undefined): CallToolResult {
+  const result: CallToolResult = { content: [{ type: 'text', text: demo ? `${DEMO_NOTICE}\n${text}` : text }], structuredContent: data };
+  const bytes = Buffer.byteLength(JSON.stringify(result));
+  if (bytes <= RESULT_BUDGET_BYTES) return result;
+  return errorResult(
+    `The answer would take ${Math.ceil(bytes / 1024)} KB, more than the ${RESULT_BUDGET_BYTES / 1024} KB one answer may take, so it was withheld. ` +
+      'Ask for fewer items (limit), a narrower range, or a filter.',
+  );
 }
 
 function progressReporter(extra: Extra): (update: ProgressUpdate) => void {
@@ -73,11 +96,9 @@ function register(server: McpServer, tool: Tool, services: ToolServices, options
     },
     async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
       try {
-        const { data, text } = await call(args, { signal: extra.signal, reportProgress: progressReporter(extra) });
-        return {
-          content: [{ type: 'text', text: options.demo ? `${DEMO_NOTICE}\n${text}` : text }],
-          structuredContent: data,
-        };
+        const request = { signal: extra.signal, reportProgress: progressReporter(extra) };
+        const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+        return answerResult(answer, options.demo);
       } catch (error) {
         return failureResult(error, logger);
       }

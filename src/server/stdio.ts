@@ -9,7 +9,13 @@ const WARM_UP_DELAY_MS = 250;
 /** Serves MCP over stdin/stdout until the client goes away; only JSON-RPC is written to stdout. */
 export async function serveStdio(config: Config, runtime: Runtime): Promise<void> {
   const logger = stderrLogger(config.debug);
-  const server = createServer({ api: runtime.client, maxRangeDays: config.maxRangeDays, demo: runtime.demo, logger });
+  const server = createServer({
+    api: runtime.client,
+    maxRangeDays: config.maxRangeDays,
+    callTimeoutMs: config.callTimeoutMs,
+    demo: runtime.demo,
+    logger,
+  });
   const transport = new StdioServerTransport();
   let closing = false;
   const shutdown = async () => {

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import * as z from 'zod';
 import { UserInputError } from '../errors.js';
 import { ExpiringStore } from '../reporting/expiring-store.js';
-import { type Listing, type SortKey, pageAfter } from '../reporting/listing.js';
+import { type Listing, type PageBudget, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
  * Cursors of the listing tools: a signed, opaque continuation of one tool's query, and the
@@ -150,6 +150,8 @@ export interface PageRequest<T, M> {
   snapshots: SnapshotStore<T, M>;
   /** Computes the items after `after`, newest first; it may keep as few as `keep` of them. */
   compute: (after: SortKey | undefined, keep: number) => Promise<Listing<T, M>>;
+  /** What one page may weigh in the answer; a page that would pass it ends early, with a cursor. */
+  budget?: PageBudget<T>;
 }
 
 /**
@@ -165,7 +167,7 @@ export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ ite
     fresh = await request.compute(resumed.after, limit + 1);
     source = fresh;
   }
-  const page = pageAfter(source.items, keyOf, resumed.after, limit);
+  const page = pageAfter(source.items, keyOf, resumed.after, limit, request.budget);
   if (!page.nextAfter) return { items: page.items, meta: source.meta };
   if (fresh) snapshotId = fresh.complete ? request.snapshots.put(fresh) : undefined;
   const nextCursor = request.codec.encode({

@@ -61,15 +61,22 @@ export const cursorField = z
   .optional()
   .describe('nextCursor from a previous result of this tool, to get the next items. The other arguments may be omitted.');
 
+/** A field name as an error may repeat it: a hostile name is cut, so no error echoes a huge input. */
+function quotedField(key: string): string {
+  const characters = Array.from(key);
+  return JSON.stringify(characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : key);
+}
+
 /** An input object that refuses unknown fields and says which fields it does accept. */
 export function strictInput<S extends z.ZodRawShape>(shape: S) {
   const accepted = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}. ` +
-          `This tool accepts only: ${accepted}.`
-        : undefined,
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const named = issue.keys.slice(0, 5).map(quotedField).join(', ');
+      const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+      return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${named}${more}. This tool accepts only: ${accepted}.`;
+    },
   });
 }
 
@@ -98,6 +105,41 @@ export function paging(nextCursor: string | undefined): { truncated: boolean; ne
 /** The text line that tells a model how to continue a listing, if it can. */
 export function continuationLines(tool: string, items: string, nextCursor: string | undefined): string[] {
   return nextCursor ? [`More ${items} follow: call ${tool} with cursor "${nextCursor}" for the next page.`] : [];
+}
+
+export const droppedOutput = z
+  .object({
+    duplicates: z.number().int().describe('Orders the API served more than once; each was counted once.'),
+    outOfRange: z.number().int().describe('Orders the API served although they were submitted outside the range; none was counted.'),
+  })
+  .describe('Orders the API served that were left out of the figures.');
+
+/** The one line that says what was left out, when anything was. */
+export function droppedLines(dropped: z.infer<typeof droppedOutput>): string[] {
+  const parts = [
+    ...(dropped.duplicates > 0 ? [`${counted(dropped.duplicates, 'order')} the API served more than once (counted once)`] : []),
+    ...(dropped.outOfRange > 0 ? [`${counted(dropped.outOfRange, 'order')} submitted outside the range (not counted)`] : []),
+  ];
+  return parts.length === 0 ? [] : [`Left out: ${parts.join('; ')}.`];
+}
+
+/** No tool result, text and structured data together as JSON-RPC, is larger than this. */
+export const RESULT_BUDGET_BYTES = 256 * 1024;
+/** What a page's items may fill of that, each counted in its structured form and its line of text. */
+export const ITEMS_BUDGET_BYTES = 192 * 1024;
+/** What a short list beside the items (senders, say) may fill, in both forms. */
+export const SIDE_LIST_BUDGET_BYTES = 24 * 1024;
+
+/** The first strings, at most `limit`, that fit `bytes` when each is written twice as JSON (text and data). */
+export function takeWithinBytes(strings: readonly string[], limit: number, bytes = SIDE_LIST_BUDGET_BYTES): string[] {
+  const taken: string[] = [];
+  let used = 0;
+  for (const text of strings.slice(0, limit)) {
+    used += 2 * Buffer.byteLength(JSON.stringify(text)) + 2;
+    if (used > bytes) break;
+    taken.push(text);
+  }
+  return taken;
 }
 
 export const READ_ONLY_ANNOTATIONS = {

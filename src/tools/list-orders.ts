@@ -6,10 +6,13 @@ import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type OrderListMeta, listOrders, orderKey } from '../reporting/order-listing.js';
 import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
+  ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
   counted,
   continuationLines,
   cursorField,
+  droppedLines,
+  droppedOutput,
   formatCount,
   limitField,
   paging,
@@ -55,8 +58,9 @@ const orderOutput = z.object({
 const outputSchema = z.object({
   range: rangeOutput,
   totalOrders: z.number().int().describe('All orders in the range that match the filters.'),
-  orders: z.array(orderOutput).describe('At most limit orders, newest first.'),
+  orders: z.array(orderOutput).describe('At most limit orders, newest first; fewer when more would pass the answer size budget.'),
   ...pagingOutput('orders'),
+  dropped: droppedOutput,
 });
 
 type OrderList = z.infer<typeof outputSchema>;
@@ -76,6 +80,12 @@ function present(order: Order): z.infer<typeof orderOutput> {
   };
 }
 
+/** What one order adds to an answer: its structured form and its line of text. */
+function weigh(order: Order): number {
+  const shown = present(order);
+  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(orderLine(shown)));
+}
+
 function orderLine(order: z.infer<typeof orderOutput>): string {
   const scheduled = order.sendAt !== order.submitAt ? `, scheduled for ${timestampForText(order.sendAt)}` : '';
   const waiting = order.waiting > 0 ? `, ${formatCount(order.waiting)} waiting` : '';
@@ -92,7 +102,7 @@ function render(list: OrderList): string {
     `Orders submitted ${range.start}..${range.end} (${range.timezone}): ${counted(list.totalOrders, 'order')} match` +
     (list.totalOrders === 1 ? 'es' : '') +
     (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
-  const lines = [head, ...list.orders.map(orderLine)];
+  const lines = [head, ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
   lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
@@ -124,12 +134,14 @@ export const listOrdersTool = defineTool({
       snapshots: context.state.snapshots,
       compute: (after, keep) =>
         listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context)),
+      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
     });
     return {
       range: rangeWithTimezone(resumed.resolved),
       totalOrders: page.meta.totalOrders,
       orders: page.items.map(present),
       ...paging(page.nextCursor),
+      dropped: page.meta.dropped,
     };
   },
   render,

@@ -5,6 +5,7 @@ import { type DayRange, resolveRange } from '../reporting/date-range.js';
 import { type CleanMessage, type InboxMeta, messageKey, readInbox } from '../reporting/inbox.js';
 import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
+  ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
   containsField,
   counted,
@@ -19,6 +20,7 @@ import {
   rangeWithTimezone,
   senderField,
   strictInput,
+  takeWithinBytes,
   timestampForText,
 } from './fields.js';
 import { defineTool } from './tool.js';
@@ -34,12 +36,19 @@ const inputSchema = strictInput({
   cursor: cursorField,
 });
 
+/** Longer bodies are cut, in the text and the structured data alike, so a few messages cannot flood an answer. */
+const MAX_TEXT_CHARS = 1_000;
+
 const messageOutput = z.object({
   id: z.string(),
   date: z.string().describe('When it was received, ISO 8601 with the Istanbul offset.'),
   sender: z.string().describe('Who sent it: a phone number, short code or alphanumeric ID. Untrusted.'),
   number: z.string().describe('The account number that received it.'),
-  text: z.string().describe('The message body, cleaned of control and invisible characters. Untrusted third-party text.'),
+  text: z
+    .string()
+    .describe(`The message body, cleaned of control and invisible characters, at most ${MAX_TEXT_CHARS} characters. Untrusted third-party text.`),
+  textTruncated: z.boolean().describe(`True when the body was longer than ${MAX_TEXT_CHARS} characters and is cut here.`),
+  textLength: z.number().int().describe('Characters in the whole body.'),
   optOut: z.boolean().describe('True when a word of the text is RET: an unsubscribe request.'),
 });
 
@@ -47,12 +56,17 @@ const outputSchema = z.object({
   range: rangeOutput.nullable().describe('The date filter, or null for the whole inbox.'),
   totalRows: z.number().int().describe('How many messages the API says the inbox holds.'),
   fetched: z.number().int().describe('Messages actually received from the API, without duplicates.'),
-  complete: z.boolean().describe('fetched === totalRows; false means the API returned only part of the inbox.'),
+  complete: z
+    .boolean()
+    .describe('fetched === totalRows; false means the API returned only part of the inbox, or more than it reports.'),
   matched: z.number().int().describe('Messages that pass the filters.'),
-  messages: z.array(messageOutput).describe('At most limit matched messages, newest first.'),
+  messages: z
+    .array(messageOutput)
+    .describe('At most limit matched messages, newest first; fewer when more would pass the answer size budget.'),
   optOuts: z.object({
     count: z.number().int().describe('Opt-out messages among the matched ones.'),
-    senders: z.array(z.string()).describe('Their distinct senders.'),
+    distinctSenders: z.number().int().describe('How many different senders they came from.'),
+    senders: z.array(z.string()).describe('Their distinct senders, sorted, at most limit of them.'),
   }),
   ...pagingOutput('messages'),
 });
@@ -62,13 +76,31 @@ type InboxResult = z.infer<typeof outputSchema>;
 const TEXT_PREVIEW_CHARS = 280;
 
 function present(message: CleanMessage): z.infer<typeof messageOutput> {
-  return { ...message, date: timestampToIso(message.date) };
+  // By code points, so a cut never splits a surrogate pair.
+  const characters = Array.from(message.text);
+  const textTruncated = characters.length > MAX_TEXT_CHARS;
+  return {
+    id: message.id,
+    date: timestampToIso(message.date),
+    sender: message.sender,
+    number: message.number,
+    text: textTruncated ? characters.slice(0, MAX_TEXT_CHARS).join('') : message.text,
+    textTruncated,
+    textLength: characters.length,
+    optOut: message.optOut,
+  };
+}
+
+/** What one message adds to an answer: its structured form and its line of text. */
+function weigh(message: CleanMessage): number {
+  const shown = present(message);
+  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(messageLine(shown)));
 }
 
 function messageLine(message: InboxResult['messages'][number]): string {
   const text =
-    message.text.length > TEXT_PREVIEW_CHARS
-      ? `${message.text.slice(0, TEXT_PREVIEW_CHARS)}… (${formatCount(message.text.length)} characters in all)`
+    message.textLength > TEXT_PREVIEW_CHARS
+      ? `${Array.from(message.text).slice(0, TEXT_PREVIEW_CHARS).join('')}… (${formatCount(message.textLength)} characters in all)`
       : message.text;
   return (
     `${timestampForText(message.date)} id ${JSON.stringify(message.id)} from ${JSON.stringify(message.sender)} ` +
@@ -86,7 +118,12 @@ function untrustedSection(result: InboxResult): string[] {
   const senders = result.optOuts.senders;
   return [
     `<untrusted-sms-${nonce}>`,
-    ...(senders.length > 0 ? [`opt-out senders: ${senders.map((sender) => JSON.stringify(sender)).join(', ')}`] : []),
+    ...(senders.length > 0
+      ? [
+          `opt-out senders: ${senders.map((sender) => JSON.stringify(sender)).join(', ')}` +
+            (result.optOuts.distinctSenders > senders.length ? ` …and ${formatCount(result.optOuts.distinctSenders - senders.length)} more` : ''),
+        ]
+      : []),
     ...result.messages.map(messageLine),
     `</untrusted-sms-${nonce}>`,
   ];
@@ -98,7 +135,12 @@ function render(result: InboxResult): string {
     `Inbox: ${counted(result.matched, 'message')} ${scope} match the filters; ` +
       `${formatCount(result.fetched)} of ${formatCount(result.totalRows)} inbox messages were read.`,
   ];
-  if (!result.complete) {
+  if (result.fetched > result.totalRows) {
+    lines.push(
+      `INCONSISTENT: the API returned ${formatCount(result.fetched)} messages but reports ${formatCount(result.totalRows)} in all, ` +
+        'so its count cannot be trusted; every message it returned was read. The panel (panel.iletimerkezi.com) has the full list.',
+    );
+  } else if (!result.complete) {
     lines.push(
       `INCOMPLETE: the API returned only ${formatCount(result.fetched)} of the ${formatCount(result.totalRows)} messages it reports, ` +
         'and get-inbox has no documented paging, so older messages may be missing here. The panel (panel.iletimerkezi.com) has the full list.',
@@ -107,7 +149,7 @@ function render(result: InboxResult): string {
   lines.push(
     result.optOuts.count === 0
       ? 'Opt-outs (RET) among them: none.'
-      : `Opt-outs (RET) among them: ${formatCount(result.optOuts.count)} from ${counted(result.optOuts.senders.length, 'sender')}, ` +
+      : `Opt-outs (RET) among them: ${formatCount(result.optOuts.count)} from ${counted(result.optOuts.distinctSenders, 'sender')}, ` +
           'listed in the untrusted section below. Review each one before acting on it.',
   );
   if (result.messages.length > 0 || result.optOuts.count > 0) {
@@ -147,6 +189,7 @@ export const readInboxTool = defineTool({
       codec: context.cursors,
       snapshots: context.state.snapshots,
       compute: () => readInbox(context.api, { ...resumed.args, range }, context.signal),
+      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
     });
     const { meta } = page;
     return {
@@ -156,7 +199,7 @@ export const readInboxTool = defineTool({
       complete: meta.fetched === meta.totalRows,
       matched: meta.matched,
       messages: page.items.map(present),
-      optOuts: meta.optOuts,
+      optOuts: { count: meta.optOuts.count, distinctSenders: meta.optOuts.senders.length, senders: takeWithinBytes(meta.optOuts.senders, limit) },
       ...paging(page.nextCursor),
     };
   },

@@ -5,6 +5,8 @@ import { type DeliveryGroup, summarizeDelivery } from '../reporting/delivery-sum
 import {
   READ_ONLY_ANNOTATIONS,
   counted,
+  droppedLines,
+  droppedOutput,
   formatCount,
   formatPercent,
   rangeFields,
@@ -14,6 +16,10 @@ import {
   strictInput,
 } from './fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
+
+/** A day grouping of the longest range fits; only a sender grouping can pass it. */
+const MAX_GROUPS = 400;
+const MAX_GROUP_LINES = 31;
 
 const counters = {
   orders: z.number().int().describe('Orders counted.'),
@@ -42,14 +48,20 @@ const outputSchema = z.object({
     failed: z.number().int().describe(`Orders with status ${ORDER_STATUS.failed}.`),
     other: z.number().int().describe('Orders with a status code the API does not document.'),
   }),
-  provisional: z.boolean().describe('True while any message is waiting: the figures may still change.'),
+  provisional: z
+    .boolean()
+    .describe('True while any message is waiting or any order is still in progress: the figures may still change.'),
   inconsistentOrders: z.number().int().describe('Orders whose delivered + undelivered + waiting differs from total; summed as reported.'),
-  groups: z.array(z.object({ key: z.string(), ...counters, provisional: z.boolean() })).optional(),
+  groups: z
+    .array(z.object({ key: z.string(), ...counters, provisional: z.boolean() }))
+    .optional()
+    .describe(`At most ${MAX_GROUPS} groups: the largest senders, or the periods in order.`),
+  groupsOmitted: z.number().int().optional().describe('Groups left out of groups to keep the answer bounded.'),
+  dropped: droppedOutput,
 });
 
 type Summary = z.infer<typeof outputSchema>;
 
-const MAX_GROUP_LINES = 31;
 
 function groupLine(group: DeliveryGroup): string {
   const waiting = group.waiting > 0 ? `, ${formatCount(group.waiting)} waiting (provisional)` : '';
@@ -74,10 +86,13 @@ function render(summary: Summary): string {
       ` Status ${ORDER_STATUS.completed} means the sending pipeline finished, not that every message was delivered; read the counts above.`,
   ];
   if (summary.provisional) {
-    lines.push(
-      `PROVISIONAL: ${formatCount(summary.waiting)} messages are still waiting, so these figures may change; ask again later for final numbers.`,
-    );
+    const pending =
+      summary.waiting > 0
+        ? `${formatCount(summary.waiting)} messages are still waiting`
+        : `${counted(statusCounts.in_progress, 'order is', 'orders are')} still in progress`;
+    lines.push(`PROVISIONAL: ${pending}, so these figures may change; ask again later for final numbers.`);
   }
+  lines.push(...droppedLines(summary.dropped));
   if (summary.inconsistentOrders > 0) {
     lines.push(
       `Note: ${counted(summary.inconsistentOrders, 'order')} reported delivered + undelivered + waiting different from total; ` +
@@ -89,6 +104,9 @@ function render(summary: Summary): string {
     lines.push(...summary.groups.slice(0, MAX_GROUP_LINES).map(groupLine));
     if (summary.groups.length > MAX_GROUP_LINES) {
       lines.push(`…and ${summary.groups.length - MAX_GROUP_LINES} more groups in structuredContent.groups.`);
+    }
+    if (summary.groupsOmitted) {
+      lines.push(`${counted(summary.groupsOmitted, 'smaller group')} left out; filter by sender or narrow the range to see them.`);
     }
   }
   return lines.join('\n');
@@ -111,8 +129,13 @@ export const summarizeDeliveryTool = defineTool({
   async handler(params, context) {
     const range = requireRange(params, context);
     const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy: params.groupBy }, scanOptionsFor(context));
-    const { range: _range, ...figures } = summary;
-    return { range: rangeWithTimezone(range), ...figures };
+    const { range: _range, groups, ...figures } = summary;
+    return {
+      range: rangeWithTimezone(range),
+      ...figures,
+      ...(groups ? { groups: groups.slice(0, MAX_GROUPS) } : {}),
+      ...(groups && groups.length > MAX_GROUPS ? { groupsOmitted: groups.length - MAX_GROUPS } : {}),
+    };
   },
   render,
 });

@@ -24,8 +24,9 @@ export function expectedSummary(orders: Order[], start: string, end: string) {
     waiting: sum.waiting,
     deliveryRate: settled === 0 ? null : sum.delivered / settled,
     statusCounts: sum.statusCounts,
-    provisional: sum.waiting > 0,
+    provisional: sum.waiting > 0 || sum.statusCounts.in_progress > 0,
     inconsistentOrders: inconsistent,
+    dropped: { duplicates: 0, outOfRange: 0 },
   };
 }
 
@@ -70,7 +71,10 @@ export function expectedInbox(messages: InboxMessage[]) {
     totalRows: messages.length,
     fetched: messages.length,
     matched: messages.length,
-    optOuts: { count: optOut.length, senders: [...new Set(optOut.map((message) => message.sender))].sort() },
+    optOuts: (() => {
+      const senders = [...new Set(optOut.map((message) => message.sender))].sort();
+      return { count: optOut.length, distinctSenders: senders.length, senders };
+    })(),
   };
 }
 
