@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchOrdersPage } from '../src/api/client.js';
-import type { InboxMessage, Order } from '../src/api/schemas.js';
+import type { InboxMessage } from '../src/api/schemas.js';
 import { UpstreamError } from '../src/errors.js';
 import type { ScriptedResponse, SimulatedApi, SimulatedRequest } from '../src/simulator/api-server.js';
 import { type Connected, connect, makeClient, textOf } from './support/harness.js';

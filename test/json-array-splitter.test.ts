@@ -61,7 +61,7 @@ describe('JsonArraySplitter', () => {
   it('lifts response.orders and keeps the rest, for any document, layout and chunking', () => {
     fc.assert(
       fc.property(document, indent, cuts, (value, space, at) => {
-        const text = JSON.stringify(value, null, space as string | number | undefined);
+        const text = JSON.stringify(value, null, space);
         const result = split(text, at);
         const want = expected(JSON.parse(text));
         expect(result.skeleton).toEqual(want.skeleton);

@@ -89,15 +89,15 @@ function buildOrders(records: OrderRecord[]): Order[] {
 /** A paging get-reports over a fixed order list, served in memory. */
 function memoryApi(orders: Order[], pageSize: number): IletimerkeziApi {
   return {
-    async readOrdersPage(window, page, open) {
+    readOrdersPage(window, page, open) {
       const inWindow = ordersBetween(orders, window.start, window.end);
       const read = open();
       for (const order of inWindow.slice((page - 1) * pageSize, page * pageSize)) read.add(order);
       read.commit();
-      return read;
+      return Promise.resolve(read);
     },
-    async fetchInbox() {
-      return { totalRows: 0, messages: [] };
+    fetchInbox() {
+      return Promise.resolve({ totalRows: 0, messages: [] });
     },
   };
 }

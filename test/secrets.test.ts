@@ -91,28 +91,28 @@ describe('in-process: every tool through every outcome', () => {
     process.stderr.write = ((chunk: string | Uint8Array) => {
       captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    }) as typeof process.stderr.write;
+    });
   });
 
   afterAll(() => {
     process.stderr.write = originalWrite;
   });
 
-  const outcomes: Array<[label: string, setup: () => Promise<{ mode: Mode; fake: Partial<SimulatorOptions>; closed?: boolean }>, isError: boolean]> = [
-    ['success', async () => ({ mode: 'ok', fake: {} }), false],
-    ['a 401 for a wrong key', async () => ({ mode: 'ok', fake: { credentials: { key: 'other-key', hash: 'other-hash' } } }), true],
-    ['a 401 that echoes the credentials', async () => ({ mode: '401-echo', fake: {} }), true],
-    ['a 458 that echoes the credentials', async () => ({ mode: '458-echo', fake: {} }), true],
-    ['a 500 that echoes the credentials, retried', async () => ({ mode: '500', fake: {} }), true],
-    ['a 429 that echoes the key, retried', async () => ({ mode: 'rate-limited', fake: {} }), true],
-    ['a body of the wrong shape holding the credentials', async () => ({ mode: 'bad-shape', fake: {} }), true],
-    ['a body over the size cap', async () => ({ mode: 'huge', fake: {} }), true],
-    ['timeouts', async () => ({ mode: 'stall', fake: { faults: { rate: 1, kinds: ['stall'], seed: 1, maxPerRequest: Infinity } } }), true],
-    ['a closed port (network error)', async () => ({ mode: 'ok', fake: {}, closed: true }), true],
+  const outcomes: Array<[label: string, setup: () => { mode: Mode; fake: Partial<SimulatorOptions>; closed?: boolean }, isError: boolean]> = [
+    ['success', () => ({ mode: 'ok', fake: {} }), false],
+    ['a 401 for a wrong key', () => ({ mode: 'ok', fake: { credentials: { key: 'other-key', hash: 'other-hash' } } }), true],
+    ['a 401 that echoes the credentials', () => ({ mode: '401-echo', fake: {} }), true],
+    ['a 458 that echoes the credentials', () => ({ mode: '458-echo', fake: {} }), true],
+    ['a 500 that echoes the credentials, retried', () => ({ mode: '500', fake: {} }), true],
+    ['a 429 that echoes the key, retried', () => ({ mode: 'rate-limited', fake: {} }), true],
+    ['a body of the wrong shape holding the credentials', () => ({ mode: 'bad-shape', fake: {} }), true],
+    ['a body over the size cap', () => ({ mode: 'huge', fake: {} }), true],
+    ['timeouts', () => ({ mode: 'stall', fake: { faults: { rate: 1, kinds: ['stall'], seed: 1, maxPerRequest: Infinity } } }), true],
+    ['a closed port (network error)', () => ({ mode: 'ok', fake: {}, closed: true }), true],
   ];
 
   it.each(outcomes)('%s', async (label, setup, isError) => {
-    const { mode, fake, closed } = await setup();
+    const { mode, fake, closed } = setup();
     const baseUrl = closed ? `http://127.0.0.1:${await closedPort()}/v1` : undefined;
     const server = await connectLogged({ ...fake, script: scriptFor(() => mode) }, baseUrl);
     const before = captured.length;
@@ -249,7 +249,7 @@ describe('the built server (node dist/cli.js) with ILETIMERKEZI_DEBUG=1', () => 
         expectNoSecret(`built ${step} response`, JSON.stringify(response));
       }
       expect(seen.filter(([step]) => step === 'network').map(([, response]) => resultText(response))).toEqual(
-        TOOL_CALLS.map(() => expect.stringContaining('network error (ECONNREFUSED) after 4 attempts')),
+        TOOL_CALLS.map((): unknown => expect.stringContaining('network error (ECONNREFUSED) after 4 attempts')),
       );
       expect(seen.filter(([step]) => step === 'wrong key').every(([, response]) => resultText(response).includes('authentication failed'))).toBe(true);
     } finally {

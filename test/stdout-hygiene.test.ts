@@ -112,7 +112,7 @@ describe('stdout of the built server', () => {
       const listed = await record('list', session.callTool('list_orders', { period: 'last_30_days', limit: 2 }, { progressToken: 7 }));
       const cursor = (listed.result?.structuredContent as { nextCursor?: string }).nextCursor;
       expect(cursor).toBeTypeOf('string');
-      await record('list page 2', session.callTool('list_orders', { cursor: cursor as string, limit: 2 }));
+      await record('list page 2', session.callTool('list_orders', { cursor, limit: 2 }));
       const inbox = await record('inbox', session.callTool('read_inbox', { limit: 5 }));
       expect(resultText(inbox)).toContain('<untrusted-sms-');
 

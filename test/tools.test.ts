@@ -10,10 +10,54 @@ afterEach(async () => {
   session = undefined;
 });
 
-async function call(name: string, args: Record<string, unknown>, options: Parameters<typeof connect>[0] = {}) {
+interface Counters {
+  orders: number;
+  total: number;
+  delivered: number;
+  undelivered: number;
+  waiting: number;
+}
+
+interface RangeOutput {
+  start: string;
+  end: string;
+  timezone: 'Europe/Istanbul';
+}
+
+/** Each tool's structured content, written out because the tools keep their output types private. */
+interface ToolData {
+  summarize_delivery: Counters & {
+    range: RangeOutput;
+    deliveryRate: number | null;
+    statusCounts: Record<'in_progress' | 'completed' | 'failed' | 'other', number>;
+    provisional: boolean;
+    inconsistentOrders: number;
+    groups?: Array<Counters & { key: string; provisional: boolean }>;
+  };
+  list_orders: {
+    range: RangeOutput;
+    totalOrders: number;
+    orders: Array<Omit<Counters, 'orders'> & { id: number; status: number; state: 'in_progress' | 'completed' | 'failed' | 'other'; submitAt: string; sendAt: string; sender: string }>;
+    truncated: boolean;
+    nextCursor?: string;
+  };
+  read_inbox: {
+    range: RangeOutput | null;
+    totalRows: number;
+    fetched: number;
+    complete: boolean;
+    matched: number;
+    messages: Array<{ id: string; date: string; sender: string; number: string; text: string; optOut: boolean }>;
+    optOuts: { count: number; senders: string[] };
+    truncated: boolean;
+    nextCursor?: string;
+  };
+}
+
+async function call<Name extends keyof ToolData>(name: Name, args: Record<string, unknown>, options: Parameters<typeof connect>[0] = {}) {
   session ??= await connect(options);
   const result = await session.mcp.callTool({ name, arguments: args });
-  return { result, text: textOf(result), data: result.structuredContent as Record<string, any> };
+  return { result, text: textOf(result), data: result.structuredContent as ToolData[Name] };
 }
 
 /** The fixture's "now" is 2026-04-22 12:30 Istanbul. */
@@ -69,7 +113,7 @@ describe('summarize_delivery', () => {
     };
     const expected = new Map<string, Order[]>();
     for (const order of orders) expected.set(keyOf(order), [...(expected.get(keyOf(order)) ?? []), order]);
-    const groups = data.groups as Array<Record<string, any>>;
+    const groups = data.groups as NonNullable<ToolData['summarize_delivery']['groups']>;
     expect(groups.map((group) => group.key).sort()).toEqual([...expected.keys()].sort());
     for (const group of groups) {
       const truth = totals(expected.get(group.key) ?? []);
@@ -83,7 +127,7 @@ describe('summarize_delivery', () => {
         provisional: truth.waiting > 0,
       });
     }
-    for (const field of ['orders', 'total', 'delivered', 'undelivered', 'waiting']) {
+    for (const field of ['orders', 'total', 'delivered', 'undelivered', 'waiting'] as const) {
       expect(groups.reduce((sum, group) => sum + group[field], 0)).toBe(data[field]);
     }
   });
@@ -177,7 +221,7 @@ describe('list_orders', () => {
     const truth = newestFirst(ordersBetween(FIXTURE_ACCOUNT.orders, RANGE.start, RANGE.end));
     const first = await session.mcp.callTool({ name: 'list_orders', arguments: { ...RANGE, limit: 100 } });
     const cursor = (first.structuredContent as { nextCursor: string }).nextCursor;
-    const payload = JSON.parse(Buffer.from(cursor.split('.')[0] ?? '', 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(cursor.split('.')[0] ?? '', 'base64url').toString()) as { snapshot?: unknown };
     expect(payload.snapshot).toBeTypeOf('string');
     // A second server session cannot use the first one's snapshot or signature.
     const other = await connect();
