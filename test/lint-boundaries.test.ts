@@ -1,0 +1,164 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The layer rules and the type-aware rules of eslint.config.js, proven on code planted at virtual
+ * paths: lintText never writes the file, so nothing can be left behind in src/ or collide with
+ * another test. The planted paths are outside tsconfig.json's program (they do not exist), so
+ * this instance, and only this one, lets TypeScript's default project (with tsconfig.json's
+ * options) type-check them.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// typescript-eslint refuses more than 8 open files in the default project: one path per folder.
+const PLANTED = '__planted__.ts';
+
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({
+    cwd: ROOT,
+    overrideConfig: {
+      languageOptions: {
+        parserOptions: {
+          projectService: { allowDefaultProject: [`src/*/${PLANTED}`, `src/*/*/${PLANTED}`], defaultProject: 'tsconfig.json' },
+        },
+      },
+    },
+  });
+});
+
+async function lint(folder: string, code: string): Promise<Array<{ ruleId: string | null; message: string }>> {
+  const [result] = await eslint.lintText(code, { filePath: `src/${folder}/${PLANTED}`, warnIgnored: true });
+  if (!result) throw new Error(`no lint result for src/${folder}/${PLANTED}`);
+  return result.messages.map(({ ruleId, message }) => ({ ruleId, message }));
+}
+
+/** An import of `name` from `source`, used so that no rule can object to an unused binding. */
+const importing = (name: string, source: string) => `import { ${name} } from '${source}';\nexport const planted = ${name};\n`;
+
+type Case = [source: string, name: string];
+
+const LAYERS: Array<{ folder: string; says: string; forbidden: Case[]; allowed: Case[] }> = [
+  {
+    folder: 'api',
+    says: 'api is the bottom layer',
+    forbidden: [
+      ['../reporting/calendar.js', 'today'],
+      ['../tools/tool.js', 'defineTool'],
+      ['../server/stdio.js', 'serveStdio'],
+      ['../config.js', 'loadConfig'],
+      ['../demo/demo-api.js', 'startDemoApi'],
+    ],
+    allowed: [
+      ['../errors.js', 'UpstreamError'],
+      ['../log.js', 'silentLogger'],
+      ['./schemas.js', 'orderSchema'],
+    ],
+  },
+  {
+    folder: 'reporting',
+    says: 'reporting sits below tools and server',
+    forbidden: [
+      ['../tools/tool.js', 'defineTool'],
+      ['../server/create-server.js', 'createServer'],
+    ],
+    allowed: [
+      ['../api/client.js', 'fetchOrdersPage'],
+      ['./calendar.js', 'today'],
+      ['../config.js', 'loadConfig'],
+    ],
+  },
+  {
+    folder: 'tools',
+    says: 'tools sit below server',
+    forbidden: [['../server/create-server.js', 'createServer']],
+    allowed: [
+      ['../reporting/calendar.js', 'today'],
+      ['../api/client.js', 'fetchOrdersPage'],
+      ['./tool.js', 'defineTool'],
+    ],
+  },
+  {
+    folder: 'simulator',
+    says: 'the simulator stands in for the upstream API',
+    forbidden: [
+      ['../reporting/calendar.js', 'today'],
+      ['../tools/tool.js', 'defineTool'],
+      ['../server/stdio.js', 'serveStdio'],
+    ],
+    allowed: [
+      ['../api/schemas.js', 'orderSchema'],
+      ['./random.js', 'seededRandom'],
+      ['./days.js', 'isUpstreamDay'],
+    ],
+  },
+];
+
+describe('layer boundaries', () => {
+  for (const { folder, says, forbidden, allowed } of LAYERS) {
+    it.each(forbidden)(`src/${folder} may not import %s`, async (source, name) => {
+      const messages = await lint(folder, importing(name, source));
+      expect(messages.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
+      expect(messages[0]?.message).toContain(says);
+    });
+
+    it.each(allowed)(`src/${folder} may import %s`, async (source, name) => {
+      expect(await lint(folder, importing(name, source))).toEqual([]);
+    });
+  }
+
+  it('counts type-only imports and re-exports as imports', async () => {
+    const typeOnly = await lint('api', "import type { Config } from '../config.js';\nexport type Planted = Config;\n");
+    expect(typeOnly.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
+    const reexport = await lint('tools', "export { createServer } from '../server/create-server.js';\n");
+    expect(reexport.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
+  });
+
+  it('counts a lazy import() as an import', async () => {
+    const lazy = await lint('tools', "export const load = () => import('../server/stdio.js');\n");
+    expect(lazy.map((m) => m.ruleId)).toEqual(['no-restricted-syntax']);
+    expect(lazy[0]?.message).toContain('tools sit below server');
+    expect(await lint('tools', "export const load = () => import('./tool.js');\n")).toEqual([]);
+    expect(await lint('api', "export const load = () => import('../config.js');\n")).toEqual([
+      expect.objectContaining({ ruleId: 'no-restricted-syntax' }),
+    ]);
+  });
+
+  it('catches a layer left from a nested folder', async () => {
+    const messages = await lint('api/nested', importing('today', '../../reporting/calendar.js'));
+    expect(messages.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
+  });
+
+  it("leaves a layer's own modules alone, whatever their names", async () => {
+    // Modules named like a forbidden one but inside the layer: './config.js' is src/api/config.js.
+    expect(await lint('api', "import './config.js';\nimport './reporting/index.js';\n")).toEqual([]);
+    expect(await lint('reporting', "import './tools.js';\nimport './server/index.js';\n")).toEqual([]);
+  });
+
+  it('lets the layers with no rule import any layer', async () => {
+    expect(await lint('demo', importing('defineTool', '../tools/tool.js'))).toEqual([]);
+    expect(await lint('server', importing('today', '../reporting/calendar.js'))).toEqual([]);
+  });
+});
+
+describe('type-aware rules', () => {
+  it('reports a floating promise from a module of the project', async () => {
+    const code = "import { startDemoApi } from './demo-api.js';\nstartDemoApi(new Date());\n";
+    expect((await lint('demo', code)).map((m) => m.ruleId)).toEqual(['@typescript-eslint/no-floating-promises']);
+  });
+
+  it('accepts the same promise once awaited', async () => {
+    const code = "import { startDemoApi } from './demo-api.js';\nawait (await startDemoApi(new Date())).close();\n";
+    expect(await lint('demo', code)).toEqual([]);
+  });
+
+  it('reports unsafe uses of any', async () => {
+    const code = "const parsed = JSON.parse('{}');\nexport const size: number = parsed.size;\nexport const keys = Object.keys(JSON.parse('{}'));\n";
+    expect((await lint('simulator', code)).map((m) => m.ruleId)).toEqual([
+      '@typescript-eslint/no-unsafe-assignment',
+      '@typescript-eslint/no-unsafe-assignment',
+      '@typescript-eslint/no-unsafe-member-access',
+      '@typescript-eslint/no-unsafe-argument',
+    ]);
+  });
+});
