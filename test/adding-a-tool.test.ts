@@ -21,11 +21,11 @@ const countDaysTool = defineTool({
   outputSchema: z.object({ range: rangeOutput, days: z.number().int(), call: z.number().int() }),
   annotations: READ_ONLY_ANNOTATIONS,
   createState: () => ({ calls: 0 }),
-  async handler(params, context) {
+  handler(params, context) {
     if (params.refuse) throw new UserInputError('refuse', 'this tool was asked to fail.');
     const range = requireRange(params, context);
     context.state.calls += 1;
-    return { range: rangeWithTimezone(range), days: inclusiveDays(range.start, range.end), call: context.state.calls };
+    return Promise.resolve({ range: rangeWithTimezone(range), days: inclusiveDays(range.start, range.end), call: context.state.calls });
   },
   render: (result) => `${result.range.start}..${result.range.end} has ${counted(result.days, 'day')} (call ${result.call}).`,
 });

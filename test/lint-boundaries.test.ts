@@ -89,7 +89,6 @@ const LAYERS: Array<{ folder: string; says: string; forbidden: Case[]; allowed: 
     allowed: [
       ['../api/schemas.js', 'orderSchema'],
       ['./random.js', 'seededRandom'],
-      ['./days.js', 'isUpstreamDay'],
     ],
   },
 ];

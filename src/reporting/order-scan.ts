@@ -51,7 +51,7 @@ class OrderScan {
   /** Every queued and in-flight request of the scan listens on this one signal. */
   private readonly operation = new AbortController();
   private readonly stats: ScanStats;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(
     private readonly api: IletimerkeziApi,
@@ -84,7 +84,7 @@ class OrderScan {
   }
 
   private fail(error: unknown): void {
-    this.failure ??= error;
+    this.failure ??= error instanceof Error ? error : new Error(String(error));
     this.operation.abort();
   }
 
