@@ -49,6 +49,7 @@ export async function connect(
     /** Given to both the client and the server. */
     logger?: Logger;
     tools?: ServerOptions['tools'];
+    callTimeoutMs?: number;
   } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
@@ -59,6 +60,7 @@ export async function connect(
     clock: options.clock ?? fixedClock,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
+    ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
