@@ -69,6 +69,8 @@ export const inboxMessageSchema = z.object({
 });
 
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
+/** An inbox message as the wire may send it: a numeric id, a null text. */
+export type WireInboxMessage = z.input<typeof inboxMessageSchema>;
 
 export const inboxResponseSchema = z.object({
   response: z.object({
