@@ -66,36 +66,42 @@ function flag(name: EnvironmentVariable) {
     });
 }
 
+/**
+ * What is wrong with a base URL, if anything. The value itself is never repeated, not even in
+ * part: it may carry a password or a token, and start-up messages end up in client logs.
+ */
+function baseUrlProblems(url: URL): string[] {
+  const problems: string[] = [];
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    problems.push(
+      'ILETIMERKEZI_BASE_URL must use https:// (plain http is allowed only for loopback hosts), ' +
+        'so the API key and hash never travel in clear text.',
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    problems.push('ILETIMERKEZI_BASE_URL must be a plain base URL with no user, password, query or fragment.');
+  }
+  return problems;
+}
+
 const baseUrl = z
   .string()
   .optional()
   .transform((raw, ctx) => {
-    const text = raw?.trim() || DEFAULT_BASE_URL;
     let url: URL;
     try {
-      url = new URL(text);
+      url = new URL(raw?.trim() || DEFAULT_BASE_URL);
     } catch {
-      ctx.addIssue({ code: 'custom', message: `ILETIMERKEZI_BASE_URL is not a URL: ${JSON.stringify(text)}.` });
-      return z.NEVER;
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
       ctx.addIssue({
         code: 'custom',
-        message:
-          `ILETIMERKEZI_BASE_URL must use https:// (plain http is allowed only for loopback hosts), ` +
-          `so the API key and hash never travel in clear text; it is ${JSON.stringify(url.origin)}.`,
+        message: `ILETIMERKEZI_BASE_URL is not a URL; it should look like ${DEFAULT_BASE_URL} (the value is not repeated here, as it may hold a secret).`,
       });
       return z.NEVER;
     }
-    if (url.username || url.password || url.search || url.hash) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'ILETIMERKEZI_BASE_URL must be a plain base URL with no user, password, query or fragment.',
-      });
-      return z.NEVER;
-    }
-    return url.href.replace(/\/+$/, '');
+    const problems = baseUrlProblems(url);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return problems.length > 0 ? z.NEVER : url.href.replace(/\/+$/, '');
   });
 
 const environmentSchema = z.object({

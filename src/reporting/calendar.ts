@@ -72,10 +72,22 @@ export function firstOfYear(day: Day): Day {
   return toDay(startOfYear(toZoned(day)));
 }
 
-/** An API timestamp (`YYYY-MM-DD HH:MM:SS`, Istanbul wall-clock) as ISO 8601 with its offset. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * An API timestamp (`YYYY-MM-DD HH:MM:SS`, Istanbul wall-clock) as ISO 8601 with its offset.
+ * Throws on a moment that does not exist: date arithmetic would quietly roll 2026-09-31 into
+ * October or 24:00:00 into the next day. The response schema refuses those first; this is the
+ * second line, for a timestamp that reached here some other way.
+ */
 export function timestampToIso(timestamp: string): string {
-  const [day = '', time = '00:00:00'] = timestamp.split(' ');
-  const [hours = 0, minutes = 0, seconds = 0] = time.split(':').map(Number);
+  const match = TIMESTAMP.exec(timestamp);
+  const day = match?.[1] ?? '';
+  // A missing match reads as NaN, which fails every comparison below.
+  const [hours, minutes, seconds] = [match?.[2], match?.[3], match?.[4]].map(Number) as [number, number, number];
+  if (!isCalendarDay(day) || !(hours <= 23 && minutes <= 59 && seconds <= 59)) {
+    throw new RangeError('not a real date and time written YYYY-MM-DD HH:MM:SS');
+  }
   const zoned = toZoned(day);
   zoned.setHours(hours, minutes, seconds, 0);
   return format(zoned, "yyyy-MM-dd'T'HH:mm:ssXXX");

@@ -25,14 +25,8 @@ export const NAMED_PERIODS = [
   'this_year',
 ] as const;
 
-export type NamedPeriod = (typeof NAMED_PERIODS)[number];
-
 /** A month named as a period: YYYY-MM. */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-export function isPeriod(text: string): boolean {
-  return (NAMED_PERIODS as readonly string[]).includes(text) || MONTH_PATTERN.test(text);
-}
 
 export interface RangeInput {
   period?: string | undefined;
@@ -83,6 +77,11 @@ function periodRange(period: string, now: Day): DayRange {
     );
   }
   const first = `${period}-01`;
+  // A month follows the rule its first day follows as start (years 2000 to 2999), so 1999-12
+  // is refused here instead of reaching the API.
+  if (!isCalendarDay(first)) {
+    throw new UserInputError('period', `${JSON.stringify(period)} is not a month of the years 2000 to 2999.`);
+  }
   if (first > now) {
     throw new UserInputError('period', `${period} has not started yet; today is ${now} in Istanbul.`);
   }
@@ -91,7 +90,7 @@ function periodRange(period: string, now: Day): DayRange {
 
 function checkDay(field: 'start' | 'end', value: string): Day {
   if (!isCalendarDay(value)) {
-    throw new UserInputError(field, `${JSON.stringify(value)} is not a real calendar day written YYYY-MM-DD.`);
+    throw new UserInputError(field, `${JSON.stringify(value)} is not a real calendar day of the years 2000 to 2999 written YYYY-MM-DD.`);
   }
   return value;
 }

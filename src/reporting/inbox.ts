@@ -3,7 +3,7 @@ import { dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { matchingIfGiven } from './filters.js';
 import { type Listing, type SortKey, compareNewestFirst } from './listing.js';
-import { cleanText, containsIgnoringCase, equalsIgnoringCase, isOptOut } from './text.js';
+import { cleanText, containsIgnoringCase, equalsIgnoringCase, isOptOutText } from './text.js';
 
 export interface InboxQuery {
   range?: DayRange | undefined;
@@ -44,7 +44,7 @@ export async function readInbox(api: IletimerkeziApi, query: InboxQuery, signal?
       sender: cleanText(message.sender),
       number: cleanText(message.number),
       text,
-      optOut: isOptOut(text),
+      optOut: isOptOutText(message.text),
     });
   }
   const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);

@@ -44,10 +44,36 @@ export function hasInvisibleCharacters(text: string): boolean {
   return ANY_UNSAFE.test(text);
 }
 
-const isRet = equalsIgnoringCase('RET');
-const EDGE_PUNCTUATION = /^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu;
+/**
+ * Characters a reader cannot see, which may sit between two letters to join or split a word:
+ * format characters (zero-width, bidi, tag), the other default-ignorables (variation
+ * selectors, the combining grapheme joiner, Hangul fillers) and the controls that are not
+ * whitespace.
+ */
+const HIDDEN = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}[\\p{Cc}--[\\t\\n\\v\\f\\r\\x85]]]';
+/** What a word is made of, as a reader sees it; everything else, punctuation too, ends a word. */
+const VISIBLE_WORD_CHARACTER = '[[\\p{L}\\p{M}\\p{N}]--\\p{Default_Ignorable_Code_Point}]';
 
-/** An opt-out: any whitespace-separated word of the cleaned text, punctuation trimmed, is RET. */
-export function isOptOut(cleanedText: string): boolean {
-  return cleanedText.split(/\s+/).some((word) => isRet(word.replace(EDGE_PUNCTUATION, '')));
+/**
+ * RET as a whole word, hidden characters allowed between its letters and read as separators
+ * around it. After NFKC only ASCII r, e and t fold to R, E and T under Turkish or plain rules,
+ * so the letters need no other forms.
+ */
+const RET_WORD = new RegExp(
+  `(?<!${VISIBLE_WORD_CHARACTER})${[...'RET'].map((letter) => `[${letter}${letter.toLowerCase()}]`).join(`${HIDDEN}*`)}(?!${VISIBLE_WORD_CHARACTER})`,
+  'v',
+);
+
+/**
+ * An opt-out: some word of the raw inbound text is RET in any casing. Compliance errs toward
+ * flagging, so the text is NFKC-normalized (full-width ＲＥＴ counts), words end at punctuation
+ * as well as whitespace (ACME-RET, RET:ACME), and each hidden character may either join its
+ * neighbours or separate them, whichever reading finds RET: R\u200bET reads RET joined,
+ * ACME\u200bRET reads ACME RET separated.
+ */
+export function isOptOutText(raw: string): boolean {
+  return RET_WORD.test(raw.normalize('NFKC'));
 }
+
+/** The same rule for text already cleaned, which has no hidden characters left to read both ways. */
+export const isOptOut: TextPredicate = isOptOutText;

@@ -1,0 +1,112 @@
+import type { InboxMessage, Order, WireInboxMessage } from '../api/schemas.js';
+import type { Credentials } from '../config.js';
+
+/**
+ * What a simulated account holds and how the fake may be asked to misbehave. Kept apart from
+ * the server so that each endpoint module can read the options without importing the server.
+ */
+
+/**
+ * The account the fake serves. Inbox messages may be written as the wire sends them (numeric
+ * ids, null texts), so a test can serve mixed ids as data; the default keeps the parsed form,
+ * which is what fixtures compare answers against.
+ */
+export interface SimulatedAccount<Message extends WireInboxMessage = InboxMessage> {
+  orders: Order[];
+  inbox: Message[];
+  /** What get-inbox reports as totalRows; by default the number of inbox messages. */
+  inboxTotalRows?: number;
+}
+
+export const FAULT_KINDS = ['http-503', 'reset', 'html-502', 'truncated', 'rate-limit', 'stall'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultPlan {
+  /** Share of requests that fail, from 0 to 1. */
+  rate: number;
+  kinds: readonly FaultKind[];
+  seed: number;
+  /**
+   * How many times one request (same endpoint, window and page) may fail before it is let
+   * through; Infinity makes an outage.
+   */
+  maxPerRequest?: number;
+  retryAfterSeconds?: number;
+}
+
+export const ENDPOINT_NAMES = ['get-reports', 'get-inbox'] as const;
+export type EndpointName = (typeof ENDPOINT_NAMES)[number];
+
+export interface SimulatedRequest {
+  endpoint: EndpointName;
+  start?: string;
+  end?: string;
+  page?: number;
+}
+
+export interface LoggedRequest extends SimulatedRequest {
+  /** Milliseconds since the simulator started. */
+  at: number;
+  fault?: FaultKind;
+}
+
+/** A hand-written answer; `body` is sent as is when it is a string, else as JSON. */
+export interface ScriptedResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One get-reports window as the request named it: both ends are real days, start <= end. */
+export interface ReportsWindow {
+  start: string;
+  end: string;
+}
+
+export interface SimulatorOptions {
+  account: SimulatedAccount<WireInboxMessage>;
+  credentials: Credentials;
+  pageSize?: number;
+  latencyMs?: number;
+  /** Most inbox messages one get-inbox returns, to simulate a partial inbox. */
+  inboxRowLimit?: number;
+  /** Serve counters and ids as digit strings, and a lone inbox message as an object, like drifting APIs do. */
+  drift?: boolean;
+  /** Every page number answers with page 1: a server that repeats itself forever. */
+  repeatPages?: boolean;
+  /**
+   * Each window also serves the orders of the day before `start` and the day after `end`, so an
+   * order on a window's edge day reaches the client twice, once from each neighbouring window,
+   * and the first and last windows of a range carry orders from outside it. Whether the API
+   * filters on the day or on a moment with a time-zone slip is undocumented; a client must
+   * count such an order once and only inside the range it was asked about.
+   */
+  crossWindowDuplicates?: boolean;
+  /**
+   * Every window answers with the whole account, paged, as an API that ignores the filter's
+   * values would. The filter is still checked (458 past 10 days), because the client's
+   * windowing must stay correct whatever the server does with a valid filter.
+   */
+  ignoreDateFilter?: boolean;
+  /**
+   * Orders served in a window beyond the account's own, whatever their submitAt says: an
+   * August order in a September window, or an impossible timestamp such as 2026-09-31, which
+   * sorts between real days and so falls in no window a client asks for. Called once per
+   * distinct window (the answer is kept, like the rest of the window); merged into the window's
+   * list in submitAt-then-id order before paging.
+   */
+  extraOrders?: (window: ReportsWindow) => readonly Order[];
+  faults?: FaultPlan;
+  /** Serve https with this key and certificate, as the real API does; plain http without. */
+  tls?: { key: string; cert: string };
+  /** Answers a request by hand when it returns a response; runs after the credential check. */
+  script?: (request: SimulatedRequest) => ScriptedResponse | undefined;
+}
+
+export interface SimulatedApi {
+  baseUrl: string;
+  requests: LoggedRequest[];
+  /** Most requests that were in flight at the same time. */
+  peakInFlight(): number;
+  close(): Promise<void>;
+}
