@@ -158,7 +158,11 @@ describe('read_inbox flags opt-outs from the raw text', () => {
       const content = result.structuredContent as { messages: Array<{ id: string; optOut: boolean }>; optOuts: { count: number; senders: string[] } };
       const flagged = new Map(content.messages.map((message) => [message.id, message.optOut]));
       expect(texts.map((_, index) => flagged.get(String(1_000 + index)))).toEqual(texts.map((_, index) => index < FLAGGED.length));
-      expect(content.optOuts).toEqual({ count: FLAGGED.length, senders: inbox.slice(0, FLAGGED.length).map((message) => message.sender).sort() });
+      expect(content.optOuts).toEqual({
+        count: FLAGGED.length,
+        distinctSenders: FLAGGED.length,
+        senders: inbox.slice(0, FLAGGED.length).map((message) => message.sender).sort(),
+      });
     } finally {
       await server.close();
     }

@@ -160,7 +160,8 @@ describe('the endpoint table', () => {
     });
     for (const endpoint of ENDPOINT_NAMES) {
       const answer = await post(fake, endpoint, { filter: { start: '2026-04-01', end: '2026-04-01' } }, { key: 'x', hash: 'y' });
-      expect([answer.status, JSON.parse(answer.text).response.status.code]).toEqual([401, 401]);
+      const body = JSON.parse(answer.text) as { response: { status: { code: number } } };
+      expect([answer.status, body.response.status.code]).toEqual([401, 401]);
     }
   });
 
@@ -249,7 +250,8 @@ describe('data modes', () => {
     ];
     const fake = await start({ account: { orders: impossible, inbox: [] }, ignoreDateFilter: true });
     const answer = await post(fake, 'get-reports', { filter: { start: '2026-09-01', end: '2026-09-10' } });
-    expect(JSON.parse(answer.text).response.orders).toEqual([impossible[2], impossible[1], impossible[3], impossible[0]]);
+    const body = JSON.parse(answer.text) as { response: { orders: unknown[] } };
+    expect(body.response.orders).toEqual([impossible[2], impossible[1], impossible[3], impossible[0]]);
 
     // Compared as text, 2026-09-31 sorts after 09-30 and before 10-01: only a window spanning both holds it.
     const filtered = await start({ account: { orders: impossible, inbox: [] } });

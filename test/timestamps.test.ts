@@ -163,7 +163,7 @@ describe('through the fake, the client and the tools', () => {
     return client;
   };
   const WINDOW = { start: '2026-09-21', end: '2026-09-30' };
-  const order = (overrides: Partial<Order>): Order => ({ ...(wire() as Order), ...overrides });
+  const order = (overrides: Partial<Order>): Order => ({ ...(wire()), ...overrides });
 
   it('an impossible submitAt served in a window is an invalid answer naming the field, not retried', async () => {
     const api = await setUp({
