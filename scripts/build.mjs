@@ -1,22 +1,34 @@
 // Builds dist/ as an ESM bundle with code splitting. One bundle loads in a fraction of the time of
 // the ~500 modules it replaces (cold start), and the chunks keep the HTTP client, the demo
 // account and --check out of start-up until they are needed. Type checking is `npm run typecheck`.
+//
+// The server and the `npm run demo` client are two separate builds: every file at the top of
+// dist/ then belongs to the server alone, so the npm package and the MCP Bundle ship `dist/*.js`
+// and nothing of the demo client, which only developers run.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli.ts', 'src/demo/run-demo.ts'],
-  outbase: 'src',
-  outdir: 'dist',
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
   sourcemap: true,
-  chunkNames: 'chunks-[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outbase: 'src',
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks-[name]-[hash]',
+  }),
+  build({ ...common, entryPoints: ['src/demo/run-demo.ts'], outfile: 'dist/demo/run-demo.js' }),
+]);

@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENT } from '../src/config.js';
+import { TOOLS } from '../src/tools/index.js';
+import { textOf } from './support/harness.js';
+import {
+  ROOT,
+  connectStdio,
+  filesUnder,
+  importClosure,
+  mcpb,
+  nodeModulesAbove,
+  readJson,
+  readPackageJson,
+  run,
+  temporaryFolder,
+} from './support/distribution.js';
+
+interface UserConfigOption {
+  type: 'string' | 'number' | 'boolean' | 'directory' | 'file';
+  title: string;
+  sensitive?: boolean;
+  required?: boolean;
+  default?: string | number | boolean;
+}
+
+interface Manifest {
+  manifest_version: string;
+  name: string;
+  version: string;
+  license: string;
+  server: { type: string; entry_point: string; mcp_config: { command: string; args: string[]; env: Record<string, string> } };
+  tools: Array<{ name: string; description: string }>;
+  prompts: Array<{ name: string }>;
+  compatibility: { runtimes: { node: string } };
+  user_config: Record<string, UserConfigOption>;
+}
+
+/** The server has no prompts registry yet; when one exists, the manifest must list it too. */
+const PROMPT_NAMES: string[] = [];
+
+const PLACEHOLDER = /\$\{user_config\.([^}]+)\}/g;
+
+/** What Claude Desktop runs for this manifest: `${__dirname}` and `${user_config.…}` filled in. */
+function resolveMcpConfig(manifest: Manifest, installedAt: string, chosen: Record<string, string | number | boolean>) {
+  const fill = (text: string) =>
+    text.replaceAll('${__dirname}', installedAt).replace(PLACEHOLDER, (_, key: string) => String(chosen[key] ?? manifest.user_config[key]?.default ?? ''));
+  const { command, args, env } = manifest.server.mcp_config;
+  return { command, args: args.map(fill), env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, fill(value)])) };
+}
+
+describe('the MCP Bundle manifest', () => {
+  const pkg = readPackageJson();
+  const manifest = readJson<Manifest>('manifest.json');
+
+  it('is manifest version 0.3 with the package name, version, licence and Node range', () => {
+    expect(manifest).toMatchObject({ manifest_version: '0.3', name: pkg.name, version: pkg.version, license: pkg.license });
+    expect(manifest.compatibility.runtimes.node).toBe(pkg.engines.node);
+  });
+
+  it('lists the tools and prompts the server registers', () => {
+    expect(manifest.tools.map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
+    expect(manifest.prompts.map((prompt) => prompt.name)).toEqual(PROMPT_NAMES);
+  });
+
+  it('runs the bundled entry with node, and passes settings only through the environment', () => {
+    const { entry_point: entry, mcp_config: config } = manifest.server;
+    expect(manifest.server.type).toBe('node');
+    expect(entry).toBe(pkg.bin['iletimerkezi-mcp']);
+    expect(config.command).toBe('node');
+    expect(config.args).toEqual([`\${__dirname}/${entry}`]);
+    const names: readonly string[] = ENVIRONMENT.map((variable) => variable.name);
+    expect(Object.keys(config.env).filter((name) => !names.includes(name))).toEqual([]);
+  });
+
+  it('asks for the key and hash as sensitive strings and has a demo switch, each with a default', () => {
+    const { env } = manifest.server.mcp_config;
+    expect(env).toEqual({
+      ILETIMERKEZI_API_KEY: '${user_config.api_key}',
+      ILETIMERKEZI_API_HASH: '${user_config.api_hash}',
+      ILETIMERKEZI_DEMO: '${user_config.demo}',
+    });
+    expect(manifest.user_config.api_key).toMatchObject({ type: 'string', sensitive: true });
+    expect(manifest.user_config.api_hash).toMatchObject({ type: 'string', sensitive: true });
+    expect(manifest.user_config.demo).toMatchObject({ type: 'boolean', default: false });
+    // Claude Desktop passes an option left empty as the literal `${user_config.…}` text unless it
+    // has a default, and the server would send that text to the API as the key.
+    const referenced = Object.values(env).flatMap((value) => [...value.matchAll(PLACEHOLDER)].map((match) => match[1] ?? ''));
+    expect(referenced.filter((key) => manifest.user_config[key]?.default === undefined)).toEqual([]);
+  });
+
+  it('passes mcpb validate', async () => {
+    const validated = await mcpb(['validate', 'manifest.json']);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stdout).toContain('validation passes');
+  });
+});
+
+/** The built bundle, unpacked outside the repository, as Claude Desktop installs it. */
+describe('the MCP Bundle', () => {
+  const pkg = readPackageJson();
+  const manifest = readJson<Manifest>('manifest.json');
+  const folder = temporaryFolder('iletimerkezi-mcpb');
+  const installed = join(folder.path, 'installed');
+  let mcp: Client | undefined;
+  let stderr = () => '';
+
+  beforeAll(async () => {
+    const bundle = join(folder.path, 'iletimerkezi-mcp.mcpb');
+    const packed = await run(process.execPath, ['scripts/bundle.mjs', '--out', bundle]);
+    expect(packed.code, packed.stderr).toBe(0);
+    const unpacked = await mcpb(['unpack', bundle, installed]);
+    expect(unpacked.code, unpacked.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await mcp?.close();
+    folder.remove();
+  });
+
+  it('carries the server, its package.json, the manifest, LICENSE and README, and nothing else', () => {
+    expect(filesUnder(installed)).toEqual([...importClosure('dist/cli.js'), 'LICENSE', 'README.md', 'manifest.json', 'package.json'].sort());
+  });
+
+  it('starts from its own entry with the demo switch on, lists the tools and answers', async () => {
+    // Nothing above the install folder can lend the server a package it lacks.
+    expect(nodeModulesAbove(installed)).toBeUndefined();
+    const config = resolveMcpConfig(manifest, installed, { demo: true });
+    ({ mcp, stderr } = await connectStdio({
+      command: config.command === 'node' ? process.execPath : config.command,
+      args: config.args,
+      env: { PATH: process.env.PATH ?? '', ...config.env },
+      cwd: folder.path,
+    }));
+    expect(mcp.getServerVersion()?.version).toBe(pkg.version);
+    const { tools } = await mcp.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
+    const answer = await mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'last_month' } });
+    expect(answer.isError, textOf(answer)).toBeFalsy();
+    expect(textOf(answer)).toContain('Delivery summary');
+    expect(stderr()).toBe('');
+  });
+});
