@@ -5,7 +5,6 @@ import { ENVIRONMENT } from '../src/config.js';
 import { TOOLS } from '../src/tools/index.js';
 import { textOf } from './support/harness.js';
 import {
-  ROOT,
   connectStdio,
   filesUnder,
   importClosure,
