@@ -22,6 +22,8 @@ export interface IletimerkeziApi {
    */
   readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S>;
   fetchInbox(signal?: AbortSignal): Promise<Inbox>;
+  /** How many requests the client runs at once; a scan reads ahead no further than this. */
+  readonly concurrency?: number;
 }
 
 /** The days of one get-reports filter, both inclusive. */
@@ -76,6 +78,10 @@ export class IletimerkeziClient implements IletimerkeziApi {
 
   constructor(private readonly options: ClientOptions) {
     this.limiter = new ConcurrencyLimiter(options.concurrency);
+  }
+
+  get concurrency(): number {
+    return this.options.concurrency;
   }
 
   async readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S> {

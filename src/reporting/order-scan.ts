@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, Order, OrderSink } from '../api/client.js';
+import { OrderList } from '../api/orders-page.js';
 import { CancelledError, UpstreamError } from '../errors.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
 import { FinalWindowShare, type FinalWindows, type WindowKeeper } from './final-window-share.js';
 import { OrderLedger, PageSink } from './scan-ledger.js';
 import { type ProgressUpdate, WindowProgress } from './scan-progress.js';
+import { WindowPace } from './window-pace.js';
 
 export type { ProgressUpdate } from './scan-progress.js';
 export type { FinalWindows } from './final-window-share.js';
@@ -94,12 +96,43 @@ class OrderScan {
       this.replay(index, cached);
     } else {
       const keeper = this.finals?.keeperFor(window);
-      for (let page = 1; await this.readPage(window, index, page, keeper); page += 1) {
-        if (page >= this.maxPages) throw this.endless(window);
-      }
+      await this.walkPages(window, index, keeper);
       this.finals?.settle(window, keeper);
     }
     this.progress.windowFinished(index);
+  }
+
+  /**
+   * Walks a window's pages in order until an empty one, counting each page in turn. While the
+   * window's pace says more pages are coming, the next ones are read ahead, in parallel, and held
+   * until their turn; once a page comes back empty, those beyond it are dropped, never counted.
+   */
+  private async walkPages(window: DayRange, index: number, keeper: WindowKeeper | undefined): Promise<void> {
+    const pace = new WindowPace(window, this.api.concurrency ?? 1);
+    const ahead = new Map<number, Promise<OrderList>>();
+    // Reads ahead that the window no longer needs stop waiting for a request slot.
+    const done = new AbortController();
+    const signal = AbortSignal.any([this.operation.signal, done.signal]);
+    let issued = 0;
+    try {
+      for (let page = 1; ; page += 1) {
+        if (page > this.maxPages) throw this.endless(window);
+        // The highest page that should be in flight now; past `page` only while the pace says so.
+        const highest = Math.min(page - 1 + pace.ahead(), this.maxPages);
+        for (; highest > page && issued < highest; issued += 1) ahead.set(issued + 1, this.readAhead(window, issued + 1, signal));
+        const held = ahead.get(page);
+        ahead.delete(page);
+        issued = Math.max(issued, page);
+        const read = held ? this.settleHeld(index, await held, keeper) : await this.readPage(window, index, page, keeper);
+        if (read.received === 0) return;
+        if (read.newToWindow === 0) throw this.repeating(window, page);
+        keeper?.addPage(read.kept);
+        this.tally(index, read);
+        pace.record(read);
+      }
+    } finally {
+      done.abort();
+    }
   }
 
   /** Counts a cached window's orders exactly as if they had just been read. */
@@ -111,8 +144,8 @@ class OrderScan {
     this.tally(index, sink);
   }
 
-  /** Reads one page and commits it; false once the page is empty. */
-  private async readPage(window: DayRange, index: number, page: number, keeper: WindowKeeper | undefined): Promise<boolean> {
+  /** Reads the page whose turn it is straight into the ledger; the client commits it once whole. */
+  private readPage(window: DayRange, index: number, page: number, keeper: WindowKeeper | undefined): Promise<PageSink> {
     this.stats.requests += 1;
     let attempt: PageSink | undefined;
     const open = () => {
@@ -120,12 +153,25 @@ class OrderScan {
       attempt = new PageSink(this.ledger, index, this.openSink(), keeper?.room() ?? 0);
       return attempt;
     };
-    const read = await this.api.readOrdersPage(window, page, open, this.operation.signal);
-    if (read.received === 0) return false;
-    if (read.newToWindow === 0) throw this.repeating(window, page);
-    keeper?.addPage(read.kept);
-    this.tally(index, read);
-    return true;
+    return this.api.readOrdersPage(window, page, open, this.operation.signal);
+  }
+
+  /** Reads a page ahead of its turn into a holding list: nothing of it counts until it is settled. */
+  private readAhead(window: DayRange, page: number, signal: AbortSignal): Promise<OrderList> {
+    this.stats.requests += 1;
+    const read = this.api.readOrdersPage(window, page, () => new OrderList(), signal);
+    // A page past the end may fail, or be cancelled, long before anyone waits for it; only a page
+    // whose turn comes reports its failure, when it is awaited.
+    read.catch(() => {});
+    return read;
+  }
+
+  /** Counts a page read ahead, now that its turn has come, exactly as if it had been read now. */
+  private settleHeld(index: number, held: OrderList, keeper: WindowKeeper | undefined): PageSink {
+    const sink = new PageSink(this.ledger, index, this.openSink(), keeper?.room() ?? 0);
+    for (const order of held.orders) sink.add(order);
+    sink.commit();
+    return sink;
   }
 
   private tally(index: number, page: PageSink): void {

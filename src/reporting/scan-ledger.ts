@@ -48,6 +48,9 @@ export class PageSink implements OrderSink {
   outOfRange = 0;
   /** Orders no earlier page of this window brought: a page without any is the API repeating itself. */
   newToWindow = 0;
+  /** When the page's first and last orders were submitted, for the window's pace. */
+  firstAt: string | undefined;
+  lastAt: string | undefined;
   /** The page's orders as served, for the final-window cache, while they fit its room; undefined past it. */
   kept: Order[] | undefined;
   /** The ids this attempt took into the ledger, to give back if it fails. */
@@ -64,6 +67,8 @@ export class PageSink implements OrderSink {
 
   add(order: Order): void {
     this.received += 1;
+    this.firstAt ??= order.submitAt;
+    this.lastAt = order.submitAt;
     this.keep(order);
     const admission = this.ledger.admit(order, this.window);
     if (admission === 'repeat') {
