@@ -101,3 +101,21 @@ describe('pages read ahead in a heavy window', () => {
     }
   });
 });
+
+describe('an API that refuses past 3 requests in flight', () => {
+  it('gets fewer requests at once after its first 429s, and the scan stays exact', async () => {
+    const logged: string[] = [];
+    fake = await startFake({ account: { orders: HEAVY, inbox: [] }, pageSize: PAGE, latencyMs: 5, rateLimitAbove: 3 });
+    client = makeClient(fake, { concurrency: 8, logger: { debug: (line) => logged.push(line) } });
+    const counted: Order[] = [];
+    await scanOrders(client, WINDOW, committedInto(counted));
+    expect(totals(counted)).toEqual(totals(HEAVY));
+    expect(new Set(counted.map((order) => order.id)).size).toBe(HEAVY.length);
+    const refused = fake.requests.filter((request) => request.fault === 'rate-limit');
+    expect(refused.length).toBeGreaterThan(0);
+    // Once adapted (after the first tenth of the requests), under a tenth of them are refused.
+    const settled = fake.requests.slice(Math.floor(fake.requests.length / 10));
+    expect(settled.filter((request) => request.fault === 'rate-limit').length / settled.length).toBeLessThan(0.1);
+    expect(logged.some((line) => /^concurrency [1-4] \(pushed back\)$/.test(line))).toBe(true);
+  });
+});

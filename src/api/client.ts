@@ -77,7 +77,8 @@ export class IletimerkeziClient implements IletimerkeziApi {
   private readonly limiter: ConcurrencyLimiter;
 
   constructor(private readonly options: ClientOptions) {
-    this.limiter = new ConcurrencyLimiter(options.concurrency);
+    const logger = options.logger ?? silentLogger;
+    this.limiter = new ConcurrencyLimiter(options.concurrency, (limit, cause) => logger.debug(`concurrency ${limit} (${cause})`));
   }
 
   get concurrency(): number {

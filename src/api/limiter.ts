@@ -1,22 +1,70 @@
 import { CancelledError } from '../errors.js';
 
+export type Feedback = 'pushback' | 'success' | 'neutral';
+
+/**
+ * Successes per slot before the cap grows by one: slow enough that an API which refuses past a
+ * fixed number in flight refuses under a tenth of the requests once the cap has settled.
+ */
+const STREAK_PER_SLOT = 4;
+
 /**
  * A first-come, first-served cap on upstream requests in flight, shared by every tool call.
  * A freed slot goes straight to the oldest waiter, so no slot idles while work is queued, and
  * page chains of different windows interleave fairly instead of blocking one another.
+ *
+ * The cap adapts. The API documents no rate limit for reads, so a 429 or a 503 is the API asking
+ * for less: the cap halves (multiplicative decrease), then climbs back one slot per streak of
+ * successes (additive increase), never above the configured maximum. Requests already in flight
+ * when the cap fell may be pushed back too; they do not halve it again.
  */
 export class ConcurrencyLimiter {
   private active = 0;
+  private limit: number;
+  private successes = 0;
+  /** Counts the decreases, so that only a request started since the last one can cause another. */
+  private epoch = 0;
   private readonly waiters: Array<{ grant: () => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly maximum: number,
+    private readonly onChange: (limit: number, cause: 'pushed back' | 'recovered') => void = () => {},
+  ) {
+    this.limit = maximum;
+  }
 
-  async run<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  /** Runs `task` in a slot; `feedback` says whether its result was the API pushing back. */
+  async run<T>(signal: AbortSignal | undefined, task: () => Promise<T>, feedback?: (result: T) => Feedback): Promise<T> {
     await this.acquire(signal);
+    const epoch = this.epoch;
     try {
-      return await task();
+      const result = await task();
+      if (feedback) this.learn(feedback(result), epoch);
+      return result;
     } finally {
       this.release();
+    }
+  }
+
+  private learn(feedback: Feedback, epoch: number): void {
+    if (feedback === 'pushback') {
+      this.successes = 0;
+      if (epoch !== this.epoch || this.limit === 1) return;
+      this.epoch += 1;
+      this.limit = Math.max(1, Math.floor(this.limit / 2));
+      this.onChange(this.limit, 'pushed back');
+    } else if (feedback === 'success' && this.limit < this.maximum) {
+      this.successes += 1;
+      if (this.successes < this.limit * STREAK_PER_SLOT) return;
+      this.successes = 0;
+      this.limit += 1;
+      this.onChange(this.limit, 'recovered');
+      // The new slot goes to the oldest waiter at once.
+      const next = this.waiters.shift();
+      if (next) {
+        this.active += 1;
+        next.grant();
+      }
     }
   }
 
@@ -45,7 +93,8 @@ export class ConcurrencyLimiter {
   }
 
   private release(): void {
-    const next = this.waiters.shift();
+    // Past a lowered cap, a freed slot closes instead of passing on.
+    const next = this.active <= this.limit ? this.waiters.shift() : undefined;
     if (next) {
       next.grant();
     } else {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, type ToolError, UpstreamError, type UpstreamDetails, errorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { BodyReader } from './body-reader.js';
-import type { ConcurrencyLimiter } from './limiter.js';
+import type { ConcurrencyLimiter, Feedback } from './limiter.js';
 import { envelopeSchema } from './schemas.js';
 import { AUTH_GUIDANCE } from './panel.js';
 import { describeStatus, isTransientStatus } from './status-codes.js';
@@ -123,7 +123,7 @@ export class Transport {
     let last: Retry | undefined;
     for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
       if (last) await this.backOff(attempt - 1, last.retryAfterMs, request.signal);
-      const outcome = await limiter.run(request.signal, () => this.attempt(request, attempt));
+      const outcome = await limiter.run(request.signal, () => this.attempt(request, attempt), feedbackOf);
       if (outcome.kind === 'ok') return outcome;
       if (outcome.kind === 'fail') throw outcome.error;
       last = outcome;
@@ -342,6 +342,13 @@ function discarded(body: IncomingMessage): BodyTooLarge {
   body.on('error', () => {});
   body.destroy();
   return new BodyTooLarge();
+}
+
+/** 429 and 503 are the API asking for fewer requests at once; a success lets the cap climb back. */
+function feedbackOf(outcome: Attempt<BodyReader>): Feedback {
+  if (outcome.kind === 'ok') return 'success';
+  if (outcome.kind === 'retry' && (outcome.httpStatus === 429 || outcome.httpStatus === 503 || outcome.apiCode === 503)) return 'pushback';
+  return 'neutral';
 }
 
 function describeOutcome(outcome: Attempt<BodyReader>): string {

@@ -64,7 +64,7 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
   let inFlight = 0;
   let peak = 0;
 
-  const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const handle = async (incoming: IncomingMessage, response: ServerResponse, crowded: boolean): Promise<void> => {
     const request = parseRequest(await readBody(incoming));
     if (!request) return send(response, { status: 400, body: envelope(400, 'İstek okunamadı') });
     const name = endpointOf(incoming);
@@ -78,6 +78,10 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     if (auth?.key !== options.credentials.key || auth?.hash !== options.credentials.hash) {
       return send(response, { status: 401, body: envelope(401, 'Üyelik bilgileri hatalı') });
     }
+    if (crowded) {
+      logged.fault = 'rate-limit';
+      return send(response, { status: 429, body: envelope(429, 'Çok fazla istek'), headers: { 'retry-after': '0' } });
+    }
     const fault = faults.pick(simulated);
     if (fault) {
       logged.fault = fault;
@@ -87,12 +91,13 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const crowded = options.rateLimitAbove !== undefined && inFlight >= options.rateLimitAbove;
     inFlight += 1;
     peak = Math.max(peak, inFlight);
     response.on('close', () => {
       inFlight -= 1;
     });
-    handle(request, response).catch(() => {
+    handle(request, response, crowded).catch(() => {
       if (!response.headersSent) send(response, { status: 500, body: envelope(500, 'Sunucu hatası') });
     });
   };

@@ -97,6 +97,11 @@ export interface SimulatorOptions {
    */
   extraOrders?: (window: ReportsWindow) => readonly Order[];
   faults?: FaultPlan;
+  /**
+   * Answers 429 (with Retry-After: 0) to a request that arrives while this many are already in
+   * flight: an API that is polite until a client pushes too hard.
+   */
+  rateLimitAbove?: number;
   /** Serve https with this key and certificate, as the real API does; plain http without. */
   tls?: { key: string; cert: string };
   /** Answers a request by hand when it returns a response; runs after the credential check. */
