@@ -5,11 +5,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { Credentials } from '../src/config.js';
 
 /** The built server under test, spawned over stdio exactly as an MCP client would run it. */
-export const SERVER_ENTRY = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY || fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 export const BENCH_CREDENTIALS: Credentials = { key: 'bench-key', hash: 'bench-hash' };
 
-/** Long enough for the million-order scan; the SDK's default is 60 s. */
+/** Long enough for the million-order scan, client and server side; the SDK's default is 60 s. */
 const CALL_TIMEOUT_MS = 600_000;
 
 export interface ServerSettings {
@@ -17,6 +17,7 @@ export interface ServerSettings {
   concurrency: number;
   maxRangeDays?: number;
   timeoutMs?: number;
+  callTimeoutMs?: number;
 }
 
 export interface SpawnedServer {
@@ -45,6 +46,7 @@ function environment(settings: ServerSettings): Record<string, string> {
     ILETIMERKEZI_CONCURRENCY: String(settings.concurrency),
     ILETIMERKEZI_MAX_RANGE_DAYS: String(settings.maxRangeDays ?? 366),
     ILETIMERKEZI_TIMEOUT_MS: String(settings.timeoutMs ?? 10_000),
+    ILETIMERKEZI_CALL_TIMEOUT_MS: String(settings.callTimeoutMs ?? CALL_TIMEOUT_MS),
   };
 }
 
@@ -78,9 +80,18 @@ function countedOrders(structured: unknown): number | undefined {
   return typeof orders === 'number' ? orders : undefined;
 }
 
-export async function callTool(server: SpawnedServer, name: string, args: Record<string, unknown>): Promise<ToolCall> {
+/** How the client waits: by default one long timeout; with `onProgress`, a timeout that each progress notification resets. */
+export interface CallWaiting {
+  onProgress?: () => void;
+  timeoutMs?: number;
+}
+
+export async function callTool(server: SpawnedServer, name: string, args: Record<string, unknown>, waiting: CallWaiting = {}): Promise<ToolCall> {
   const started = performance.now();
-  const result = await server.client.callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS });
+  const options = waiting.onProgress
+    ? { timeout: waiting.timeoutMs ?? CALL_TIMEOUT_MS, onprogress: waiting.onProgress, resetTimeoutOnProgress: true }
+    : { timeout: CALL_TIMEOUT_MS };
+  const result = await server.client.callTool({ name, arguments: args }, undefined, options);
   const wallMs = performance.now() - started;
   const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
   const text = content.map((block) => block.text ?? '').join('\n');
