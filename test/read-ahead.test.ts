@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { IletimerkeziClient, Order } from '../src/api/client.js';
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../src/api/client.js';
 import { scanOrders } from '../src/reporting/order-scan.js';
-import type { SimulatedApi, SimulatorOptions } from '../src/simulator/api-server.js';
+import type { SimulatorOptions } from '../src/simulator/api-server.js';
 import { ordersBetween, totals } from './support/ground-truth.js';
-import { FIXTURE_ACCOUNT, TEST_CREDENTIALS, makeClient, startFake } from './support/harness.js';
+import { FIXTURE_ACCOUNT, fakeAndClientPerTest } from './support/harness.js';
 import { committedInto } from './support/sinks.js';
 
 /** One 10-day window of a heavy sender: one-order-per-SMS traffic, evenly through each day. */
@@ -30,18 +30,10 @@ function heavyOrders(): Order[] {
 const HEAVY = heavyOrders();
 const PAGES = Math.ceil(HEAVY.length / PAGE);
 
-let fake: SimulatedApi | undefined;
-let client: IletimerkeziClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  fake = undefined;
-  client = undefined;
-});
+const open = fakeAndClientPerTest();
 
 async function scanHeavy(options: Partial<SimulatorOptions> = {}) {
-  fake = await startFake({ account: { orders: HEAVY, inbox: [] }, credentials: TEST_CREDENTIALS, pageSize: PAGE, latencyMs: 5, ...options });
-  client = makeClient(fake, { concurrency: CONCURRENCY });
+  const { fake, client } = await open({ account: { orders: HEAVY, inbox: [] }, pageSize: PAGE, latencyMs: 5, ...options }, { concurrency: CONCURRENCY });
   const counted: Order[] = [];
   const stats = await scanOrders(client, WINDOW, committedInto(counted));
   return { counted, stats, fake };
@@ -88,8 +80,7 @@ describe('pages read ahead in a heavy window', () => {
   });
 
   it('leave a light window exactly as sequential as before', async () => {
-    fake = await startFake({ pageSize: PAGE });
-    client = makeClient(fake, { concurrency: CONCURRENCY });
+    const { fake, client } = await open({ pageSize: PAGE }, { concurrency: CONCURRENCY });
     const range = { start: '2026-03-01', end: '2026-04-20' };
     await scanOrders(client, range, committedInto([]));
     const byWindow = new Map<string, number[]>();
@@ -105,8 +96,10 @@ describe('pages read ahead in a heavy window', () => {
 describe('an API that refuses past 3 requests in flight', () => {
   it('gets fewer requests at once after its first 429s, and the scan stays exact', async () => {
     const logged: string[] = [];
-    fake = await startFake({ account: { orders: HEAVY, inbox: [] }, pageSize: PAGE, latencyMs: 5, rateLimitAbove: 3 });
-    client = makeClient(fake, { concurrency: 8, logger: { debug: (line) => logged.push(line) } });
+    const { fake, client } = await open(
+      { account: { orders: HEAVY, inbox: [] }, pageSize: PAGE, latencyMs: 5, rateLimitAbove: 3 },
+      { concurrency: 8, logger: { debug: (line) => logged.push(line) } },
+    );
     const counted: Order[] = [];
     await scanOrders(client, WINDOW, committedInto(counted));
     expect(totals(counted)).toEqual(totals(HEAVY));

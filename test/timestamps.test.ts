@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type IletimerkeziClient, fetchOrdersPage } from '../src/api/client.js';
+import { describe, expect, it } from 'vitest';
+import { fetchOrdersPage } from '../src/api/client.js';
 import { MAX_ORDER_COUNTER, type Order, describeIssues, inboxResponseSchema, orderSchema } from '../src/api/schemas.js';
 import { UpstreamError } from '../src/errors.js';
 import { timestampToIso } from '../src/reporting/calendar.js';
-import type { SimulatedApi, SimulatorOptions } from '../src/simulator/api-server.js';
-import { connect, makeClient, startFake, textOf } from './support/harness.js';
+import { connect, fakeAndClientPerTest, textOf } from './support/harness.js';
 
 /**
  * A timestamp must name a moment that exists, and a counter a number of messages one order
@@ -149,24 +148,12 @@ describe('order counters', () => {
 });
 
 describe('through the fake, the client and the tools', () => {
-  let fake: SimulatedApi | undefined;
-  let client: IletimerkeziClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await fake?.close();
-    fake = undefined;
-    client = undefined;
-  });
-  const setUp = async (options: Partial<SimulatorOptions>) => {
-    fake = await startFake(options);
-    client = makeClient(fake);
-    return client;
-  };
+  const setUp = fakeAndClientPerTest();
   const WINDOW = { start: '2026-09-21', end: '2026-09-30' };
   const order = (overrides: Partial<Order>): Order => ({ ...(wire()), ...overrides });
 
   it('an impossible submitAt served in a window is an invalid answer naming the field, not retried', async () => {
-    const api = await setUp({
+    const { fake, client: api } = await setUp({
       account: { orders: [], inbox: [] },
       extraOrders: () => [order({ id: 1, submitAt: '2026-09-30 10:00:00' }), order({ id: 2, submitAt: '2026-09-31 10:00:00' })],
     });
@@ -174,11 +161,11 @@ describe('through the fake, the client and the tools', () => {
     expect(failure).toBeInstanceOf(UpstreamError);
     expect((failure as UpstreamError).kind).toBe('invalid-response');
     expect((failure as UpstreamError).message).toContain(`response.orders[1].submitAt ${REAL}`);
-    expect(fake?.requests).toHaveLength(1);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('an impossible inbox date is an invalid answer naming the field', async () => {
-    const api = await setUp({
+    const { client: api } = await setUp({
       account: { orders: [], inbox: [{ id: '1', date: '2026-04-22 24:00:00', sender: '7889', number: '+908501234567', text: 'RET' }] },
     });
     const failure = await api.fetchInbox().catch((error: unknown) => error);

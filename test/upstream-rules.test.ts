@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type IletimerkeziClient, fetchOrdersPage } from '../src/api/client.js';
+import { describe, expect, it } from 'vitest';
+import { fetchOrdersPage } from '../src/api/client.js';
 import { UpstreamError } from '../src/errors.js';
-import type { ScriptedResponse, SimulatedApi } from '../src/simulator/api-server.js';
+import type { ScriptedResponse } from '../src/simulator/api-server.js';
 import { ordersBetween } from './support/ground-truth.js';
-import { FIXTURE_ACCOUNT, makeClient, startFake } from './support/harness.js';
+import { FIXTURE_ACCOUNT, fakeAndClientPerTest } from './support/harness.js';
 import { OK_STATUS } from './support/scripted.js';
 
 /**
@@ -21,27 +21,17 @@ const BODIES: Record<string, (code: number) => unknown> = {
   'a success envelope': () => ({ response: { status: OK_STATUS, count: 0, orders: [] } }),
 };
 
-let fake: SimulatedApi | undefined;
-let client: IletimerkeziClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  fake = undefined;
-  client = undefined;
-});
+const open = fakeAndClientPerTest();
 
 /** A fake whose first `times` get-reports requests get `answer`; later ones are served normally. */
 async function answeringFirst(answer: ScriptedResponse, times = 1) {
   let served = 0;
-  fake = await startFake({
-    script: (request) => {
-      if (request.endpoint !== 'get-reports' || served >= times) return undefined;
-      served += 1;
-      return answer;
-    },
-  });
-  client = makeClient(fake, { retry: { attempts: 4, backoffBaseMs: 5, backoffMaxMs: 40, retryAfterCapMs: 60 } });
-  return { fake, client };
+  const script = (request: { endpoint: string }) => {
+    if (request.endpoint !== 'get-reports' || served >= times) return undefined;
+    served += 1;
+    return answer;
+  };
+  return open({ script }, { retry: { attempts: 4, backoffBaseMs: 5, backoffMaxMs: 40, retryAfterCapMs: 60 } });
 }
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js';
@@ -83,4 +84,22 @@ export async function connect(
 export function textOf(result: unknown): string {
   const content = (result as { content?: Array<{ text?: string }> }).content ?? [];
   return content.map((block) => block.text ?? '').join('\n');
+}
+
+/**
+ * For a test file whose tests each need a fake API and a client on it: `open` starts both, and
+ * whatever it opened is closed after each test.
+ */
+export function fakeAndClientPerTest(): (fake?: Partial<SimulatorOptions>, client?: Partial<ClientOptions>) => Promise<{ fake: SimulatedApi; client: IletimerkeziClient }> {
+  let opened: { fake: SimulatedApi; client: IletimerkeziClient } | undefined;
+  afterEach(async () => {
+    await opened?.client.close();
+    await opened?.fake.close();
+    opened = undefined;
+  });
+  return async (fake = {}, client = {}) => {
+    const api = await startFake(fake);
+    opened = { fake: api, client: makeClient(api, client) };
+    return opened;
+  };
 }
