@@ -89,7 +89,7 @@ class OrderScan {
   }
 
   private async walkWindow(window: DayRange, index: number): Promise<void> {
-    const cached = this.finals?.cached(window);
+    const cached = await this.finals?.cached(window);
     if (cached) {
       this.replay(index, cached);
     } else {
@@ -97,7 +97,7 @@ class OrderScan {
       for (let page = 1; await this.readPage(window, index, page, keeper); page += 1) {
         if (page >= this.maxPages) throw this.endless(window);
       }
-      this.finals?.settle(window, keeper);
+      await this.finals?.settle(window, keeper);
     }
     this.progress.windowFinished(index);
   }
