@@ -7,7 +7,7 @@ const usage = (tools: string) => `iletimerkezi-mcp ${VERSION}: an MCP server (st
 
 Usage:
   iletimerkezi-mcp            serve MCP over stdin/stdout (what MCP clients run)
-  iletimerkezi-mcp --http     serve MCP over stateless Streamable HTTP at POST /mcp (hosted; see ILETIMERKEZI_HTTP_*)
+  iletimerkezi-mcp --http     serve MCP over stateless Streamable HTTP at POST /mcp (hosted; settings below)
   iletimerkezi-mcp --demo     serve the built-in offline demo account instead of a real one (also with --http)
   iletimerkezi-mcp --check    make one authenticated call and say whether the account works
   iletimerkezi-mcp --help     show this help
