@@ -24,6 +24,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   // Loaded only with Redis, so a lone process never pays for the client at start-up.
   const { RedisConnection } = await import('../state/redis-store.js');
   const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message));
+  await connection.ready();
   return {
     snapshots: connection.store('snapshots', snapshotBounds),
     windows: connection.store('windows', windowBounds),

@@ -34,6 +34,22 @@ export class RedisConnection {
     });
   }
 
+  /**
+   * Waits for the first connection, so the first requests find Redis ready rather than fall back;
+   * a Redis that is not up by then is an outage like any other, and the server serves anyway.
+   */
+  async ready(timeoutMs = 3_000): Promise<void> {
+    if (this.client.status === 'ready') return;
+    const connected = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.client.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!connected) this.failed();
+  }
+
   /** Reports the start of an outage once; every caller then falls back to fetching. */
   failed(): void {
     if (this.down) return;
@@ -55,20 +71,61 @@ export class RedisConnection {
 }
 
 /**
- * One kind of entry (cursor snapshots, final windows) in Redis, with the TTL and the per-entry
- * bound of its memory twin. The total is bounded by Redis's own `maxmemory`, with an eviction
- * policy, as the README's Redis setup says: every key here expires, so none outlives its TTL.
+ * Writes an entry and keeps its kind within its byte bound, atomically, as the memory store does:
+ * the kind's index (by expiry) and sizes drop expired entries, then the oldest go until the new
+ * one fits. All keys of a kind share one hash tag, so the script runs on one Redis Cluster slot.
+ * KEYS: entry, index, sizes, total. ARGV: value, ttl ms, now ms, max bytes, size.
+ */
+const BOUNDED_SET = `
+local function forget(member)
+  local size = tonumber(redis.call('HGET', KEYS[3], member) or '0')
+  redis.call('HDEL', KEYS[3], member)
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('DECRBY', KEYS[4], size)
+end
+local ttl, now, max, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do forget(member) end
+if redis.call('HEXISTS', KEYS[3], KEYS[1]) == 1 then forget(KEYS[1]) end
+while tonumber(redis.call('GET', KEYS[4]) or '0') + size > max do
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if not oldest then break end
+  redis.call('DEL', oldest)
+  forget(oldest)
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
+redis.call('HSET', KEYS[3], KEYS[1], size)
+redis.call('INCRBY', KEYS[4], size)
+for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+return 1
+`;
+
+type BoundedSet = (entry: string, index: string, sizes: string, total: string, value: string, ttlMs: number, now: number, maxBytes: number, size: number) => Promise<number>;
+
+/**
+ * One kind of entry (cursor snapshots, final windows) in Redis, with the TTL and the byte bounds
+ * of its memory twin: an entry over the per-entry bound is never written, and the kind's entries
+ * together stay within its total, the oldest evicted first. Redis's own `maxmemory` is the
+ * backstop for everything else that shares the instance.
  */
 class RedisStore implements SharedStore {
+  private readonly prefix: string;
+  private readonly boundedSet: BoundedSet;
+
   constructor(
     private readonly connection: RedisConnection,
-    private readonly kind: string,
+    kind: string,
     private readonly bounds: StoreBounds,
-  ) {}
+  ) {
+    this.prefix = `${KEY_PREFIX}:{${kind}}`;
+    const client = connection.client as Redis & { boundedSet?: BoundedSet };
+    if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 4, lua: BOUNDED_SET });
+    this.boundedSet = (...args) => (client as Redis & { boundedSet: BoundedSet }).boundedSet(...args);
+  }
 
   async get<V>(key: string): Promise<V | undefined> {
     try {
-      const text = await this.connection.client.get(this.keyOf(key));
+      const text = await this.connection.client.get(`${this.prefix}:${key}`);
       return text === null ? undefined : (JSON.parse(text) as V);
     } catch {
       this.connection.failed();
@@ -79,16 +136,13 @@ class RedisStore implements SharedStore {
   async set(key: string, value: unknown): Promise<boolean> {
     const text = JSON.stringify(value);
     if (text.length > this.bounds.maxEntryBytes) return false;
+    const { prefix, bounds } = this;
     try {
-      return (await this.connection.client.set(this.keyOf(key), text, 'PX', this.bounds.ttlMs)) === 'OK';
+      const done = await this.boundedSet(`${prefix}:${key}`, `${prefix}:~index`, `${prefix}:~sizes`, `${prefix}:~bytes`, text, bounds.ttlMs, Date.now(), bounds.maxBytes, text.length);
+      return done === 1;
     } catch {
       this.connection.failed();
       return false;
     }
   }
-
-  private keyOf(key: string): string {
-    return `${KEY_PREFIX}:${this.kind}:${key}`;
-  }
 }
-
