@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { JsonLog } from './access-log.js';
 import type { Account, AccountRegistry } from './accounts.js';
+import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import { buildServer } from './create-server.js';
 import { type GuardSettings, bearerMatches, isLoopbackBind, passesRebindingCheck } from './request-guard.js';
@@ -33,8 +34,6 @@ export interface HttpService {
 
 const DEFAULT_CALLS_PER_ACCOUNT = 8;
 const DRAIN_GRACE_MS = 30_000;
-const KEY_HEADER = 'x-iletimerkezi-key';
-const HASH_HEADER = 'x-iletimerkezi-hash';
 
 /** Refuses settings that would serve an account to anyone who can reach the port. */
 export function checkHttpSettings(settings: {
@@ -78,13 +77,6 @@ function refuse(response: ServerResponse, status: number, message: string, heade
   sendJson(response, status, { jsonrpc: '2.0', id: null, error: { code: -32000, message } }, headers);
 }
 
-type Message = { method?: unknown; id?: unknown; params?: { name?: unknown } };
-
-function messagesOf(body: unknown): Message[] {
-  const list = Array.isArray(body) ? body : [body];
-  return list.filter((message): message is Message => typeof message === 'object' && message !== null);
-}
-
 /**
  * Stateless Streamable HTTP: every POST gets a fresh MCP server and transport over its account's
  * tools, opened once, so any replica can answer any request and no session is kept. Everything
@@ -101,23 +93,6 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
   let draining = false;
   let active = 0;
   let idle: (() => void) | undefined;
-
-  const accountFor = (request: IncomingMessage, response: ServerResponse): Account | undefined => {
-    const key = request.headers[KEY_HEADER];
-    const hash = request.headers[HASH_HEADER];
-    const given = key !== undefined || hash !== undefined;
-    if (settings.shared) {
-      if (!given) return settings.shared;
-      refuse(response, 400, 'This server serves one account for its team; it does not accept X-Iletimerkezi-Key or X-Iletimerkezi-Hash headers. Remove them.');
-      return undefined;
-    }
-    if (!given) return settings.registry.anonymous;
-    if (typeof key !== 'string' || typeof hash !== 'string' || !key.trim() || !hash.trim()) {
-      refuse(response, 400, 'Send both X-Iletimerkezi-Key and X-Iletimerkezi-Hash, once each, or neither.');
-      return undefined;
-    }
-    return settings.registry.resolve({ key: key.trim(), hash: hash.trim() });
-  };
 
   const serveMcp = async (request: IncomingMessage, response: ServerResponse, exchange: Exchange) => {
     if (request.method !== 'POST') {
@@ -144,17 +119,19 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       sendJson(response, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not JSON.' } });
       return;
     }
-    const account = accountFor(request, response);
-    if (!account) return;
+    const choice = accountOf(request, settings.shared, settings.registry);
+    if ('refusal' in choice) {
+      refuse(response, 400, choice.refusal);
+      return;
+    }
+    const { account } = choice;
     exchange.account = account;
-    const calls = messagesOf(parsed).filter((message) => message.method === 'tools/call');
-    const name = calls[0]?.params?.name;
-    exchange.tool = typeof name === 'string' ? name.slice(0, 64) : null;
+    const calls = toolCallsOf(parsed);
+    exchange.tool = toolNameOf(calls);
     if (calls.length > 0 && account.callsInFlight + calls.length > maxCalls) {
       exchange.outcome = 'busy';
-      const error = { code: -32000, message: `This account already has ${maxCalls} tool calls running; retry in a moment.` };
-      const answers = calls.map((call) => ({ jsonrpc: '2.0', id: call.id ?? null, error }));
-      sendJson(response, 200, Array.isArray(parsed) ? answers : answers[0], { 'retry-after': '1' });
+      // A JSON-RPC error the client's SDK hands to the caller, rather than an HTTP failure it would not parse.
+      sendJson(response, 200, busyAnswer(parsed, calls, maxCalls), { 'retry-after': '1' });
       return;
     }
     account.callsInFlight += calls.length;
