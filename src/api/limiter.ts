@@ -31,11 +31,6 @@ export class ConcurrencyLimiter {
     }
   }
 
-  /** Requests in flight or holding a slot now. */
-  get inUse(): number {
-    return this.active;
-  }
-
   private acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
     if (this.active < this.limit) {

@@ -3,7 +3,7 @@ import { isInProgress } from '../api/order-status.js';
 import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { MemoryStore } from '../state/memory-store.js';
-import type { SharedStore } from '../state/store.js';
+import type { SharedStore, StoreBounds } from '../state/store.js';
 
 export interface WindowCacheLimits {
   /** Orders one scan may gather for the cache, across its windows. */
@@ -34,9 +34,14 @@ export const DEFAULT_WINDOW_CACHE_LIMITS: WindowCacheLimits = {
   maxBytes: 16 * 1024 * 1024,
 };
 
-/** The memory store the server's window limits describe, shared by every account of a process. */
+/** The bounds of a window store, the same in memory and in Redis. */
+export function windowBounds(limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS): StoreBounds {
+  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxBytes };
+}
+
+/** The memory store the window limits describe; the server shares one among all accounts. */
 export function windowMemoryStore(limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS): SharedStore {
-  return new MemoryStore({ ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxBytes }, limits.now);
+  return new MemoryStore(windowBounds(limits), limits.now);
 }
 
 /** A window's figures can still change until its last day is more than 2 days ago. */

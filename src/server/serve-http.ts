@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
-import { snapshotMemoryStore, DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
+import { snapshotBounds, snapshotMemoryStore } from '../tools/cursors.js';
 import { TOOLS } from '../tools/index.js';
-import { DEFAULT_WINDOW_CACHE_LIMITS, windowMemoryStore } from '../reporting/window-cache.js';
+import { windowBounds, windowMemoryStore } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
 import type { SharedStore } from '../state/store.js';
 import { JsonLog } from './access-log.js';
@@ -14,10 +14,8 @@ interface Stores {
   close(): Promise<void>;
 }
 
-/** Memory for one process; Redis when replicas share the state, with the same TTLs and per-entry bounds. */
+/** Memory for one process; Redis when replicas share the state, with the same TTLs and byte bounds. */
 async function openStores(config: Config, log: JsonLog): Promise<Stores> {
-  const snapshotBounds = { ttlMs: DEFAULT_SNAPSHOT_LIMITS.ttlMs, maxBytes: DEFAULT_SNAPSHOT_LIMITS.maxBytes, maxEntryBytes: DEFAULT_SNAPSHOT_LIMITS.maxSnapshotBytes };
-  const windowBounds = { ttlMs: DEFAULT_WINDOW_CACHE_LIMITS.ttlMs, maxBytes: DEFAULT_WINDOW_CACHE_LIMITS.maxBytes, maxEntryBytes: DEFAULT_WINDOW_CACHE_LIMITS.maxBytes };
   if (!config.http.redisUrl) {
     return { snapshots: snapshotMemoryStore(), windows: windowMemoryStore(), close: async () => {} };
   }
@@ -26,8 +24,8 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message));
   await connection.ready();
   return {
-    snapshots: connection.store('snapshots', snapshotBounds),
-    windows: connection.store('windows', windowBounds),
+    snapshots: connection.store('snapshots', snapshotBounds()),
+    windows: connection.store('windows', windowBounds()),
     close: () => connection.close(),
   };
 }

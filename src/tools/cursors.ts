@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import * as z from 'zod';
 import { ConfigurationError, UserInputError } from '../errors.js';
 import { MemoryStore } from '../state/memory-store.js';
-import type { SharedStore } from '../state/store.js';
+import type { SharedStore, StoreBounds } from '../state/store.js';
 import { type Listing, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
@@ -101,9 +101,14 @@ export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
   now: () => performance.now(),
 };
 
-/** The memory store the server's snapshot limits describe, shared by every account of a process. */
+/** The bounds of a snapshot store, the same in memory and in Redis. */
+export function snapshotBounds(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): StoreBounds {
+  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxSnapshotBytes };
+}
+
+/** The memory store the snapshot limits describe; the server shares one among all accounts. */
 export function snapshotMemoryStore(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): SharedStore {
-  return new MemoryStore({ ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxSnapshotBytes }, limits.now, limits.maxSnapshots);
+  return new MemoryStore(snapshotBounds(limits), limits.now, limits.maxSnapshots);
 }
 
 export interface Snapshot<T, M> {
