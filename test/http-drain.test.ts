@@ -12,7 +12,7 @@ describe('the built server with --http', () => {
     const now = new Date();
     const account = generateDemoAccount({ now });
     const fake = await startSimulatedApi({ account, credentials: TEST_CREDENTIALS, latencyMs: 120 });
-    const server = await spawnHttpServer({ ILETIMERKEZI_BASE_URL: fake.baseUrl, ILETIMERKEZI_CONCURRENCY: '1' });
+    const server = await spawnHttpServer({ ILETIMERKEZI_BASE_URL: fake.baseUrl, ILETIMERKEZI_CONCURRENCY: '1', ILETIMERKEZI_DEBUG: '1' });
     try {
       const end = today(() => now);
       const range = { start: shiftDays(end, -59), end };
@@ -28,7 +28,9 @@ describe('the built server with --http', () => {
       const truth = totals(ordersBetween(account.orders, range.start, range.end));
       expect((await call).structuredContent).toMatchObject({ orders: truth.orders, total: truth.total, undelivered: truth.undelivered });
       expect(await server.exited).toBe(0);
+      // Debug lines too are JSON in HTTP mode: one per upstream request here.
       for (const line of server.lines) expect(() => JSON.parse(line)).not.toThrow();
+      expect(server.lines.filter((line) => line.includes('"event":"debug"')).length).toBeGreaterThan(5);
       expect(server.lines.join('\n')).not.toContain(TEST_CREDENTIALS.key);
       expect(server.lines.join('\n')).not.toContain(TEST_CREDENTIALS.hash);
     } finally {
