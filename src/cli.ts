@@ -16,7 +16,7 @@ Usage:
 Tools: ${tools}.
 
 Settings come from the environment only (never put credentials in arguments):
-${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(29)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
+${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(34)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
 `;
 
 const FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--check', '--http']);
@@ -58,7 +58,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv.includes('--http')) {
     const { serveHttp } = await import('./server/serve-http.js');
-    await serveHttp(config, runtime);
+    try {
+      await serveHttp(config, runtime);
+    } catch (error) {
+      // A setting that would expose an account is refused like a malformed one.
+      if (!(error instanceof ConfigurationError)) throw error;
+      process.stderr.write(`iletimerkezi-mcp: ${error.message}\n`);
+      await runtime.close();
+      return 2;
+    }
     return -1;
   }
   const { serveStdio } = await import('./server/stdio.js');

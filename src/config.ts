@@ -12,7 +12,7 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_API_HASH', fallback: '(none)', about: 'API hash from the same panel page.' },
   { name: 'ILETIMERKEZI_BASE_URL', fallback: DEFAULT_BASE_URL, about: 'API base URL; https only, except loopback hosts.' },
   { name: 'ILETIMERKEZI_TIMEOUT_MS', fallback: '10000', about: 'Timeout of one HTTP attempt, in milliseconds.' },
-  { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once, shared by all tool calls (1-16).' },
+  { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once per account, shared by its tool calls (1-16).' },
   { name: 'ILETIMERKEZI_MAX_RANGE_DAYS', fallback: '366', about: 'Longest date range a tool accepts, in days.' },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
   { name: 'ILETIMERKEZI_DEBUG', fallback: '0', about: 'Set to 1 to log one line per upstream request to stderr (never credentials).' },
