@@ -14,8 +14,12 @@ export function readBody(request: IncomingMessage, max = MAX_BODY_BYTES): Promis
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const finish = (result: BodyRead) => {
+      if (done) return;
+      done = true;
       request.off('data', onData);
+      chunks.length = 0;
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -30,5 +34,7 @@ export function readBody(request: IncomingMessage, max = MAX_BODY_BYTES): Promis
     request.on('data', onData);
     request.once('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     request.once('error', () => finish({ ok: false, status: 400 }));
+    // A client that goes away mid-body ends the read too, so no half-read body is held.
+    request.once('close', () => finish({ ok: false, status: 400 }));
   });
 }
