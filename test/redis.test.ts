@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { shiftDays, today } from '../src/reporting/calendar.js';
@@ -89,6 +90,21 @@ describe('replicas sharing a real redis-server', () => {
     expect(stolen.isError).toBe(true);
     expect(textOf(stolen)).toContain('belongs to another account');
     await Promise.all([onA.close(), onB.close()]);
+  });
+
+  it('names every key by the account\'s HMAC, never by its credentials', async () => {
+    const inspect = new Redis(redis.url);
+    const keys = await inspect.keys('*');
+    inspect.disconnect();
+    expect(keys.length).toBeGreaterThan(5);
+    const accounts = new Set<string>();
+    for (const key of keys) {
+      const match = /^iletimerkezi-mcp:\{(snapshots|windows)\}:(?:([0-9a-f]{64}):(?:snapshot|position|window):.+|~(?:index|sizes|bytes))$/.exec(key);
+      expect(match, key).not.toBeNull();
+      if (match?.[2]) accounts.add(match[2]);
+      for (const secret of [TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash, OTHER_CREDENTIALS.key, OTHER_CREDENTIALS.hash]) expect(key).not.toContain(secret);
+    }
+    expect(accounts.size).toBe(2);
   });
 
   it('keeps answering exactly when Redis goes away, and says so once in the log', async () => {
