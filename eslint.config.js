@@ -81,6 +81,9 @@ export default defineConfig(
   boundary('tools', 'tools sit below server: a tool imports nothing from server.', {
     folders: ['server'],
   }),
+  boundary('state', 'state is the storage under the caches: it imports nothing from api, reporting, tools or server.', {
+    folders: ['api', 'reporting', 'tools', 'server'],
+  }),
   boundary('simulator', 'the simulator stands in for the upstream API: it imports nothing from reporting, tools or server.', {
     folders: ['reporting', 'tools', 'server'],
   }),

@@ -3,11 +3,12 @@ import { ENVIRONMENT, loadConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { VERSION } from './version.js';
 
-const usage = (tools: string) => `iletimerkezi-mcp ${VERSION}: an MCP server (stdio) for the SMS reports and inbox of an iletiMerkezi account.
+const usage = (tools: string) => `iletimerkezi-mcp ${VERSION}: an MCP server (stdio or HTTP) for the SMS reports and inbox of an iletiMerkezi account.
 
 Usage:
   iletimerkezi-mcp            serve MCP over stdin/stdout (what MCP clients run)
-  iletimerkezi-mcp --demo     serve the built-in offline demo account instead of a real one
+  iletimerkezi-mcp --http     serve MCP over stateless Streamable HTTP at POST /mcp (hosted; settings below)
+  iletimerkezi-mcp --demo     serve the built-in offline demo account instead of a real one (also with --http)
   iletimerkezi-mcp --check    make one authenticated call and say whether the account works
   iletimerkezi-mcp --help     show this help
   iletimerkezi-mcp --version  show the version
@@ -15,10 +16,11 @@ Usage:
 Tools: ${tools}.
 
 Settings come from the environment only (never put credentials in arguments):
-${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(29)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
+${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(34)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
 `;
 
-const FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--check']);
+const FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--check', '--http']);
+const httpMode = process.argv.includes('--http');
 
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((argument) => !FLAGS.has(argument));
@@ -54,14 +56,33 @@ async function main(argv: string[]): Promise<number> {
     await runtime.close();
     return code;
   }
+  if (argv.includes('--http')) {
+    const { serveHttp } = await import('./server/serve-http.js');
+    try {
+      await serveHttp(config, runtime);
+    } catch (error) {
+      // A setting that would expose an account is refused like a malformed one.
+      if (!(error instanceof ConfigurationError)) throw error;
+      process.stderr.write(`iletimerkezi-mcp: ${error.message}\n`);
+      await runtime.close();
+      return 2;
+    }
+    return -1;
+  }
   const { serveStdio } = await import('./server/stdio.js');
   await serveStdio(config, runtime);
   return -1;
 }
 
-// A stray failure must not end the client's session: report its kind on stderr and go on.
+// A stray failure must not end the client's session: report its kind on stderr and go on. In
+// HTTP mode stderr holds JSON lines only.
 const reportInternalError = (reason: unknown) => {
-  process.stderr.write(`iletimerkezi-mcp: unexpected internal error: ${reason instanceof Error ? reason.name : 'unknown'}\n`);
+  const kind = reason instanceof Error ? reason.name : 'unknown';
+  process.stderr.write(
+    httpMode
+      ? `${JSON.stringify({ time: new Date().toISOString(), event: 'internal-error', message: kind })}\n`
+      : `iletimerkezi-mcp: unexpected internal error: ${kind}\n`,
+  );
 };
 process.on('unhandledRejection', reportInternalError);
 process.on('uncaughtException', reportInternalError);

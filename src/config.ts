@@ -14,10 +14,17 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_BASE_URL', fallback: DEFAULT_BASE_URL, about: 'API base URL; https only, except loopback hosts.' },
   { name: 'ILETIMERKEZI_TIMEOUT_MS', fallback: '10000', about: 'Timeout of one HTTP attempt, in milliseconds.' },
   { name: 'ILETIMERKEZI_CALL_TIMEOUT_MS', fallback: String(DEFAULT_CALL_TIMEOUT_MS), about: 'Overall deadline of one tool call, in milliseconds.' },
-  { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once, shared by all tool calls (1-16).' },
+  { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once per account, shared by its tool calls (1-16).' },
   { name: 'ILETIMERKEZI_MAX_RANGE_DAYS', fallback: '366', about: 'Longest date range a tool accepts, in days.' },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
   { name: 'ILETIMERKEZI_DEBUG', fallback: '0', about: 'Set to 1 to log one line per upstream request to stderr (never credentials).' },
+  { name: 'ILETIMERKEZI_HTTP_HOST', fallback: '127.0.0.1', about: 'With --http: the address to listen on.' },
+  { name: 'ILETIMERKEZI_HTTP_PORT', fallback: '8787', about: 'With --http: the port to listen on (0 picks a free one).' },
+  { name: 'ILETIMERKEZI_HTTP_ALLOWED_HOSTS', fallback: '(none)', about: 'With --http: comma-separated Host names accepted; required on a non-loopback bind.' },
+  { name: 'ILETIMERKEZI_HTTP_ALLOWED_ORIGINS', fallback: '(none)', about: 'With --http: comma-separated browser origins accepted (https://app.example.com).' },
+  { name: 'ILETIMERKEZI_HTTP_TOKEN', fallback: '(none)', about: 'With --http: bearer token every request must present; required when the server holds credentials.' },
+  { name: 'ILETIMERKEZI_REDIS_URL', fallback: '(none)', about: 'With --http: redis:// or rediss:// URL; cursors and cached windows are then shared by replicas.' },
+  { name: 'ILETIMERKEZI_CURSOR_SECRET', fallback: '(random per process)', about: 'Key that signs cursors, shared by replicas (at least 32 characters); required with Redis.' },
 ] as const;
 
 export type EnvironmentVariable = (typeof ENVIRONMENT)[number]['name'];
@@ -31,6 +38,19 @@ export interface Config {
   maxRangeDays: number;
   demo: boolean;
   debug: boolean;
+  http: HttpConfig;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** Lower-case host names, each optionally with `:port`. */
+  allowedHosts: string[];
+  /** Lower-case origins, `scheme://host[:port]`. */
+  allowedOrigins: string[];
+  token: string | undefined;
+  redisUrl: string | undefined;
+  cursorSecret: string | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -104,6 +124,66 @@ const baseUrl = z
     return problems.length > 0 ? z.NEVER : url.href.replace(/\/+$/, '');
   });
 
+function list(name: EnvironmentVariable, check: (item: string) => string | undefined) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const items = (raw ?? '').split(',').map((item) => item.trim().toLowerCase()).filter((item) => item.length > 0);
+      for (const item of items) {
+        const problem = check(item);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: `${name} has ${JSON.stringify(item)}, which ${problem}.` });
+          return z.NEVER;
+        }
+      }
+      return items;
+    });
+}
+
+const hostEntry = (item: string) => (/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(item) ? undefined : 'is not a host name with an optional :port');
+const originEntry = (item: string) => {
+  try {
+    const url = new URL(item);
+    return url.origin === item && (url.protocol === 'https:' || url.protocol === 'http:') ? undefined : 'is not an origin like https://app.example.com';
+  } catch {
+    return 'is not an origin like https://app.example.com';
+  }
+};
+
+function secret(name: EnvironmentVariable, minLength: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.length === 0) return undefined;
+      // The value is never quoted back: it is a secret.
+      if (raw.trim().length < minLength) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be at least ${minLength} characters long.` });
+        return z.NEVER;
+      }
+      return raw.trim();
+    });
+}
+
+const redisUrl = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (!raw?.trim()) return undefined;
+    let protocol = '';
+    try {
+      protocol = new URL(raw.trim()).protocol;
+    } catch {
+      // Reported below, without the value: it may carry a password.
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      ctx.addIssue({ code: 'custom', message: 'ILETIMERKEZI_REDIS_URL must be a redis:// or rediss:// URL.' });
+      return z.NEVER;
+    }
+    return raw.trim();
+  });
+
 const environmentSchema = z.object({
   ILETIMERKEZI_API_KEY: z.string().optional(),
   ILETIMERKEZI_API_HASH: z.string().optional(),
@@ -114,6 +194,16 @@ const environmentSchema = z.object({
   ILETIMERKEZI_MAX_RANGE_DAYS: wholeNumber('ILETIMERKEZI_MAX_RANGE_DAYS', 1, 3660, 366, 'days'),
   ILETIMERKEZI_DEMO: flag('ILETIMERKEZI_DEMO'),
   ILETIMERKEZI_DEBUG: flag('ILETIMERKEZI_DEBUG'),
+  ILETIMERKEZI_HTTP_HOST: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || '127.0.0.1'),
+  ILETIMERKEZI_HTTP_PORT: wholeNumber('ILETIMERKEZI_HTTP_PORT', 0, 65_535, 8787, 'port'),
+  ILETIMERKEZI_HTTP_ALLOWED_HOSTS: list('ILETIMERKEZI_HTTP_ALLOWED_HOSTS', hostEntry),
+  ILETIMERKEZI_HTTP_ALLOWED_ORIGINS: list('ILETIMERKEZI_HTTP_ALLOWED_ORIGINS', originEntry),
+  ILETIMERKEZI_HTTP_TOKEN: secret('ILETIMERKEZI_HTTP_TOKEN', 16),
+  ILETIMERKEZI_REDIS_URL: redisUrl,
+  ILETIMERKEZI_CURSOR_SECRET: secret('ILETIMERKEZI_CURSOR_SECRET', 32),
 } satisfies Record<EnvironmentVariable, z.ZodType>);
 
 /** Reads the settings; a malformed one is a ConfigurationError that names the variable. */
@@ -123,6 +213,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigurationError(parsed.error.issues.map((issue) => issue.message).join(' '));
   }
   const settings = parsed.data;
+  if (settings.ILETIMERKEZI_REDIS_URL && !settings.ILETIMERKEZI_CURSOR_SECRET) {
+    throw new ConfigurationError(
+      'ILETIMERKEZI_REDIS_URL is set but ILETIMERKEZI_CURSOR_SECRET is not: replicas that share Redis must sign cursors with ' +
+        'one shared secret of at least 32 characters (for example the output of `openssl rand -hex 32`).',
+    );
+  }
   const key = settings.ILETIMERKEZI_API_KEY?.trim();
   const hash = settings.ILETIMERKEZI_API_HASH?.trim();
   return {
@@ -134,5 +230,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxRangeDays: settings.ILETIMERKEZI_MAX_RANGE_DAYS,
     demo: settings.ILETIMERKEZI_DEMO,
     debug: settings.ILETIMERKEZI_DEBUG,
+    http: {
+      host: settings.ILETIMERKEZI_HTTP_HOST,
+      port: settings.ILETIMERKEZI_HTTP_PORT,
+      allowedHosts: settings.ILETIMERKEZI_HTTP_ALLOWED_HOSTS,
+      allowedOrigins: settings.ILETIMERKEZI_HTTP_ALLOWED_ORIGINS,
+      token: settings.ILETIMERKEZI_HTTP_TOKEN,
+      redisUrl: settings.ILETIMERKEZI_REDIS_URL,
+      cursorSecret: settings.ILETIMERKEZI_CURSOR_SECRET,
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { IletimerkeziClient } from './api/client.js';
-import type { Config } from './config.js';
+import type { Config, Credentials } from './config.js';
 import { stderrLogger } from './log.js';
 import { systemClock, today } from './reporting/calendar.js';
 
@@ -9,30 +9,34 @@ export interface Runtime {
   demo: boolean;
   /** Where the client points, as a person should read it. */
   baseUrl: string;
+  /** The account the process itself holds (the environment's, or the demo's), for servers that open more clients. */
+  account: { apiUrl: string; credentials: Credentials | undefined };
   /** Prepares what the first tool call needs (HTTP stack, Istanbul time-zone data); no network call. */
   warmUp(): void;
   close(): Promise<void>;
 }
 
-function runtimeOf(client: IletimerkeziClient, demo: boolean, baseUrl: string, close: () => Promise<void>): Runtime {
+function runtimeOf(client: IletimerkeziClient, demo: boolean, baseUrl: string, account: Runtime['account'], close: () => Promise<void>): Runtime {
   const warmUp = () => {
     client.warmUp();
     today(systemClock);
   };
-  return { client, demo, baseUrl, warmUp, close };
+  return { client, demo, baseUrl, account, warmUp, close };
 }
 
 export async function openRuntime(config: Config, demo: boolean, now: Date = new Date()): Promise<Runtime> {
   const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger: stderrLogger(config.debug) };
   if (!demo) {
     const client = new IletimerkeziClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
-    return runtimeOf(client, demo, config.baseUrl, () => client.close());
+    const account = { apiUrl: config.baseUrl, credentials: config.credentials };
+    return runtimeOf(client, demo, config.baseUrl, account, () => client.close());
   }
   // Loaded only in demo mode, so a real server never pays for the simulator at start-up.
   const { DEMO_CREDENTIALS, startDemoApi } = await import('./demo/demo-api.js');
   const api = await startDemoApi(now);
   const client = new IletimerkeziClient({ ...settings, baseUrl: api.baseUrl, credentials: DEMO_CREDENTIALS });
-  return runtimeOf(client, demo, 'the built-in demo account', async () => {
+  const account = { apiUrl: api.baseUrl, credentials: DEMO_CREDENTIALS };
+  return runtimeOf(client, demo, 'the built-in demo account', account, async () => {
     await client.close();
     await api.close();
   });

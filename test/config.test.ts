@@ -12,6 +12,16 @@ function refusal(env: Record<string, string>): string {
   throw new Error('expected a ConfigurationError');
 }
 
+const HTTP_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  allowedHosts: [],
+  allowedOrigins: [],
+  token: undefined,
+  redisUrl: undefined,
+  cursorSecret: undefined,
+};
+
 describe('loadConfig', () => {
   it('has the documented defaults and no credentials', () => {
     expect(loadConfig({})).toEqual({
@@ -23,6 +33,7 @@ describe('loadConfig', () => {
       maxRangeDays: 366,
       demo: false,
       debug: false,
+      http: HTTP_DEFAULTS,
     });
   });
 
@@ -48,7 +59,36 @@ describe('loadConfig', () => {
       maxRangeDays: 31,
       demo: true,
       debug: true,
+      http: HTTP_DEFAULTS,
     });
+  });
+
+  it('reads the HTTP settings, and requires a cursor secret with Redis', () => {
+    const http = {
+      ILETIMERKEZI_HTTP_HOST: '0.0.0.0',
+      ILETIMERKEZI_HTTP_PORT: '9000',
+      ILETIMERKEZI_HTTP_ALLOWED_HOSTS: 'MCP.example.com, mcp.internal:9000',
+      ILETIMERKEZI_HTTP_ALLOWED_ORIGINS: 'https://app.example.com',
+      ILETIMERKEZI_HTTP_TOKEN: 'token-0123456789abcdef',
+      ILETIMERKEZI_REDIS_URL: 'redis://:password@redis:6379/0',
+      ILETIMERKEZI_CURSOR_SECRET: 'c'.repeat(32),
+    };
+    expect(loadConfig(http).http).toEqual({
+      host: '0.0.0.0',
+      port: 9000,
+      allowedHosts: ['mcp.example.com', 'mcp.internal:9000'],
+      allowedOrigins: ['https://app.example.com'],
+      token: 'token-0123456789abcdef',
+      redisUrl: 'redis://:password@redis:6379/0',
+      cursorSecret: 'c'.repeat(32),
+    });
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_CURSOR_SECRET: '' })).toThrow(/ILETIMERKEZI_CURSOR_SECRET/);
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_TOKEN: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_REDIS_URL: 'http://redis:6379' })).toThrow(/redis:\/\//);
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_ALLOWED_ORIGINS: 'app.example.com' })).toThrow(/not an origin/);
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_PORT: '70000' })).toThrow(/ILETIMERKEZI_HTTP_PORT/);
+    // Secrets are never quoted back.
+    expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_TOKEN: 'short' })).not.toThrow(/short/);
   });
 
   it('needs both credentials', () => {

@@ -15,7 +15,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('the adaptive limiter', () => {
   it('halves on pushback once per round of requests, and climbs back one slot per streak, never past its maximum', async () => {
     const changes: string[] = [];
-    const limiter = new ConcurrencyLimiter(8, (limit, cause) => changes.push(`${limit} ${cause}`));
+    const limiter = new ConcurrencyLimiter(8, null, (limit, cause) => changes.push(`${limit} ${cause}`));
     const run = (feedback: Feedback) => limiter.run(undefined, () => Promise.resolve(feedback), (result) => result);
 
     // Three requests started together are all pushed back: one halving, not three.
@@ -40,7 +40,7 @@ describe('the adaptive limiter', () => {
   });
 
   it('lets no more requests run at once than the lowered cap', async () => {
-    const limiter = new ConcurrencyLimiter(4);
+    const limiter = new ConcurrencyLimiter(4, null);
     let running = 0;
     let most = 0;
     const task = async (feedback: Feedback) => {

@@ -79,6 +79,15 @@ const LAYERS: Array<{ folder: string; says: string; forbidden: Case[]; allowed: 
     ],
   },
   {
+    folder: 'state',
+    says: 'state is the storage under the caches',
+    forbidden: [
+      ['../reporting/calendar.js', 'today'],
+      ['../api/client.js', 'IletimerkeziClient'],
+    ],
+    allowed: [['./store.js', 'sizeOf']],
+  },
+  {
     folder: 'simulator',
     says: 'the simulator stands in for the upstream API',
     forbidden: [

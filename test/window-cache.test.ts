@@ -75,26 +75,29 @@ describe('final windows', () => {
     expect(isFinal(old, [order({ status: 113 })], TODAY)).toBe(false);
   });
 
-  it('are held within their bounds: orders in all, orders a window, and age', () => {
+  it('are held within their bounds: bytes in all, orders a window, and age', async () => {
     let now = 0;
-    const cache = new FinalWindowCache({ maxOrders: 3, maxOrdersPerWindow: 2, ttlMs: 1_000, now: () => now });
+    const two = [order({ id: 1 }), order({ id: 2 })];
+    const one = [order({ id: 3 })];
+    // Sizes are JSON lengths: room for the first two windows below and nothing more.
+    const maxBytes = JSON.stringify(two).length + JSON.stringify(one).length;
+    const cache = new FinalWindowCache({ maxOrders: 3, maxOrdersPerWindow: 2, ttlMs: 1_000, now: () => now, maxBytes });
     const windows = [
       { start: '2026-03-01', end: '2026-03-10' },
       { start: '2026-03-11', end: '2026-03-20' },
       { start: '2026-03-21', end: '2026-03-30' },
     ] as const;
-    const two = [order({ id: 1 }), order({ id: 2 })];
-    cache.offer(windows[0], two, TODAY);
-    cache.offer(windows[1], [order({ id: 3 })], TODAY);
-    expect(cache.get(windows[0])).toEqual(two);
-    cache.offer(windows[2], [order({ id: 4 }), order({ id: 5 }), order({ id: 6 })], TODAY);
-    expect(cache.get(windows[2])).toBeUndefined();
-    cache.offer(windows[2], [order({ id: 4 }), order({ id: 5 })], TODAY);
-    expect(cache.get(windows[0])).toBeUndefined();
-    expect(cache.get(windows[1])).toHaveLength(1);
-    expect(cache.get(windows[2])).toHaveLength(2);
+    await cache.offer(windows[0], two, TODAY);
+    await cache.offer(windows[1], one, TODAY);
+    expect(await cache.get(windows[0])).toEqual(two);
+    await cache.offer(windows[2], [order({ id: 4 }), order({ id: 5 }), order({ id: 6 })], TODAY);
+    expect(await cache.get(windows[2])).toBeUndefined();
+    await cache.offer(windows[2], [order({ id: 4 }), order({ id: 5 })], TODAY);
+    expect(await cache.get(windows[0])).toBeUndefined();
+    expect(await cache.get(windows[1])).toHaveLength(1);
+    expect(await cache.get(windows[2])).toHaveLength(2);
     now = 1_000;
-    expect(cache.get(windows[1])).toBeUndefined();
+    expect(await cache.get(windows[1])).toBeUndefined();
   });
 
   it('are gathered within one budget shared by the windows of a scan', async () => {
@@ -104,12 +107,13 @@ describe('final windows', () => {
     const windows = splitIntoWindows(range);
     const sizes = windows.map((window) => ordersBetween(FIXTURE_ACCOUNT.orders, window.start, window.end).length);
     const budget = Math.max(...sizes) * 2;
-    const cache = new FinalWindowCache({ maxOrders: budget, maxOrdersPerWindow: budget, ttlMs: 60_000, now: () => 0 });
+    const cache = new FinalWindowCache({ maxOrders: budget, maxOrdersPerWindow: budget, ttlMs: 60_000, now: () => 0, maxBytes: 64 * 1024 * 1024 });
     const finalWindows = { cache, today: TODAY };
     await scanOrders(client, range, ignoreOrders, { finalWindows });
-    const cached = windows.filter((window) => cache.get(window) !== undefined);
+    const held = await Promise.all(windows.map((window) => cache.get(window)));
+    const cached = windows.filter((_window, index) => held[index] !== undefined);
     expect(cached.length).toBeGreaterThanOrEqual(1);
-    expect(cached.reduce((held, window) => held + (cache.get(window)?.length ?? 0), 0)).toBeLessThanOrEqual(budget);
+    expect(held.reduce((sum, orders) => sum + (orders?.length ?? 0), 0)).toBeLessThanOrEqual(budget);
 
     const before = fake.requests.length;
     const read: Order[] = [];

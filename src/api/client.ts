@@ -78,7 +78,7 @@ export class IletimerkeziClient implements IletimerkeziApi {
 
   constructor(private readonly options: ClientOptions) {
     const logger = options.logger ?? silentLogger;
-    this.limiter = new ConcurrencyLimiter(options.concurrency, (limit, cause) => logger.debug(`concurrency ${limit} (${cause})`));
+    this.limiter = new ConcurrencyLimiter(options.concurrency, undefined, (limit, cause) => logger.debug(`concurrency ${limit} (${cause})`));
   }
 
   get concurrency(): number {

@@ -2,6 +2,9 @@ import { CancelledError } from '../errors.js';
 
 export type Feedback = 'pushback' | 'success' | 'neutral';
 
+/** The process-wide cap on upstream requests, whatever the number of accounts. */
+export const DEFAULT_PROCESS_CAP = 64;
+
 /**
  * Successes per slot before the cap grows by one: slow enough that an API which refuses past a
  * fixed number in flight refuses under a tenth of the requests once the cap has settled.
@@ -9,9 +12,14 @@ export type Feedback = 'pushback' | 'success' | 'neutral';
 const STREAK_PER_SLOT = 4;
 
 /**
- * A first-come, first-served cap on upstream requests in flight, shared by every tool call.
- * A freed slot goes straight to the oldest waiter, so no slot idles while work is queued, and
- * page chains of different windows interleave fairly instead of blocking one another.
+ * A first-come, first-served cap on upstream requests in flight. A freed slot goes straight to
+ * the oldest waiter, so no slot idles while work is queued, and page chains of different windows
+ * interleave fairly instead of blocking one another.
+ *
+ * Each limiter (one per account's client) also draws on a parent: the process cap. A request
+ * queues for its own account's slot first, so at most `limit` requests of one account wait on
+ * the parent at a time; a tenant's 366-day scan therefore holds a bounded share of the process
+ * and another tenant's one-day question queues behind at most that share.
  *
  * The cap adapts. The API documents no rate limit for reads, so a 429 or a 503 is the API asking
  * for less: the cap halves (multiplicative decrease), then climbs back one slot per streak of
@@ -28,6 +36,7 @@ export class ConcurrencyLimiter {
 
   constructor(
     private readonly maximum: number,
+    private readonly parent: ConcurrencyLimiter | null = processLimiter,
     private readonly onChange: (limit: number, cause: 'pushed back' | 'recovered') => void = () => {},
   ) {
     this.limit = maximum;
@@ -38,12 +47,17 @@ export class ConcurrencyLimiter {
     await this.acquire(signal);
     const epoch = this.epoch;
     try {
-      const result = await task();
+      const result = this.parent ? await this.parent.run(signal, task) : await task();
       if (feedback) this.learn(feedback(result), epoch);
       return result;
     } finally {
       this.release();
     }
+  }
+
+  /** Requests in flight or holding a slot now. */
+  get inUse(): number {
+    return this.active;
   }
 
   private learn(feedback: Feedback, epoch: number): void {
@@ -102,3 +116,6 @@ export class ConcurrencyLimiter {
     }
   }
 }
+
+// The root has no parent; it is declared after the class and read only when a limiter is built.
+const processLimiter: ConcurrencyLimiter = new ConcurrencyLimiter(DEFAULT_PROCESS_CAP, null);

@@ -45,7 +45,7 @@ export class FinalWindowShare {
     this.remaining = finals.cache.limits.maxOrders;
   }
 
-  cached(window: DayRange): readonly Order[] | undefined {
+  cached(window: DayRange): Promise<readonly Order[] | undefined> {
     return this.finals.cache.get(window);
   }
 
@@ -55,9 +55,10 @@ export class FinalWindowShare {
   }
 
   /** Offers a window read to its end; what the cache does not keep goes back to the budget. */
-  settle(window: DayRange, keeper: WindowKeeper | undefined): void {
+  async settle(window: DayRange, keeper: WindowKeeper | undefined): Promise<void> {
     if (!keeper || keeper.overflowed) return;
-    if (!this.finals.cache.offer(window, keeper.orders, this.finals.today)) this.giveBack(keeper.orders.length);
+    // Awaited, so a window is in a shared store before the answer that read it goes out.
+    if (!(await this.finals.cache.offer(window, keeper.orders, this.finals.today))) this.giveBack(keeper.orders.length);
   }
 
   room(held: number): number {

@@ -91,13 +91,13 @@ class OrderScan {
   }
 
   private async walkWindow(window: DayRange, index: number): Promise<void> {
-    const cached = this.finals?.cached(window);
+    const cached = await this.finals?.cached(window);
     if (cached) {
       this.replay(index, cached);
     } else {
       const keeper = this.finals?.keeperFor(window);
       await this.walkPages(window, index, keeper);
-      this.finals?.settle(window, keeper);
+      await this.finals?.settle(window, keeper);
     }
     this.progress.windowFinished(index);
   }

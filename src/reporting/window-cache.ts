@@ -2,15 +2,23 @@ import { type Order, windowKey } from '../api/client.js';
 import { isInProgress } from '../api/order-status.js';
 import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import { ExpiringStore } from './expiring-store.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { SharedStore, StoreBounds } from '../state/store.js';
 
 export interface WindowCacheLimits {
-  /** Orders held across all windows. */
+  /** Orders one scan may gather for the cache, across its windows. */
   maxOrders: number;
   /** A window with more orders than this is never collected, so large scans keep flat memory. */
   maxOrdersPerWindow: number;
   ttlMs: number;
   now: () => number;
+  /** Bytes (as JSON length) held across all windows of the private memory store. */
+  maxBytes: number;
+  /**
+   * Where windows live: the server gives each account its scope of one store that every
+   * account shares (memory or Redis). Without it, the cache keeps a private memory store.
+   */
+  store?: SharedStore;
 }
 
 /**
@@ -23,7 +31,18 @@ export const DEFAULT_WINDOW_CACHE_LIMITS: WindowCacheLimits = {
   maxOrdersPerWindow: 1_000,
   ttlMs: 30 * 60_000,
   now: () => performance.now(),
+  maxBytes: 16 * 1024 * 1024,
 };
+
+/** The bounds of a window store, the same in memory and in Redis. */
+export function windowBounds(limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS): StoreBounds {
+  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxBytes };
+}
+
+/** The memory store the window limits describe; the server shares one among all accounts. */
+export function windowMemoryStore(limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS): SharedStore {
+  return new MemoryStore(windowBounds(limits), limits.now);
+}
 
 /** A window's figures can still change until its last day is more than 2 days ago. */
 export function mayBeFinal(window: DayRange, today: Day): boolean {
@@ -36,27 +55,23 @@ export function isFinal(window: DayRange, orders: readonly Order[], today: Day):
 }
 
 /**
- * The orders of final windows, as the API served them, kept for the life of the server so a
- * follow-up question costs no repeat requests. Bounded by orders held and by age; the oldest
- * entry goes first.
+ * The orders of final windows, as the API served them, kept so a follow-up question costs no
+ * repeat requests. Bounded in bytes and by age; the oldest entry goes first.
  */
 export class FinalWindowCache {
-  private readonly store: ExpiringStore<readonly Order[]>;
+  private readonly store: SharedStore;
 
   constructor(readonly limits: WindowCacheLimits = DEFAULT_WINDOW_CACHE_LIMITS) {
-    this.store = new ExpiringStore(
-      { maxEntries: Number.POSITIVE_INFINITY, maxWeight: limits.maxOrders, ttlMs: limits.ttlMs, now: limits.now },
-      (orders) => orders.length,
-    );
+    this.store = limits.store ?? windowMemoryStore(limits);
   }
 
-  get(window: DayRange): readonly Order[] | undefined {
-    return this.store.get(windowKey(window));
+  get(window: DayRange): Promise<readonly Order[] | undefined> {
+    return this.store.get(`window:${windowKey(window)}`);
   }
 
   /** Keeps the window's orders if the window is final and fits, and says whether it did. */
-  offer(window: DayRange, orders: readonly Order[], today: Day): boolean {
+  async offer(window: DayRange, orders: readonly Order[], today: Day): Promise<boolean> {
     if (orders.length > this.limits.maxOrdersPerWindow || !isFinal(window, orders, today)) return false;
-    return this.store.set(windowKey(window), orders);
+    return this.store.set(`window:${windowKey(window)}`, orders);
   }
 }

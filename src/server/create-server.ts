@@ -82,9 +82,54 @@ function progressReporter(extra: Extra): (update: ProgressUpdate) => void {
   };
 }
 
-function register(server: McpServer, tool: Tool, services: ToolServices, options: ServerOptions): void {
+/** A tool opened for one account: its metadata, and the call bound to that account's services and state. */
+export interface OpenedTool {
+  tool: Tool;
+  call: ReturnType<Tool['open']>;
+}
+
+/** Opens each tool once for one account; every server built for the account serves these. */
+export function openTools(tools: readonly Tool[], services: ToolServices): OpenedTool[] {
+  return tools.map((tool) => ({ tool, call: tool.open(services) }));
+}
+
+export interface AccountServiceOptions {
+  api: IletimerkeziApi;
+  maxRangeDays: number;
+  clock?: Clock | undefined;
+  /** Signs the account's cursors; random for the process unless replicas must share it. */
+  cursorSecret?: Buffer | undefined;
+  /** The account's identity, which its cursors are signed for. */
+  scope?: string | undefined;
+  snapshotLimits?: SnapshotLimits | undefined;
+  windowCacheLimits?: WindowCacheLimits | undefined;
+}
+
+/** What one account's tools share: its client, cursor codec and caches, and nothing of any other account. */
+export function accountServices(options: AccountServiceOptions): ToolServices {
+  return {
+    api: options.api,
+    clock: options.clock ?? systemClock,
+    maxRangeDays: options.maxRangeDays,
+    cursors: new CursorCodec(options.cursorSecret, options.scope),
+    finalWindows: new FinalWindowCache(options.windowCacheLimits),
+    snapshotLimits: options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS,
+  };
+}
+
+export type ToolOutcome = 'ok' | 'tool-error';
+
+export interface BuildOptions {
+  demo?: boolean | undefined;
+  logger?: Logger | undefined;
+  /** Told how each tool call ended, for the access log. */
+  onToolCall?: ((name: string, outcome: ToolOutcome) => void) | undefined;
+  /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number | undefined;
+}
+
+function register(server: McpServer, { tool, call }: OpenedTool, options: BuildOptions): void {
   const logger = options.logger ?? silentLogger;
-  const call = tool.open(services);
   server.registerTool(
     tool.name,
     {
@@ -98,30 +143,33 @@ function register(server: McpServer, tool: Tool, services: ToolServices, options
       try {
         const request = { signal: extra.signal, reportProgress: progressReporter(extra) };
         const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-        return answerResult(answer, options.demo);
+        const result = answerResult(answer, options.demo);
+        options.onToolCall?.(tool.name, result.isError ? 'tool-error' : 'ok');
+        return result;
       } catch (error) {
+        options.onToolCall?.(tool.name, 'tool-error');
         return failureResult(error, logger);
       }
     },
   );
 }
 
-/** Builds a server with every tool registered; tests connect it in-process, the CLI over stdio. */
-export function createServer(options: ServerOptions): McpServer {
-  const tools = options.tools ?? TOOLS;
-  const instructions = instructionsFor(tools);
+/**
+ * An MCP server over tools already opened for one account. It is cheap, so stateless HTTP
+ * builds one per request, while what the tools keep lives in the account's services.
+ */
+export function buildServer(tools: readonly OpenedTool[], options: BuildOptions = {}): McpServer {
+  const instructions = instructionsFor(tools.map((opened) => opened.tool));
   const server = new McpServer(
     { name: 'iletimerkezi-mcp', title: 'iletiMerkezi SMS reports', version: VERSION },
     { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions },
   );
-  const services: ToolServices = {
-    api: options.api,
-    clock: options.clock ?? systemClock,
-    maxRangeDays: options.maxRangeDays,
-    cursors: new CursorCodec(),
-    finalWindows: new FinalWindowCache(options.windowCacheLimits),
-    snapshotLimits: options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS,
-  };
-  for (const tool of tools) register(server, tool, services, options);
+  for (const opened of tools) register(server, opened, options);
   return server;
+}
+
+/** Builds a server with every tool opened for one account; tests connect it in-process, the CLI over stdio. */
+export function createServer(options: ServerOptions): McpServer {
+  const services = accountServices(options);
+  return buildServer(openTools(options.tools ?? TOOLS, services), options);
 }

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { UserInputError } from '../errors.js';
-import { ExpiringStore } from '../reporting/expiring-store.js';
+import { ConfigurationError, UserInputError } from '../errors.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { SharedStore, StoreBounds } from '../state/store.js';
 import { type Listing, type PageBudget, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
@@ -9,24 +10,41 @@ import { type Listing, type PageBudget, type SortKey, pageAfter } from '../repor
  * snapshots that let a cursor continue without refetching the range.
  */
 
-const cursorSchema = z.object({
-  tool: z.string(),
-  query: z.record(z.string(), z.unknown()),
-  resolved: z.unknown(),
-  after: z.object({ at: z.string(), id: z.string() }),
-  snapshot: z.string().optional(),
-});
+const sortKeySchema = z.object({ at: z.string(), id: z.string() });
+
+// A cursor carries its position inline, or, when the position's id is long, the reference of a
+// copy kept server-side, so a cursor stays short whatever ids the API serves.
+const cursorSchema = z
+  .object({
+    tool: z.string(),
+    query: z.record(z.string(), z.unknown()),
+    resolved: z.unknown(),
+    after: sortKeySchema.optional(),
+    afterRef: z.string().optional(),
+    snapshot: z.string().optional(),
+  })
+  .refine((payload) => (payload.after === undefined) !== (payload.afterRef === undefined));
 
 export type CursorPayload = z.infer<typeof cursorSchema>;
 
 const START_OVER = 'Pass nextCursor exactly as a previous result returned it, or omit cursor to start from the newest item.';
 
+/** A cursor at most this long carries its position inline; a longer one refers to a kept copy. */
+const SHORT_CURSOR_CHARS = 512;
+/** The longest cursor the tools accept (`cursorField`): none longer is ever issued. */
+const MAX_CURSOR_CHARS = 4096;
+
 /**
- * Cursors are signed with a key that lives as long as the process: a forged, altered or
- * truncated cursor fails its signature and is refused, and so is one from another tool.
+ * Cursors are signed with a key every replica shares (or one that lives as long as the process)
+ * and with the account they were issued to: a forged, altered or truncated cursor fails its
+ * signature and is refused, and so is one of another account or another tool.
  */
 export class CursorCodec {
-  constructor(private readonly secret: Buffer = randomBytes(32)) {}
+  constructor(
+    private readonly secret: Buffer = randomBytes(32),
+    /** The account the cursors belong to; a cursor signed for one scope fails in any other. */
+    private readonly scope = '',
+  ) {}
 
   encode(payload: CursorPayload): string {
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -43,7 +61,8 @@ export class CursorCodec {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
       throw new UserInputError(
         'cursor',
-        `it was not issued by this server session (it was altered, truncated, or the server restarted). ${START_OVER}`,
+        'it was not issued by this server session for this account (it was altered, truncated, belongs to another ' +
+          `account, or the server restarted). ${START_OVER}`,
       );
     }
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
@@ -55,24 +74,42 @@ export class CursorCodec {
   }
 
   private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.secret).update(this.scope).update('\n').update(body).digest('base64url').slice(0, 22);
   }
 }
 
 export interface SnapshotLimits {
+  /** Bytes (as JSON length) held across all snapshots of the private memory store. */
+  maxBytes: number;
+  /** One snapshot at most, as JSON length; a larger listing is recomputed page by page instead. */
+  maxSnapshotBytes: number;
   maxSnapshots: number;
-  /** Items held across all snapshots. */
-  maxItems: number;
   ttlMs: number;
   now: () => number;
+  /**
+   * Where snapshots live: the server gives each account its scope of one store that every
+   * account shares (memory or Redis). Without it, a SnapshotStore keeps a private memory store.
+   */
+  store?: SharedStore;
 }
 
 export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
-  maxSnapshots: 16,
-  maxItems: 200_000,
+  maxBytes: 48 * 1024 * 1024,
+  maxSnapshotBytes: 16 * 1024 * 1024,
+  maxSnapshots: 1024,
   ttlMs: 10 * 60_000,
   now: () => performance.now(),
 };
+
+/** The bounds of a snapshot store, the same in memory and in Redis. */
+export function snapshotBounds(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): StoreBounds {
+  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxSnapshotBytes };
+}
+
+/** The memory store the snapshot limits describe; the server shares one among all accounts. */
+export function snapshotMemoryStore(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): SharedStore {
+  return new MemoryStore(snapshotBounds(limits), limits.now, limits.maxSnapshots);
+}
 
 export interface Snapshot<T, M> {
   items: T[];
@@ -81,26 +118,34 @@ export interface Snapshot<T, M> {
 
 /**
  * Keeps a listing's computed items for the life of its cursors, so following a cursor does not
- * refetch the range. Bounded by count, total items and age; the oldest goes first.
+ * refetch the range, and the positions too long to carry in a cursor. Bounded in bytes, count
+ * and age; the oldest goes first.
  */
 export class SnapshotStore<T, M> {
-  private readonly store: ExpiringStore<Snapshot<T, M>>;
+  private readonly store: SharedStore;
 
   constructor(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {
-    this.store = new ExpiringStore(
-      { maxEntries: limits.maxSnapshots, maxWeight: limits.maxItems, ttlMs: limits.ttlMs, now: limits.now },
-      (snapshot) => snapshot.items.length,
-    );
+    this.store = limits.store ?? snapshotMemoryStore(limits);
   }
 
   /** Keeps the snapshot and returns its id, or undefined when it is too large to keep. */
-  put(snapshot: Snapshot<T, M>): string | undefined {
+  async put(snapshot: Snapshot<T, M>): Promise<string | undefined> {
     const id = randomUUID();
-    return this.store.set(id, snapshot) ? id : undefined;
+    return (await this.store.set(`snapshot:${id}`, snapshot)) ? id : undefined;
   }
 
-  get(id: string | undefined): Snapshot<T, M> | undefined {
-    return id === undefined ? undefined : this.store.get(id);
+  async get(id: string | undefined): Promise<Snapshot<T, M> | undefined> {
+    return id === undefined ? undefined : this.store.get(`snapshot:${id}`);
+  }
+
+  /** Keeps a position and returns its reference, or undefined when the store refused it. */
+  async keepPosition(after: SortKey): Promise<string | undefined> {
+    const id = randomUUID();
+    return (await this.store.set(`position:${id}`, after)) ? id : undefined;
+  }
+
+  async position(ref: string): Promise<SortKey | undefined> {
+    return this.store.get(`position:${ref}`);
   }
 }
 
@@ -110,6 +155,8 @@ export interface ResumedQuery<A, R> {
   /** What the arguments resolved to when the query was first run (its date range, say). */
   resolved: R;
   after: SortKey | undefined;
+  /** A position kept server-side, in place of `after`. */
+  afterRef?: string | undefined;
   snapshot: string | undefined;
 }
 
@@ -138,7 +185,13 @@ export function resumeQuery<A extends Record<string, unknown>, R>(
     }
   }
   // The payload's signature proves this server wrote it from these very types.
-  return { args: payload.query as A, resolved: payload.resolved as R, after: payload.after, snapshot: payload.snapshot };
+  return {
+    args: payload.query as A,
+    resolved: payload.resolved as R,
+    after: payload.after,
+    afterRef: payload.afterRef,
+    snapshot: payload.snapshot,
+  };
 }
 
 export interface PageRequest<T, M> {
@@ -159,23 +212,44 @@ export interface PageRequest<T, M> {
  * listing is kept as a snapshot only when a cursor is issued to continue it.
  */
 export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ items: T[]; meta: M; nextCursor?: string }> {
-  const { resumed, limit, keyOf } = request;
+  const { resumed, limit, keyOf, snapshots } = request;
+  const after = await positionOf(resumed, snapshots);
   let snapshotId = resumed.snapshot;
-  let source: Snapshot<T, M> | undefined = request.snapshots.get(snapshotId);
+  let source: Snapshot<T, M> | undefined = await snapshots.get(snapshotId);
   let fresh: Listing<T, M> | undefined;
   if (!source) {
-    fresh = await request.compute(resumed.after, limit + 1);
+    fresh = await request.compute(after, limit + 1);
     source = fresh;
   }
-  const page = pageAfter(source.items, keyOf, resumed.after, limit, request.budget);
+  const page = pageAfter(source.items, keyOf, after, limit, request.budget);
   if (!page.nextAfter) return { items: page.items, meta: source.meta };
-  if (fresh) snapshotId = fresh.complete ? request.snapshots.put(fresh) : undefined;
-  const nextCursor = request.codec.encode({
-    tool: request.tool,
-    query: resumed.args,
-    resolved: resumed.resolved,
-    after: page.nextAfter,
-    ...(snapshotId ? { snapshot: snapshotId } : {}),
-  });
+  if (fresh) snapshotId = fresh.complete ? await snapshots.put(fresh) : undefined;
+  const payload = { tool: request.tool, query: resumed.args, resolved: resumed.resolved, ...(snapshotId ? { snapshot: snapshotId } : {}) };
+  const nextCursor = await shortCursor(request.codec, payload, page.nextAfter, snapshots);
   return { items: page.items, meta: source.meta, nextCursor };
+}
+
+async function positionOf<T, M>(resumed: ResumedQuery<unknown, unknown>, snapshots: SnapshotStore<T, M>): Promise<SortKey | undefined> {
+  if (resumed.afterRef === undefined) return resumed.after;
+  const kept = await snapshots.position(resumed.afterRef);
+  if (!kept) throw new UserInputError('cursor', `it has expired (cursors last 10 minutes). ${START_OVER}`);
+  return kept;
+}
+
+/** The cursor for the next page: short, and never longer than the tools accept. */
+async function shortCursor<T, M>(
+  codec: CursorCodec,
+  payload: Omit<CursorPayload, 'after' | 'afterRef'>,
+  after: SortKey,
+  snapshots: SnapshotStore<T, M>,
+): Promise<string> {
+  const inline = codec.encode({ ...payload, after });
+  if (inline.length <= SHORT_CURSOR_CHARS) return inline;
+  const ref = await snapshots.keepPosition(after);
+  if (ref !== undefined) return codec.encode({ ...payload, afterRef: ref });
+  if (inline.length <= MAX_CURSOR_CHARS) return inline;
+  throw new ConfigurationError(
+    'More items follow, but the position of the next page could not be kept (the shared store is unavailable) and ' +
+      'is too long to carry in a cursor. Try again in a moment, or narrow the query so that fewer items match.',
+  );
 }

@@ -7,7 +7,7 @@ export interface StoreLimits {
 }
 
 /**
- * A map bounded by entry count, total weight and age, for the session's caches: the oldest
+ * A map bounded by entry count, total weight and age, for the caches that outlive a call: the oldest
  * entry goes first when a new one needs room, and an expired one is never returned.
  */
 export class ExpiringStore<V> {

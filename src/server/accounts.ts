@@ -1,0 +1,124 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { type ClientOptions, type Credentials, IletimerkeziClient } from '../api/client.js';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../reporting/calendar.js';
+import { DEFAULT_WINDOW_CACHE_LIMITS } from '../reporting/window-cache.js';
+import { type SharedStore, scoped } from '../state/store.js';
+import { DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
+import type { Tool } from '../tools/tool.js';
+import { type OpenedTool, accountServices, openTools } from './create-server.js';
+
+/** One account as the HTTP server serves it: its own client, tools, caches and calls in flight. */
+export interface Account {
+  /** HMAC of the credentials: the scope of the account's cursors and cache keys. */
+  id: string;
+  /** What the access log shows of `id`; null for a request that names no account. */
+  tag: string | null;
+  tools: readonly OpenedTool[];
+  /** Tool calls running now; the server refuses more than its cap. */
+  callsInFlight: number;
+  close(): Promise<void>;
+}
+
+export interface AccountSettings {
+  apiUrl: string;
+  maxRangeDays: number;
+  client: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>;
+  tools: readonly Tool[];
+  /** Shared by every account: each account sees only its own scope of them. */
+  stores: { snapshots: SharedStore; windows: SharedStore };
+  /** The replicas' shared secret; a random one for a lone process. */
+  secret?: string | undefined;
+  clock?: Clock | undefined;
+  logger: Logger;
+  /** Accounts whose clients stay open; the least recently used idle one goes first. */
+  maxAccounts?: number;
+}
+
+export const MISSING_HEADERS_MESSAGE =
+  'No iletiMerkezi account was given. Send the account\'s API key and hash in the X-Iletimerkezi-Key and ' +
+  'X-Iletimerkezi-Hash headers of every request (the headers block of your MCP client configuration); the panel ' +
+  'issues them at panel.iletimerkezi.com → Settings → Security → API Access.';
+
+const DEFAULT_MAX_ACCOUNTS = 256;
+
+/**
+ * The accounts a process serves, each opened once: its client with its own upstream limit (all
+ * under the process cap), its tools' state, and its scope of the shared stores. Identity is an
+ * HMAC of the key and hash under a derived key, so neither a log nor a Redis key ever holds a
+ * credential, and replicas that share the secret agree on every account's identity.
+ */
+export class AccountRegistry {
+  private readonly accounts = new Map<string, Account>();
+  private readonly pinned = new Set<string>();
+  private readonly identityKey: Buffer;
+  private readonly cursorKey: Buffer;
+  readonly anonymous: Account;
+
+  constructor(private readonly settings: AccountSettings) {
+    const root = settings.secret ?? randomBytes(32).toString('hex');
+    this.identityKey = createHmac('sha256', root).update('account identity').digest();
+    this.cursorKey = createHmac('sha256', root).update('cursor signature').digest();
+    const refuse = (): Promise<never> => Promise.reject(new ConfigurationError(MISSING_HEADERS_MESSAGE));
+    const tools = settings.tools.map((tool) => ({ tool, call: refuse }));
+    this.anonymous = { id: '', tag: null, tools, callsInFlight: 0, close: async () => {} };
+  }
+
+  identify(credentials: Credentials): string {
+    return createHmac('sha256', this.identityKey).update(credentials.key).update('\0').update(credentials.hash).digest('hex');
+  }
+
+  /** The account the server itself holds (team mode, the demo); it is never evicted. */
+  pin(credentials: Credentials): Account {
+    const account = this.resolve(credentials);
+    this.pinned.add(account.id);
+    return account;
+  }
+
+  /** The caller's account, opened on its first request. */
+  resolve(credentials: Credentials): Account {
+    const id = this.identify(credentials);
+    const known = this.accounts.get(id);
+    if (known) {
+      // Map order is recency order: the first entry is the least recently used.
+      this.accounts.delete(id);
+      this.accounts.set(id, known);
+      return known;
+    }
+    this.evictIdle();
+    const { client, apiUrl, logger } = this.settings;
+    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.accounts.values()].map((account) => account.close().catch(() => {})));
+    this.accounts.clear();
+  }
+
+  private open(id: string, api: IletimerkeziClient): Account {
+    const services = accountServices({
+      api,
+      maxRangeDays: this.settings.maxRangeDays,
+      clock: this.settings.clock,
+      cursorSecret: this.cursorKey,
+      scope: id,
+      snapshotLimits: { ...DEFAULT_SNAPSHOT_LIMITS, store: scoped(this.settings.stores.snapshots, id) },
+      windowCacheLimits: { ...DEFAULT_WINDOW_CACHE_LIMITS, store: scoped(this.settings.stores.windows, id) },
+    });
+    const account: Account = { id, tag: id.slice(0, 8), tools: openTools(this.settings.tools, services), callsInFlight: 0, close: () => api.close() };
+    this.accounts.set(id, account);
+    return account;
+  }
+
+  /** Makes room for one more account: the least recently used idle ones go; busy ones wait for a later turn. */
+  private evictIdle(): void {
+    const max = this.settings.maxAccounts ?? DEFAULT_MAX_ACCOUNTS;
+    for (const [id, account] of this.accounts) {
+      if (this.accounts.size < max) break;
+      if (this.pinned.has(id) || account.callsInFlight > 0) continue;
+      this.accounts.delete(id);
+      void account.close().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+import type { Account, AccountRegistry } from './accounts.js';
+
+/**
+ * Which account a request may reach, and whether its tool calls fit that account's cap: the two
+ * decisions the HTTP server makes from a request before any MCP handling.
+ */
+
+const KEY_HEADER = 'x-iletimerkezi-key';
+const HASH_HEADER = 'x-iletimerkezi-hash';
+
+export type AccountChoice = { account: Account } | { refusal: string };
+
+/**
+ * The server's own account when it holds one (team mode, the demo), which account headers may
+ * never override; else the account the headers name, or none, whose tool calls say what to send.
+ */
+export function accountOf(request: IncomingMessage, shared: Account | undefined, registry: AccountRegistry): AccountChoice {
+  const key = request.headers[KEY_HEADER];
+  const hash = request.headers[HASH_HEADER];
+  const given = key !== undefined || hash !== undefined;
+  if (shared) {
+    return given
+      ? { refusal: 'This server serves one account for its team; it does not accept X-Iletimerkezi-Key or X-Iletimerkezi-Hash headers. Remove them.' }
+      : { account: shared };
+  }
+  if (!given) return { account: registry.anonymous };
+  if (typeof key !== 'string' || typeof hash !== 'string' || !key.trim() || !hash.trim()) {
+    return { refusal: 'Send both X-Iletimerkezi-Key and X-Iletimerkezi-Hash, once each, or neither.' };
+  }
+  return { account: registry.resolve({ key: key.trim(), hash: hash.trim() }) };
+}
+
+type Message = { method?: unknown; id?: unknown; params?: { name?: unknown } };
+
+/** The tools/call requests of a body, a single message or a batch. */
+export function toolCallsOf(body: unknown): Message[] {
+  const list = Array.isArray(body) ? body : [body];
+  return list.filter(
+    (message: unknown): message is Message =>
+      typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call',
+  );
+}
+
+/** The name a request's first tool call asks for, as the access log shows it. */
+export function toolNameOf(calls: readonly Message[]): string | null {
+  const name = calls[0]?.params?.name;
+  return typeof name === 'string' ? name.slice(0, 64) : null;
+}
+
+/** The JSON-RPC answer to calls past the account's cap: an error per call, saying to retry. */
+export function busyAnswer(body: unknown, calls: readonly Message[], max: number): unknown {
+  const error = { code: -32000, message: `This account already has ${max} tool calls running; retry in a moment.` };
+  const answers = calls.map((call) => ({ jsonrpc: '2.0', id: call.id ?? null, error }));
+  return Array.isArray(body) ? answers : answers[0];
+}

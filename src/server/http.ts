@@ -1,0 +1,228 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ConfigurationError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { JsonLog } from './access-log.js';
+import type { Account, AccountRegistry } from './accounts.js';
+import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
+import { MAX_BODY_BYTES, readBody } from './body.js';
+import { buildServer } from './create-server.js';
+import { type GuardSettings, bearerMatches, isLoopbackBind, passesRebindingCheck } from './request-guard.js';
+
+export interface HttpSettings {
+  host: string;
+  port: number;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+  token: string | undefined;
+  registry: AccountRegistry;
+  /** The account every request uses when the server holds one (team mode, the demo). */
+  shared: Account | undefined;
+  demo: boolean;
+  log: JsonLog;
+  /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
+  maxBodyBytes?: number;
+  maxCallsPerAccount?: number;
+}
+
+export interface HttpService {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8787/mcp. */
+  url: string;
+  /** Refuses new requests, lets those in flight finish (up to `graceMs`), then closes the listener. */
+  drain(graceMs?: number): Promise<void>;
+}
+
+const DEFAULT_CALLS_PER_ACCOUNT = 8;
+const DRAIN_GRACE_MS = 30_000;
+
+/** Refuses settings that would serve an account to anyone who can reach the port. */
+export function checkHttpSettings(settings: {
+  host: string;
+  allowedHosts: readonly string[];
+  token: string | undefined;
+  /** The server holds an account's credentials (team mode, or the demo's). */
+  holdsAccount: boolean;
+  demo: boolean;
+}): void {
+  if (!isLoopbackBind(settings.host) && settings.allowedHosts.length === 0) {
+    throw new ConfigurationError(
+      `ILETIMERKEZI_HTTP_HOST is ${JSON.stringify(settings.host)}, which is not a loopback address, and ` +
+        'ILETIMERKEZI_HTTP_ALLOWED_HOSTS is empty. List the host names clients use to reach this server ' +
+        '(for example mcp.example.com), so that DNS rebinding cannot reach it under another name.',
+    );
+  }
+  if (settings.holdsAccount && !settings.demo && !settings.token) {
+    throw new ConfigurationError(
+      'The server holds ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH, so anyone who reaches it would use that account: ' +
+        'set ILETIMERKEZI_HTTP_TOKEN (at least 16 characters, e.g. `openssl rand -hex 32`) and give it to the team as a bearer token, ' +
+        'or unset the credentials so that each caller sends its own in X-Iletimerkezi-Key and X-Iletimerkezi-Hash.',
+    );
+  }
+}
+
+interface Exchange {
+  started: number;
+  account: Account | undefined;
+  tool: string | null;
+  outcome: string | undefined;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function refuse(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(response, status, { jsonrpc: '2.0', id: null, error: { code: -32000, message } }, headers);
+}
+
+/**
+ * Stateless Streamable HTTP: every POST gets a fresh MCP server and transport over its account's
+ * tools, opened once, so any replica can answer any request and no session is kept. Everything
+ * that can refuse a request does so before the SDK transport sees it.
+ */
+export async function startHttpServer(settings: HttpSettings): Promise<HttpService> {
+  checkHttpSettings({ ...settings, holdsAccount: settings.shared !== undefined });
+  const guard: GuardSettings = {
+    loopback: isLoopbackBind(settings.host),
+    allowedHosts: settings.allowedHosts,
+    allowedOrigins: settings.allowedOrigins,
+  };
+  const maxCalls = settings.maxCallsPerAccount ?? DEFAULT_CALLS_PER_ACCOUNT;
+  let draining = false;
+  let active = 0;
+  let idle: (() => void) | undefined;
+
+  const serveMcp = async (request: IncomingMessage, response: ServerResponse, exchange: Exchange) => {
+    if (request.method !== 'POST') {
+      // Stateless and without server-initiated messages: no GET stream, no session to DELETE.
+      refuse(response, 405, 'This server is stateless: send MCP requests as POST.', { allow: 'POST' });
+      return;
+    }
+    if (settings.token && !bearerMatches(request, settings.token)) {
+      refuse(response, 401, 'A valid bearer token is required: send Authorization: Bearer <ILETIMERKEZI_HTTP_TOKEN>.', {
+        'www-authenticate': 'Bearer realm="iletimerkezi-mcp"',
+      });
+      return;
+    }
+    const body = await readBody(request, settings.maxBodyBytes ?? MAX_BODY_BYTES);
+    if (!body.ok) {
+      const message = body.status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : 'The request body could not be read.';
+      refuse(response, body.status, message, { connection: 'close' });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch {
+      sendJson(response, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not JSON.' } });
+      return;
+    }
+    const choice = accountOf(request, settings.shared, settings.registry);
+    if ('refusal' in choice) {
+      refuse(response, 400, choice.refusal);
+      return;
+    }
+    const { account } = choice;
+    exchange.account = account;
+    const calls = toolCallsOf(parsed);
+    exchange.tool = toolNameOf(calls);
+    if (calls.length > 0 && account.callsInFlight + calls.length > maxCalls) {
+      exchange.outcome = 'busy';
+      // A JSON-RPC error the client's SDK hands to the caller, rather than an HTTP failure it would not parse.
+      sendJson(response, 200, busyAnswer(parsed, calls, maxCalls), { 'retry-after': '1' });
+      return;
+    }
+    account.callsInFlight += calls.length;
+    response.once('close', () => {
+      account.callsInFlight -= calls.length;
+    });
+    const server = buildServer(account.tools, {
+      demo: settings.demo,
+      logger: settings.log.logger,
+      callTimeoutMs: settings.callTimeoutMs,
+      onToolCall: (_tool, outcome) => {
+        exchange.outcome = outcome;
+      },
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
+    response.once('close', () => {
+      void transport.close().catch(() => {});
+      void server.close().catch(() => {});
+    });
+    await server.connect(transport);
+    await transport.handleRequest(request, response, parsed);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const exchange: Exchange = { started: performance.now(), account: undefined, tool: null, outcome: undefined };
+    active += 1;
+    response.once('close', () => {
+      active -= 1;
+      if (active === 0) idle?.();
+      const outcome = !response.writableFinished ? 'aborted' : (exchange.outcome ?? (response.statusCode < 400 ? 'ok' : `http-${response.statusCode}`));
+      settings.log.access({
+        account: exchange.account?.tag ?? null,
+        tool: exchange.tool,
+        durationMs: Math.round(performance.now() - exchange.started),
+        outcome,
+      });
+    });
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      sendJson(response, draining ? 503 : 200, { status: draining ? 'draining' : 'ok', version: VERSION });
+      return;
+    }
+    if (draining) {
+      refuse(response, 503, 'The server is shutting down; retry on another replica.', { connection: 'close', 'retry-after': '1' });
+      return;
+    }
+    if (path !== '/mcp') {
+      refuse(response, 404, 'Not found: MCP is served at /mcp.');
+      return;
+    }
+    if (!passesRebindingCheck(request, guard)) {
+      refuse(response, 403, 'Forbidden: this Host or Origin is not one this server answers.');
+      return;
+    }
+    await serveMcp(request, response, exchange);
+  };
+
+  const server: Server = createHttpServer((request, response) => {
+    handle(request, response).catch(() => {
+      refuse(response, 500, 'iletimerkezi-mcp hit an unexpected internal error; please try again.');
+      if (!response.writableEnded) response.end();
+    });
+  });
+  // A client that sends headers slowly, or never, does not hold a socket for long.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/mcp`;
+
+  const drain = async (graceMs = DRAIN_GRACE_MS) => {
+    draining = true;
+    server.closeIdleConnections();
+    // Every request, /healthz too, counts itself out when its response closes.
+    if (active > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, drain };
+}

@@ -1,0 +1,64 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * DNS-rebinding protection and the bearer token, checked before the SDK transport sees a
+ * request. The transport's own allowedHosts compares `host:port` exactly; here a listed name
+ * without a port accepts any port, as the loopback names do.
+ */
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackBind(host: string): boolean {
+  const name = host.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
+export interface GuardSettings {
+  loopback: boolean;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
+
+/** `name` and `name:port` of a Host header or an origin's host; undefined when it is not one. */
+function hostParts(value: string): { name: string; withPort: string } | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value.toLowerCase());
+  if (!match?.[1]) return undefined;
+  return { name: match[1], withPort: match[2] ? `${match[1]}:${match[2]}` : match[1] };
+}
+
+function hostAllowed(host: string, settings: GuardSettings): boolean {
+  const parts = hostParts(host);
+  if (!parts) return false;
+  if (settings.loopback && LOOPBACK_NAMES.has(parts.name)) return true;
+  return settings.allowedHosts.some((entry) => entry === parts.name || entry === parts.withPort);
+}
+
+function originAllowed(origin: string, settings: GuardSettings): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (settings.loopback && LOOPBACK_NAMES.has(url.hostname)) return true;
+  return settings.allowedOrigins.includes(url.origin);
+}
+
+/** True when the request's Host, and its Origin if it has one, are ones this server answers. */
+export function passesRebindingCheck(request: IncomingMessage, settings: GuardSettings): boolean {
+  const { host, origin } = request.headers;
+  if (!host || !hostAllowed(host, settings)) return false;
+  // Clients that are not browsers send no Origin; a browser always does, even `null`.
+  return origin === undefined || originAllowed(origin, settings);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares the bearer token in constant time: both sides are hashed first, so their lengths match. */
+export function bearerMatches(request: IncomingMessage, token: string): boolean {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}

@@ -1,0 +1,77 @@
+import type { Config } from '../config.js';
+import { snapshotBounds, snapshotMemoryStore } from '../tools/cursors.js';
+import { TOOLS } from '../tools/index.js';
+import { windowBounds, windowMemoryStore } from '../reporting/window-cache.js';
+import type { Runtime } from '../runtime.js';
+import type { SharedStore } from '../state/store.js';
+import { JsonLog } from './access-log.js';
+import { AccountRegistry } from './accounts.js';
+import { checkHttpSettings, startHttpServer } from './http.js';
+
+interface Stores {
+  snapshots: SharedStore;
+  windows: SharedStore;
+  close(): Promise<void>;
+}
+
+/** Memory for one process; Redis when replicas share the state, with the same TTLs and byte bounds. */
+async function openStores(config: Config, log: JsonLog): Promise<Stores> {
+  if (!config.http.redisUrl) {
+    return { snapshots: snapshotMemoryStore(), windows: windowMemoryStore(), close: async () => {} };
+  }
+  // Loaded only with Redis, so a lone process never pays for the client at start-up.
+  const { RedisConnection } = await import('../state/redis-store.js');
+  const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message));
+  await connection.ready();
+  return {
+    snapshots: connection.store('snapshots', snapshotBounds()),
+    windows: connection.store('windows', windowBounds()),
+    close: () => connection.close(),
+  };
+}
+
+/**
+ * Serves MCP over stateless Streamable HTTP until SIGTERM or SIGINT, which drain it: new
+ * requests get 503, calls in flight finish (up to 30 s), Redis is closed, and the process exits 0.
+ */
+export async function serveHttp(config: Config, runtime: Runtime): Promise<void> {
+  const log = new JsonLog(undefined, config.debug);
+  const held = runtime.account.credentials;
+  const settings = { host: config.http.host, allowedHosts: config.http.allowedHosts, token: config.http.token, demo: runtime.demo };
+  // Before anything opens, so a refused start leaves nothing running.
+  checkHttpSettings({ ...settings, holdsAccount: held !== undefined });
+  const stores = await openStores(config, log);
+  const registry = new AccountRegistry({
+    apiUrl: runtime.account.apiUrl,
+    maxRangeDays: config.maxRangeDays,
+    client: { timeoutMs: config.timeoutMs, concurrency: config.concurrency },
+    tools: TOOLS,
+    stores,
+    secret: config.http.cursorSecret,
+    logger: log.logger,
+  });
+  const service = await startHttpServer({
+    ...settings,
+    port: config.http.port,
+    allowedOrigins: config.http.allowedOrigins,
+    callTimeoutMs: config.callTimeoutMs,
+    registry,
+    shared: held ? registry.pin(held) : undefined,
+    log,
+  });
+  const mode = runtime.demo ? 'the demo account' : held ? 'one team account' : 'the account in each request';
+  log.event('listening', `serving MCP at ${service.url} for ${mode}${config.http.redisUrl ? ', state shared through Redis' : ''}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log.event('draining', 'new requests get 503; calls in flight may finish for up to 30 s');
+    await service.drain();
+    await registry.close();
+    await runtime.close().catch(() => {});
+    await stores.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}

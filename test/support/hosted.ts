@@ -1,0 +1,126 @@
+import { request as httpRequest } from 'node:http';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Credentials } from '../../src/api/client.js';
+import type { SimulatedAccount, SimulatedApi } from '../../src/simulator/api-server.js';
+import { startSimulatedApi } from '../../src/simulator/api-server.js';
+import { DEFAULT_SNAPSHOT_LIMITS, snapshotMemoryStore } from '../../src/tools/cursors.js';
+import { TOOLS } from '../../src/tools/index.js';
+import { windowMemoryStore } from '../../src/reporting/window-cache.js';
+import { JsonLog } from '../../src/server/access-log.js';
+import { AccountRegistry } from '../../src/server/accounts.js';
+import { type HttpService, startHttpServer } from '../../src/server/http.js';
+import { type AccountRouter, startAccountRouter } from './account-router.js';
+import { fixedClock } from './harness.js';
+
+/** The real HTTP server in this process, on 127.0.0.1, in front of fake APIs. */
+
+export interface FakeAccount {
+  credentials: Credentials;
+  account: SimulatedAccount;
+  latencyMs?: number;
+}
+
+export interface Hosted {
+  url: string;
+  fakes: SimulatedApi[];
+  /** Every stderr line the server wrote. */
+  lines: string[];
+  service: HttpService;
+  close(): Promise<void>;
+}
+
+export interface HostedOptions {
+  accounts: FakeAccount[];
+  /** Team mode: the server holds this account. */
+  shared?: Credentials;
+  token?: string;
+  allowedOrigins?: string[];
+  concurrency?: number;
+}
+
+export async function startHosted(options: HostedOptions): Promise<Hosted> {
+  const fakes = await Promise.all(
+    options.accounts.map((fake) => startSimulatedApi({ account: fake.account, credentials: fake.credentials, latencyMs: fake.latencyMs ?? 0 })),
+  );
+  const router: AccountRouter = await startAccountRouter(new Map(options.accounts.map((fake, index) => [fake.credentials.key, fakes[index] as SimulatedApi])));
+  const lines: string[] = [];
+  const log = new JsonLog((line) => lines.push(line), true);
+  const registry = new AccountRegistry({
+    apiUrl: router.baseUrl,
+    maxRangeDays: 366,
+    client: { timeoutMs: 5_000, concurrency: options.concurrency ?? 4, retry: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } },
+    tools: TOOLS,
+    stores: { snapshots: snapshotMemoryStore(DEFAULT_SNAPSHOT_LIMITS), windows: windowMemoryStore() },
+    clock: fixedClock,
+    logger: log.logger,
+  });
+  const service = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    allowedHosts: [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    token: options.token,
+    registry,
+    shared: options.shared ? registry.pin(options.shared) : undefined,
+    demo: false,
+    log,
+  });
+  return {
+    url: service.url,
+    fakes,
+    lines,
+    service,
+    close: async () => {
+      await service.drain(1_000);
+      await registry.close();
+      await router.close();
+      await Promise.all(fakes.map((fake) => fake.close()));
+    },
+  };
+}
+
+export function accountHeaders(credentials: Credentials): Record<string, string> {
+  return { 'X-Iletimerkezi-Key': credentials.key, 'X-Iletimerkezi-Hash': credentials.hash };
+}
+
+/** The SDK's own Streamable HTTP client, connected with the given headers on every request. */
+export async function httpClient(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** A raw POST to the endpoint, for what the SDK client would never send. */
+export async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body,
+  });
+}
+
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1.0.0' } },
+});
+
+/** A request through node:http, which, unlike fetch, sends the Host header it is given. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers ?? {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // The server may answer (413) and close before the whole body is sent.
+    request.on('error', (error) => (request.writableFinished ? undefined : reject(error)));
+    request.end(options.body);
+  });
+}
