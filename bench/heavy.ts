@@ -18,7 +18,7 @@ const PAGE_SIZE = 30;
 /** A client that resets its timeout on every progress notification, as desktop clients can. */
 const PROGRESS_RESET_TIMEOUT_MS = 10_000;
 /** Faults stall an attempt until its timeout; a short one keeps the faulted run to a minute. */
-const FAULTED_ATTEMPT_TIMEOUT_MS = 1_000;
+const FAULTED_ATTEMPT_TIMEOUT_MS = 300;
 
 export interface HeavyRow {
   label: string;

@@ -10,6 +10,19 @@ import { build } from 'esbuild';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
+/**
+ * `debug`, under ioredis, asks for `supports-color` inside a try block, to colour log lines this
+ * server never prints. An empty module in its place keeps the bundle free of a run-time import
+ * that no package provides.
+ */
+const withoutOptionalColours = {
+  name: 'without-optional-colours',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^supports-color$/ }, () => ({ path: 'supports-color', namespace: 'empty' }));
+    plugin.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -19,6 +32,7 @@ const common = {
   // Bundled CommonJS dependencies call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [withoutOptionalColours],
 };
 
 await Promise.all([

@@ -100,8 +100,10 @@ describe('counting, as a property', () => {
       fc.asyncProperty(
         fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), extra), { minLength: 1, maxLength: 40 }),
         async (shape) => {
-          // Each window's own orders in chunks, every chunk with strays mixed in: repeats from
-          // anywhere in the pool, in or out of the range; each chunk keeps one order of its own.
+          // Each window's own orders in chunks, every chunk with strays mixed in: orders of other
+          // windows or from outside the range, and repeats of this window's earlier pages. A stray
+          // is never one of this window's later orders, so every page brings something new and
+          // none looks like the API repeating itself.
           let step = 0;
           const plan = new Map<string, Order[][]>();
           for (const window of windows) {
@@ -110,7 +112,9 @@ describe('counting, as a property', () => {
             for (let at = 0; at < own.length; ) {
               const [size, strays] = shape[step % shape.length] as [number, number[]];
               step += 1;
-              pages.push([...strays.map((index) => pool[index] as Order), ...own.slice(at, at + size)]);
+              const later = new Set(own.slice(at).map((order) => order.id));
+              const mixed = strays.map((index) => pool[index] as Order).filter((order) => !later.has(order.id));
+              pages.push([...mixed, ...own.slice(at, at + size)]);
               at += size;
             }
             plan.set(`${window.start}|${window.end}`, pages);

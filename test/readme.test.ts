@@ -108,7 +108,17 @@ describe('the README', () => {
   });
 
   it('keeps credentials in env in every server entry, never in args, and the demo entries without them', () => {
-    const entries = [...configs.flatMap((block) => serverEntries(parseBlock(block))), ...serverEntries(readJson('mcp.json.example'))];
+    const all = [...configs.flatMap((block) => serverEntries(parseBlock(block))), ...serverEntries(readJson('mcp.json.example'))];
+    // A hosted server is reached by URL, with the account in headers; the URL itself never carries it.
+    const remote = all.filter(([, entry]) => typeof (entry as { url?: unknown }).url === 'string');
+    expect(remote.length).toBeGreaterThan(1);
+    for (const [name, entry] of remote) {
+      const { url, headers } = entry as { url: string; headers?: Record<string, string> };
+      expect(new URL(url).pathname, name).toBe('/mcp');
+      expect(CREDENTIAL.test(new URL(url).search), name).toBe(false);
+      expect(Object.keys(headers ?? {}).every((header) => /^(x-iletimerkezi-(key|hash)|authorization)$/i.test(header)), name).toBe(true);
+    }
+    const entries = all.filter((pair) => !remote.includes(pair));
     expect(entries.length).toBeGreaterThan(10);
     for (const [name, entry] of entries) {
       expect(typeof entry.command, name).toBe('string');

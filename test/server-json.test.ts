@@ -29,7 +29,8 @@ interface ServerJson {
 const SCHEMA_FILE = 'test/fixtures/server.schema.2025-12-11.json';
 
 /** Names whose values are credentials: shown masked by clients, never logged. */
-const SECRET_NAME = /_(KEY|HASH|TOKEN|SECRET|PASSWORD)$/;
+// A Redis URL may carry its password, so it is a secret too.
+const SECRET_NAME = /_(KEY|HASH|TOKEN|SECRET|PASSWORD|REDIS_URL)$/;
 
 describe('server.json for the official MCP Registry', () => {
   const pkg = readPackageJson();
@@ -64,7 +65,8 @@ describe('server.json for the official MCP Registry', () => {
         isRequired: false,
         isSecret: SECRET_NAME.test(variable.name),
       });
-      expect(entry?.default, variable.name).toBe(variable.fallback === '(none)' ? undefined : variable.fallback);
+      // A fallback in parentheses describes the default rather than giving one.
+      expect(entry?.default, variable.name).toBe(variable.fallback.startsWith('(') ? undefined : variable.fallback);
     }
   });
 });
