@@ -37,6 +37,8 @@ export interface HeavyRow {
   longestProgressGapMs: number;
   exact: boolean;
   refusedShare?: number;
+  /** Why the call failed, when it did (an older build measured with BENCH_SERVER_ENTRY, say). */
+  failure?: string;
 }
 
 function lastDays(days: number) {
@@ -109,24 +111,39 @@ async function runHeavy(
 
 const MIXED: readonly FaultKind[] = FAULT_KINDS;
 
+/** A row whose call failed keeps its place in the table, with the reason. */
+async function attempt(label: string, run: () => Promise<HeavyRow>, log: (line: string) => void): Promise<HeavyRow> {
+  log(`heavy: ${label}…`);
+  try {
+    return await run();
+  } catch (error) {
+    const failure = error instanceof Error ? error.message.slice(0, 200) : String(error);
+    log(`heavy: ${label} failed: ${failure}`);
+    return {
+      label,
+      orders: 0,
+      windows: 0,
+      minimalRequests: 0,
+      requests: 0,
+      mostExtraInAWindow: 0,
+      wallMs: Number.NaN,
+      floorMs: Number.NaN,
+      wallOverFloor: Number.POSITIVE_INFINITY,
+      peakRssBytes: 0,
+      firstProgressMs: undefined,
+      longestProgressGapMs: 0,
+      exact: false,
+      failure,
+    };
+  }
+}
+
 export async function benchHeavy(latencyMs: number, log: (line: string) => void): Promise<HeavyRow[]> {
-  const rows: HeavyRow[] = [];
-  log('heavy: 100,000 orders in one 10-day window…');
-  rows.push(await runHeavy('100k / 10 d', 10, 100_000, latencyMs));
-  log('heavy: 300,000 orders over 30 days…');
-  rows.push(await runHeavy('300k / 30 d', 30, 300_000, latencyMs));
-  log('heavy: 100,000 orders at a 25 % mixed fault rate…');
-  rows.push(
-    await runHeavy(
-      '100k, 25 % faults',
-      10,
-      100_000,
-      latencyMs,
-      { faults: { rate: 0.25, kinds: MIXED, seed: 17, maxPerRequest: 2, retryAfterSeconds: 0 } },
-      FAULTED_ATTEMPT_TIMEOUT_MS,
-    ),
-  );
-  log('heavy: 30,000 orders against an API that answers 429 past 3 in flight…');
-  rows.push(await runHeavy('30k, 429 past 3', 10, 30_000, latencyMs, { rateLimitAbove: 3 }));
-  return rows;
+  const faulted = { faults: { rate: 0.25, kinds: MIXED, seed: 17, maxPerRequest: 2, retryAfterSeconds: 0 } };
+  return [
+    await attempt('100k / 10 d', () => runHeavy('100k / 10 d', 10, 100_000, latencyMs), log),
+    await attempt('300k / 30 d', () => runHeavy('300k / 30 d', 30, 300_000, latencyMs), log),
+    await attempt('100k, 25 % faults', () => runHeavy('100k, 25 % faults', 10, 100_000, latencyMs, faulted, FAULTED_ATTEMPT_TIMEOUT_MS), log),
+    await attempt('30k, 429 past 3', () => runHeavy('30k, 429 past 3', 10, 30_000, latencyMs, { rateLimitAbove: 3 }), log),
+  ];
 }

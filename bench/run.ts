@@ -452,7 +452,7 @@ async function main(): Promise<void> {
           String(mib(row.peakRssBytes)),
           row.firstProgressMs === undefined ? 'none' : ms(row.firstProgressMs),
           ms(row.longestProgressGapMs),
-          row.exact ? 'yes' : 'NO',
+          row.failure ? `FAILED: ${row.failure.slice(0, 60)}` : row.exact ? 'yes' : 'NO',
           row.refusedShare === undefined ? '' : `${(row.refusedShare * 100).toFixed(1)} %`,
         ]),
       ),
