@@ -138,12 +138,15 @@ async function attempt(label: string, run: () => Promise<HeavyRow>, log: (line: 
   }
 }
 
-export async function benchHeavy(latencyMs: number, log: (line: string) => void): Promise<HeavyRow[]> {
+/** `withFaults` false leaves out the faulted row, the longest (an older, sequential build takes many minutes there). */
+export async function benchHeavy(latencyMs: number, log: (line: string) => void, withFaults = true): Promise<HeavyRow[]> {
   const faulted = { faults: { rate: 0.25, kinds: MIXED, seed: 17, maxPerRequest: 2, retryAfterSeconds: 0 } };
   return [
     await attempt('100k / 10 d', () => runHeavy('100k / 10 d', 10, 100_000, latencyMs), log),
     await attempt('300k / 30 d', () => runHeavy('300k / 30 d', 30, 300_000, latencyMs), log),
-    await attempt('100k, 25 % faults', () => runHeavy('100k, 25 % faults', 10, 100_000, latencyMs, faulted, FAULTED_ATTEMPT_TIMEOUT_MS), log),
+    ...(withFaults
+      ? [await attempt('100k, 25 % faults', () => runHeavy('100k, 25 % faults', 10, 100_000, latencyMs, faulted, FAULTED_ATTEMPT_TIMEOUT_MS), log)]
+      : []),
     await attempt('30k, 429 past 3', () => runHeavy('30k, 429 past 3', 10, 30_000, latencyMs, { rateLimitAbove: 3 }), log),
   ];
 }
