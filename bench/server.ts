@@ -35,6 +35,7 @@ export interface ToolCall {
   structuredBytes: number;
   /** `orders` from structuredContent: what the server counted. */
   orders: number | undefined;
+  structured: unknown;
 }
 
 function environment(settings: ServerSettings): Record<string, string> {
@@ -91,5 +92,6 @@ export async function callTool(server: SpawnedServer, name: string, args: Record
     textBytes: Buffer.byteLength(text, 'utf8'),
     structuredBytes: result.structuredContent === undefined ? 0 : Buffer.byteLength(JSON.stringify(result.structuredContent), 'utf8'),
     orders: countedOrders(result.structuredContent),
+    structured: result.structuredContent,
   };
 }

@@ -1,6 +1,6 @@
 import type { InboxMessage, Order } from '../api/schemas.js';
 import { shiftDays, toTimestamp, today, weekdayOf } from '../reporting/calendar.js';
-import type { SimulatedAccount } from '../simulator/api-server.js';
+import type { SimulatedAccount, WireRecipient } from '../simulator/api-server.js';
 import { hashString, seededRandom } from '../simulator/random.js';
 
 /**
@@ -133,7 +133,59 @@ function generateInbox(options: Required<DemoAccountOptions>): InboxMessage[] {
   })).filter((message) => message.date <= now);
 }
 
+/**
+ * Numbers that fail again and again: switched off, ported away, or never real. An order with
+ * failures often includes a few of them, so the same numbers fail across orders, as on real
+ * lists. One is too short to be a phone number at all.
+ */
+const DEAD_NUMBERS = ['5321110001', '5359990017', '5054440023', '5437770031', '5301234000', '53211'] as const;
+/** How likely an order with failures is to include each dead number. */
+const DEAD_SHARE = 0.2;
+
+/** The forms get-report writes a number in, across doc versions: a bare JSON number, digits, with 0 or 90, E.164, spaced. */
+const NUMBER_FORMS: ReadonlyArray<(digits: string) => string | number> = [
+  (digits) => Number(digits),
+  (digits) => digits,
+  (digits) => `0${digits}`,
+  (digits) => `90${digits}`,
+  (digits) => `+90${digits}`,
+  (digits) => `+90 ${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6, 8)} ${digits.slice(8)}`,
+];
+
+/**
+ * An order's recipients, made again on every call from the order alone: its counters' worth of
+ * delivered, undelivered and waiting messages, shuffled, to mobile numbers written in every form
+ * the API uses. Some failures go to the dead numbers, each at most once an order and written
+ * as digits; the short one is kept as the API would send it.
+ */
+export function demoRecipients(order: Order, seed = 20_260_422): WireRecipient[] {
+  const random = seededRandom(hashString(`${seed}:recipients:${order.id}`));
+  const statuses = [
+    ...Array<number>(order.delivered).fill(111),
+    ...Array<number>(order.undelivered).fill(112),
+    ...Array<number>(order.waiting).fill(110),
+  ];
+  for (let index = statuses.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [statuses[index], statuses[other]] = [statuses[other] as number, statuses[index] as number];
+  }
+  const dead = DEAD_NUMBERS.filter(() => random() < DEAD_SHARE);
+  return statuses.map((status) => {
+    const deadNumber = status === 112 ? dead.pop() : undefined;
+    if (deadNumber !== undefined) return { number: deadNumber, status };
+    const digits = `5${Math.floor(random() * 6)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+    const form = NUMBER_FORMS[Math.floor(random() * NUMBER_FORMS.length)] ?? NUMBER_FORMS[0];
+    return { number: form?.(digits) ?? digits, status };
+  });
+}
+
 export function generateDemoAccount(options: DemoAccountOptions): SimulatedAccount {
   const settings: Required<DemoAccountOptions> = { days: 200, ordersPerDay: 14, seed: 20_260_422, ...options };
-  return { orders: generateOrders(settings), inbox: generateInbox(settings) };
+  return {
+    orders: generateOrders(settings),
+    inbox: generateInbox(settings),
+    recipients: (order) => demoRecipients(order, settings.seed),
+    // An SMS-credit account: the balance is in sms, amount stays 0.
+    balance: { amount: '0', sms: '250000' },
+  };
 }

@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { IletimerkeziApi } from '../api/client.js';
-import { DEFAULT_CALL_TIMEOUT_MS } from '../config.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js';
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
@@ -28,6 +28,8 @@ export interface ServerOptions {
   tools?: readonly Tool[];
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
+  /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders?: number;
 }
 
 const DEMO_NOTICE = 'DEMO ACCOUNT: simulated data, not a real iletiMerkezi account.';
@@ -121,6 +123,7 @@ export function createServer(options: ServerOptions): McpServer {
     cursors: new CursorCodec(),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
     snapshotLimits: options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS,
+    maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };
   for (const tool of tools) register(server, tool, services, options);
   return server;

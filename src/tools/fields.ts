@@ -44,14 +44,14 @@ function thirdPartySafe(field: string, maxLength: number) {
 export const senderField = thirdPartySafe('sender', 64);
 export const containsField = thirdPartySafe('contains', 160);
 
-export function limitField(defaultLimit: number, maxLimit: number) {
+export function limitField(defaultLimit: number, maxLimit: number, order = 'newest first') {
   return z
     .number({ error: `limit must be a whole number from 1 to ${maxLimit}` })
     .int({ error: `limit must be a whole number from 1 to ${maxLimit}` })
     .min(1, { error: `limit must be a whole number from 1 to ${maxLimit}` })
     .max(maxLimit, { error: `limit must be a whole number from 1 to ${maxLimit}` })
     .default(defaultLimit)
-    .describe(`How many items to return, newest first (default ${defaultLimit}, at most ${maxLimit}).`);
+    .describe(`How many items to return, ${order} (default ${defaultLimit}, at most ${maxLimit}).`);
 }
 
 export const cursorField = z
@@ -164,4 +164,15 @@ export function timestampForText(iso: string): string {
 /** A count with its noun, singular or plural: "1 order", "2,400 orders". */
 export function counted(value: number, noun: string, plural = `${noun}s`): string {
   return `${formatCount(value)} ${value === 1 ? noun : plural}`;
+}
+
+/** A normalized number in the structured data: E.164, or the value as received with the flag. */
+export const phoneNumberOutput = {
+  number: z.string().describe('E.164 (+905321234567) for a phone number; otherwise exactly as the API sent it.'),
+  isPhoneNumber: z.boolean().describe('False for a short code, a sender name or a malformed value, kept as received.'),
+};
+
+/** A number as a model reads it: E.164 bare, anything else quoted and marked, since it came from the API as is. */
+export function numberForText(value: { number: string; isPhoneNumber: boolean }): string {
+  return value.isPhoneNumber ? value.number : `${JSON.stringify(value.number)} (not a phone number)`;
 }

@@ -47,3 +47,57 @@ export const DEMO_OPT_OUT_TEXTS = [
   'ILT KARGOTAKIP rEt',
   'RET',
 ];
+
+/**
+ * The E.164 form of a number as the demo account and the tests write them, by a rule written
+ * here by hand for exactly those forms (10 digits starting 5, with 0, 90 or +90 before, spaced
+ * or not), independent of the phone-number library the server uses. Anything else is not a
+ * phone number and is expected back exactly as sent.
+ */
+export function expectedNumber(raw: string | number): { number: string; isPhoneNumber: boolean } {
+  const text = String(raw);
+  const digits = text.replace(/[\s+]/g, '');
+  const national = /^\d+$/.test(digits) ? digits.replace(/^(90|0)(?=5\d{9}$)/, '') : '';
+  return /^5\d{9}$/.test(national) ? { number: `+90${national}`, isPhoneNumber: true } : { number: text, isPhoneNumber: false };
+}
+
+export interface Recipient {
+  number: string | number;
+  status: number;
+}
+
+/** Recipients listed undelivered first, then waiting, delivered and anything else, each in the API's order. */
+export function recipientsInListOrder(recipients: readonly Recipient[]): Recipient[] {
+  const rank = (status: number) => ({ 112: 0, 110: 1, 111: 2 })[status] ?? 3;
+  const ordered: Recipient[] = [];
+  for (const wanted of [0, 1, 2, 3]) for (const recipient of recipients) if (rank(recipient.status) === wanted) ordered.push(recipient);
+  return ordered;
+}
+
+export interface FailedNumberTruth {
+  number: string;
+  isPhoneNumber: boolean;
+  failures: number;
+  orders: number;
+  lastFailedAt: string;
+}
+
+/** Failures per number over the orders given, most first, then by number; lastFailedAt is the latest order's sendAt as ISO. */
+export function failedNumbersOf(orders: readonly Order[], recipientsOf: (order: Order) => readonly Recipient[]): FailedNumberTruth[] {
+  const byNumber = new Map<string, FailedNumberTruth & { seen: Set<number> }>();
+  for (const order of orders) {
+    for (const recipient of recipientsOf(order)) {
+      if (recipient.status !== 112) continue;
+      const { number, isPhoneNumber } = expectedNumber(recipient.number);
+      const entry = byNumber.get(number) ?? { number, isPhoneNumber, failures: 0, orders: 0, lastFailedAt: '', seen: new Set<number>() };
+      entry.failures += 1;
+      entry.seen.add(order.id);
+      entry.orders = entry.seen.size;
+      if (order.sendAt > entry.lastFailedAt) entry.lastFailedAt = order.sendAt;
+      byNumber.set(number, entry);
+    }
+  }
+  return [...byNumber.values()]
+    .map(({ seen: _seen, ...entry }) => ({ ...entry, lastFailedAt: `${entry.lastFailedAt.replace(' ', 'T')}+03:00` }))
+    .sort((a, b) => b.failures - a.failures || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+}
