@@ -83,6 +83,7 @@ describe('the demo account', () => {
       'Which numbers failed in the last failed order?',
       'Which numbers keep failing this month?',
       'Who opted out this month?',
+      "Audit this month's opt-outs",
     ]) {
       expect(result.stdout).toContain(question);
     }
@@ -90,6 +91,9 @@ describe('the demo account', () => {
     expect(result.stdout).toContain('Undelivered (failed):');
     expect(result.stdout).toMatch(/Order #\d+ \(failed, 115\)/);
     expect(result.stdout).toContain('Failed numbers for');
+    expect(result.stdout).toContain('NOT ON THE BLACKLIST: 1 number: +905078889900');
+    expect(result.stdout).toContain('RECEIVED MESSAGES AFTER OPTING OUT: 1 number');
+    expect(result.stdout).toContain('+905325556677');
     expect(result.stdout).toContain('All demo questions answered.');
     expect(result.stdout).not.toContain('ERROR');
   });

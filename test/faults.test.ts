@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type LoggedRequest } from '../src/simulator/api-server.js';
 import type { Order } from '../src/api/schemas.js';
-import { failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, auditOf, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { expectedInbox, expectedPageRequests, expectedSummary, sleep } from './support/reliability.js';
 
@@ -84,8 +84,8 @@ describe.each([...FAULT_KINDS.map((kind) => [kind, [kind], 0.3] as const), ['mix
   },
 );
 
-describe('faults on get-report and get-balance', () => {
-  it('list_failed_numbers, list_recipients and read_balance equal ground truth at 25 % mixed faults', async () => {
+describe('faults on get-report, get-blacklist and get-balance', () => {
+  it('list_failed_numbers, list_recipients, audit_opt_outs and read_balance equal ground truth at 25 % mixed faults', async () => {
     const orders = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-04-01', '2026-04-10');
     const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
     const truth = failedNumbersOf(orders, recipientsOf);
@@ -97,6 +97,15 @@ describe('faults on get-report and get-balance', () => {
       const campaign = orders.find((order) => order.total > 1000) as Order;
       const recipients = await server.mcp.callTool({ name: 'list_recipients', arguments: { orderId: campaign.id, status: 'undelivered' } });
       expect(recipients.structuredContent).toMatchObject({ matched: campaign.undelivered, consistent: true });
+      const audit = await server.mcp.callTool({ name: 'audit_opt_outs', arguments: { start: '2026-04-15', end: '2026-04-22' } });
+      const auditTruth = auditOf(FIXTURE_ACCOUNT, recipientsOf, { start: '2026-04-15', end: '2026-04-22' }, (text) => DEMO_OPT_OUT_TEXTS.includes(text), '2026-04-22', '2026-04-22 12:30:00');
+      expect(audit.isError, textOf(audit)).toBeFalsy();
+      expect(audit.structuredContent).toMatchObject({
+        optOuts: auditTruth.length,
+        notBlacklisted: auditTruth.filter((item) => item.blacklisted === false).length,
+        messagedAfterOptOut: auditTruth.filter((item) => item.sends.length > 0).length,
+        complete: true,
+      });
       const balance = await server.mcp.callTool({ name: 'read_balance', arguments: {} });
       expect(balance.structuredContent).toMatchObject({ sms: 250_000 });
       const faulted = new Set(faultsIn(server.api.requests).map((request) => request.endpoint));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import { type FailedNumberTruth, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
-import { sleep } from './support/reliability.js';
+import { cancelWhileReadingRecipients } from './support/cancellation.js';
 import { success } from './support/scripted.js';
 
 let session: Connected | undefined;
@@ -145,17 +145,8 @@ describe('list_failed_numbers', () => {
   });
 
   it('stops reading recipients when the client cancels', async () => {
-    session = await connect({ fake: { latencyMs: 20 } });
-    const controller = new AbortController();
-    const call = session.mcp.callTool({ name: 'list_failed_numbers', arguments: { period: 'last_month' } }, undefined, { signal: controller.signal });
-    const reports = () => session?.api.requests.filter((request) => request.endpoint === 'get-report').length ?? 0;
-    while (reports() < 5) await sleep(10);
-    controller.abort();
-    await expect(call).rejects.toThrow();
-    await sleep(100);
-    const after = session.api.requests.length;
-    await sleep(300);
-    expect(session.api.requests.length).toBe(after);
-    expect(reports()).toBeLessThan(MARCH_FAILING.length);
+    const cancelled = await cancelWhileReadingRecipients('list_failed_numbers', { period: 'last_month' }, 5);
+    session = cancelled.session;
+    expect(cancelled.reports).toBeLessThan(MARCH_FAILING.length);
   });
 });

@@ -37,6 +37,8 @@ const QUESTIONS: Step[] = [
   },
   { question: 'Which numbers keep failing this month?', tool: 'list_failed_numbers', arguments: { period: 'this_month', minFailures: 2, limit: 10 } },
   { question: 'Who opted out this month?', tool: 'read_inbox', arguments: { period: 'this_month', optOutOnly: true } },
+  // The last 30 days rather than the calendar month, so the audit has its story on the 1st of a month too.
+  { question: "Audit this month's opt-outs (the last 30 days)", tool: 'audit_opt_outs', arguments: { period: 'last_30_days' } },
 ];
 
 const write = (text: string) => process.stdout.write(`${text}\n`);

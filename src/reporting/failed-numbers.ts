@@ -1,12 +1,11 @@
 import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { MESSAGE_STATUS } from '../api/order-status.js';
-import { WorkLimitError } from '../errors.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { matchingIfGiven } from './filters.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
-import { readManyOrders, readOrderRecipients } from './recipients.js';
+import { readRecipientsOfOrders } from './recipients.js';
 import { equalsIgnoringCase } from './text.js';
 
 /** One number that failed, over every order of the range in which it did. */
@@ -84,15 +83,6 @@ async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, 
   return { found, stats };
 }
 
-/** Refuses, before a single recipient is read, a call that would read more orders than allowed. */
-export function checkReportOrders(count: number, limit: number, what: string): void {
-  if (count <= limit) return;
-  throw new WorkLimitError(
-    `The range holds ${count.toLocaleString('en-US')} ${what}, more than the ${limit.toLocaleString('en-US')} whose recipients one call ` +
-      'may read (ILETIMERKEZI_MAX_REPORT_ORDERS), so nothing was read. Ask for a narrower range, or pass sender to look at one sender.',
-  );
-}
-
 /** Per-number tallies of undelivered messages. */
 class FailureTally {
   private readonly byNumber = new Map<string, FailedNumber & { lastOrder: number }>();
@@ -126,36 +116,16 @@ class FailureTally {
  */
 export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
   const { found, stats } = await scanForFailures(api, query, options);
-  checkReportOrders(found.failing.length, options.maxReportOrders, 'orders with failures');
   const tally = new FailureTally();
-  const ordersById = new Map(found.failing.map((order) => [order.id, order]));
-  const total = stats.windows + found.failing.length;
-  const results = await readManyOrders(
-    found.failing.map((order) => order.id),
-    async (orderId, signal) => {
-      const order = ordersById.get(orderId) as FailingOrders['failing'][number];
-      const failed: PhoneNumber[] = [];
-      await readOrderRecipients(
-        api,
-        orderId,
-        (messages) => {
-          for (const message of messages) if (message.status === MESSAGE_STATUS.undelivered) failed.push(normalizePhoneNumber(message.number));
-        },
-        signal,
-      );
-      // Tallied only once the order is read whole, so a failed read adds nothing.
+  const results = await readRecipientsOfOrders(
+    api,
+    found.failing,
+    (message) => (message.status === MESSAGE_STATUS.undelivered ? normalizePhoneNumber(message.number) : undefined),
+    (order, failed) => {
       for (const number of failed) tally.add(number, order);
-      return { orderId, expected: order.undelivered, found: failed.length };
+      return { orderId: order.id, expected: order.undelivered, found: failed.length };
     },
-    {
-      signal: options.signal,
-      onOrderRead: (done) =>
-        options.onProgress?.({
-          progress: stats.windows + done,
-          total,
-          message: `orders scanned; recipients of ${done} of ${found.failing.length} orders with failures read`,
-        }),
-    },
+    { signal: options.signal, onProgress: options.onProgress, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: 'Ask for a narrower range, or pass sender to look at one sender.', progressBase: stats.windows },
   );
   return {
     range: query.range,

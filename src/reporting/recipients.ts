@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, ReportMessage, ReportPage } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
-import { CancelledError, UpstreamError } from '../errors.js';
+import { CancelledError, UpstreamError, WorkLimitError } from '../errors.js';
+import type { ProgressUpdate } from './scan-progress.js';
 
 /** How an order's recipients stand, counted from the messages themselves. */
 export type RecipientCounts = Record<MessageStateName | 'other', number>;
@@ -127,16 +128,44 @@ export async function readOrderRecipients(
   return { order, counts, messages, consistent };
 }
 
+/** Refuses, before a single recipient is read, a call that would read more orders than allowed. */
+function checkReportOrders(count: number, options: ManyOrdersOptions): void {
+  if (count <= options.maxReportOrders) return;
+  throw new WorkLimitError(
+    `The range holds ${count.toLocaleString('en-US')} ${options.what}, more than the ${options.maxReportOrders.toLocaleString('en-US')} whose ` +
+      `recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS), so nothing was read. ${options.advice}`,
+  );
+}
+
+export interface ManyOrdersOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((update: ProgressUpdate) => void) | undefined;
+  /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders: number;
+  /** What the orders are, for the messages: "orders with failures". */
+  what: string;
+  /** What to ask instead when there are too many of them. */
+  advice: string;
+  /** Progress already reported (the scan's windows): one step per order read follows it. */
+  progressBase: number;
+}
+
 /**
- * Reads the recipients of many orders side by side (the client's limiter caps requests in
- * flight; each order's pages go in turn). The first failure, or the caller's cancellation,
- * stops every other order's traffic and is rethrown.
+ * Reads the recipients of many orders side by side, after checking they are no more than
+ * allowed (the client's limiter caps requests in flight; each order's pages go in turn). Of
+ * each order, `keep` picks what to hold from its messages as they arrive, and `finish` turns
+ * that into the order's result once the order is read whole, so a failed read adds nothing.
+ * The first failure, or the caller's cancellation, stops every other order's traffic and is
+ * rethrown.
  */
-export async function readManyOrders<T>(
-  orderIds: readonly number[],
-  read: (orderId: number, signal: AbortSignal) => Promise<T>,
-  options: { signal?: AbortSignal | undefined; onOrderRead?: (done: number) => void },
-): Promise<T[]> {
+export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
+  api: IletimerkeziApi,
+  orders: readonly O[],
+  keep: (message: ReportMessage, order: O) => T | undefined,
+  finish: (order: O, kept: T[], read: OrderRecipients) => R,
+  options: ManyOrdersOptions,
+): Promise<R[]> {
+  checkReportOrders(orders.length, options);
   const operation = new AbortController();
   // Every queued request listens on this one signal, and removes itself once done.
   setMaxListeners(0, operation.signal);
@@ -144,24 +173,38 @@ export async function readManyOrders<T>(
   options.signal?.addEventListener('abort', cancel, { once: true });
   let failure: Error | undefined;
   let done = 0;
+  const readOne = async (order: O): Promise<R | undefined> => {
+    try {
+      const kept: T[] = [];
+      const read = await readOrderRecipients(
+        api,
+        order.id,
+        (messages) => {
+          for (const message of messages) {
+            const picked = keep(message, order);
+            if (picked !== undefined) kept.push(picked);
+          }
+        },
+        operation.signal,
+      );
+      done += 1;
+      options.onProgress?.({
+        progress: options.progressBase + done,
+        total: options.progressBase + orders.length,
+        message: `orders scanned; recipients of ${done} of ${orders.length} ${options.what} read`,
+      });
+      return finish(order, kept, read);
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+      operation.abort();
+      return undefined;
+    }
+  };
   try {
-    const results = await Promise.all(
-      orderIds.map(async (orderId) => {
-        try {
-          const result = await read(orderId, operation.signal);
-          done += 1;
-          options.onOrderRead?.(done);
-          return result;
-        } catch (error) {
-          failure ??= error instanceof Error ? error : new Error(String(error));
-          operation.abort();
-          return undefined;
-        }
-      }),
-    );
+    const results = await Promise.all(orders.map(readOne));
     if (options.signal?.aborted) throw new CancelledError();
     if (failure !== undefined) throw failure;
-    return results as T[];
+    return results as R[];
   } finally {
     options.signal?.removeEventListener('abort', cancel);
   }

@@ -10,7 +10,8 @@ import type { ProgressUpdate } from '../reporting/order-scan.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { CursorCodec, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
-import { TOOLS } from '../tools/index.js';
+import { PROMPTS, TOOLS } from '../tools/index.js';
+import type { Prompt } from '../tools/prompt.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { withDeadline } from './bounded-call.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   windowCacheLimits?: WindowCacheLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
+  /** The prompts to serve; the registry's by default. */
+  prompts?: readonly Prompt[];
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
@@ -108,6 +111,14 @@ function register(server: McpServer, tool: Tool, services: ToolServices, options
   );
 }
 
+/** A prompt is text for the model; the SDK has validated its arguments against the prompt's schemas. */
+function registerPrompt(server: McpServer, prompt: Prompt): void {
+  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.arguments }, (args: Record<string, unknown>) => ({
+    description: prompt.description,
+    messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }],
+  }));
+}
+
 /** Builds a server with every tool registered; tests connect it in-process, the CLI over stdio. */
 export function createServer(options: ServerOptions): McpServer {
   const tools = options.tools ?? TOOLS;
@@ -126,5 +137,6 @@ export function createServer(options: ServerOptions): McpServer {
     maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };
   for (const tool of tools) register(server, tool, services, options);
+  for (const prompt of options.prompts ?? PROMPTS) registerPrompt(server, prompt);
   return server;
 }

@@ -1,3 +1,7 @@
+import { auditOptOutsTool } from './audit-opt-outs.js';
+import { deliveryReportPrompt } from './delivery-report-prompt.js';
+import { optOutAuditPrompt } from './opt-out-audit-prompt.js';
+import type { Prompt } from './prompt.js';
 import { listFailedNumbersTool } from './list-failed-numbers.js';
 import { listOrdersTool } from './list-orders.js';
 import { listRecipientsTool } from './list-recipients.js';
@@ -13,5 +17,9 @@ export const TOOLS: readonly Tool[] = [
   listRecipientsTool,
   listFailedNumbersTool,
   readInboxTool,
+  auditOptOutsTool,
   readBalanceTool,
 ];
+
+/** Every prompt the server offers, in the order prompts/list shows them. A new prompt is one line here. */
+export const PROMPTS: readonly Prompt[] = [deliveryReportPrompt, optOutAuditPrompt];

@@ -2,10 +2,8 @@ import * as z from 'zod';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '../reporting/failed-numbers.js';
-import { positionKey } from '../reporting/listing.js';
-import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
+import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
-  ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
   continuationLines,
   counted,
@@ -25,6 +23,7 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_failed_numbers';
@@ -80,13 +79,11 @@ const outputSchema = z.object({
 type FailedNumbers = z.infer<typeof outputSchema>;
 type Item = FailedNumbers['items'][number];
 
-interface Ranked extends FailedNumber {
-  position: number;
-}
+type RankedNumber = Ranked<FailedNumber>;
 
 type Meta = Omit<FailedNumbersReport, 'numbers'> & { numbers: number; matched: number; failedMoreThanOnce: number };
 
-function present(entry: Ranked): Item {
+function present(entry: RankedNumber): Item {
   return {
     number: entry.number,
     isPhoneNumber: entry.isPhoneNumber,
@@ -100,7 +97,7 @@ function itemLine(item: Item): string {
   return `- ${numberForText(item)}: ${counted(item.failures, 'failure')} in ${counted(item.orders, 'order')}, last ${timestampForText(item.lastFailedAt)}`;
 }
 
-function weigh(entry: Ranked): number {
+function weigh(entry: RankedNumber): number {
   const shown = present(entry);
   return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(itemLine(shown)) + 1;
 }
@@ -153,35 +150,26 @@ export const listFailedNumbersTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
-  createState: (services) => ({ snapshots: new SnapshotStore<Ranked, Meta>(services.snapshotLimits) }),
+  createState: (services) => ({ snapshots: new SnapshotStore<RankedNumber, Meta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
-    const page = await servePage({
-      tool: NAME,
-      resumed,
-      limit,
-      keyOf: (entry) => positionKey(entry.position),
-      codec: context.cursors,
-      snapshots: context.state.snapshots,
-      compute: async () => {
-        const report = await findFailedNumbers(
-          context.api,
-          { range: resumed.resolved, sender: resumed.args.sender },
-          { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
-        );
-        const minFailures = resumed.args.minFailures ?? 1;
-        const items = report.numbers.filter((entry) => entry.failures >= minFailures).map((entry, position) => ({ ...entry, position }));
-        const meta: Meta = {
-          ...report,
-          numbers: report.numbers.length,
-          matched: items.length,
-          failedMoreThanOnce: report.numbers.filter((entry) => entry.failures > 1).length,
-        };
-        return { items, complete: true, meta };
-      },
-      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
-    });
+    const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
+      const report = await findFailedNumbers(
+        context.api,
+        { range: resumed.resolved, sender: resumed.args.sender },
+        { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
+      );
+      const minFailures = resumed.args.minFailures ?? 1;
+      const items = ranked(report.numbers.filter((entry) => entry.failures >= minFailures));
+      const meta: Meta = {
+        ...report,
+        numbers: report.numbers.length,
+        matched: items.length,
+        failedMoreThanOnce: report.numbers.filter((entry) => entry.failures > 1).length,
+      };
+      return { items, meta };
+    }, weigh);
     const { meta } = page;
     return {
       range: rangeWithTimezone(meta.range),

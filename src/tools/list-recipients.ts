@@ -3,11 +3,9 @@ import { MESSAGE_STATUS, ORDER_STATE_NAMES, orderStateOf } from '../api/order-st
 import type { ReportMessage } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { timestampToIso } from '../reporting/calendar.js';
-import { positionKey } from '../reporting/listing.js';
 import { type OrderRecipients, type RecipientCounts, messageStateOf, readOrderRecipients } from '../reporting/recipients.js';
-import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
+import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
-  ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
   continuationLines,
   counted,
@@ -21,6 +19,7 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { defineTool } from './tool.js';
 
 const NAME = 'list_recipients';
@@ -72,8 +71,9 @@ const outputSchema = z.object({
 type RecipientList = z.infer<typeof outputSchema>;
 type Recipient = RecipientList['recipients'][number];
 
-interface RankedRecipient {
-  position: number;
+type RankedRecipient = Ranked<RecipientRow>;
+
+interface RecipientRow {
   /** As the API sent it; normalized only when shown. */
   number: ReportMessage['number'];
   status: number;
@@ -141,13 +141,15 @@ async function rankedRecipients(
   const messages: ReportMessage[] = [];
   const result = await read((page) => messages.push(...page));
   const wanted = status === undefined ? undefined : MESSAGE_STATUS[status];
-  const items: RankedRecipient[] = messages
-    .map((message, index) => ({ message, index }))
-    .filter(({ message }) => wanted === undefined || message.status === wanted)
-    .sort((a, b) => RANK[messageStateOf(a.message.status)] - RANK[messageStateOf(b.message.status)] || a.index - b.index)
-    .map(({ message }, position) => ({ position, number: message.number, status: message.status }));
+  const items = ranked(
+    messages
+      .map((message, index) => ({ message, index }))
+      .filter(({ message }) => wanted === undefined || message.status === wanted)
+      .sort((a, b) => RANK[messageStateOf(a.message.status)] - RANK[messageStateOf(b.message.status)] || a.index - b.index)
+      .map(({ message }) => ({ number: message.number, status: message.status })),
+  );
   const { messages: _messages, ...summary } = result;
-  return { items, complete: true, meta: { read: summary, matched: items.length } };
+  return { items, meta: { read: summary, matched: items.length } };
 }
 
 export const listRecipientsTool = defineTool({
@@ -167,16 +169,8 @@ export const listRecipientsTool = defineTool({
     const { limit, cursor, ...query } = params;
     const resumed = resumeQuery(context.cursors, NAME, cursor, query, () => null);
     const { orderId, status } = resumed.args;
-    const page = await servePage({
-      tool: NAME,
-      resumed,
-      limit,
-      keyOf: (recipient) => positionKey(recipient.position),
-      codec: context.cursors,
-      snapshots: context.state.snapshots,
-      compute: () => rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status),
-      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
-    });
+    const page = await serveRankedPage(NAME, context, { resumed, limit }, () =>
+      rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status), weigh);
     const { order, counts, consistent } = page.meta.read;
     return {
       order: {

@@ -101,3 +101,61 @@ export function failedNumbersOf(orders: readonly Order[], recipientsOf: (order: 
     .map(({ seen: _seen, ...entry }) => ({ ...entry, lastFailedAt: `${entry.lastFailedAt.replace(' ', 'T')}+03:00` }))
     .sort((a, b) => b.failures - a.failures || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
 }
+
+export interface AuditTruthItem {
+  number: string;
+  isPhoneNumber: boolean;
+  optedOutAt: string;
+  messageId: string;
+  text: string;
+  blacklisted: boolean | null;
+  sends: Array<{ orderId: number; sendAt: string; sender: string; status: string }>;
+}
+
+/**
+ * The opt-out audit by plain loops over an account: the opt-out messages of the range (by a
+ * list of opt-out texts the caller gives), each number's earliest, the blacklist, and every
+ * order of the scanned days that went out after the opt-out (and by `now`) with the number
+ * among its recipients. Items come problems first, then newest opt-out first.
+ */
+export function auditOf(
+  account: { inbox: readonly InboxMessage[]; orders: readonly Order[]; blacklist?: readonly { number: string }[] },
+  recipientsOf: (order: Order) => readonly Recipient[],
+  range: { start: string; end: string },
+  isOptOutText: (text: string) => boolean,
+  today: string,
+  now: string,
+): AuditTruthItem[] {
+  const byNumber = new Map<string, AuditTruthItem>();
+  for (const message of account.inbox) {
+    const day = message.date.slice(0, 10);
+    if (day < range.start || day > range.end || !isOptOutText(message.text)) continue;
+    const { number, isPhoneNumber } = expectedNumber(message.sender);
+    const known = byNumber.get(number);
+    if (known && known.optedOutAt <= message.date) continue;
+    byNumber.set(number, { number, isPhoneNumber, optedOutAt: message.date, messageId: message.id, text: message.text, blacklisted: null, sends: [] });
+  }
+  const blacklist = new Set((account.blacklist ?? []).map((entry) => expectedNumber(entry.number).number));
+  const items = [...byNumber.values()];
+  for (const item of items) if (item.isPhoneNumber) item.blacklisted = blacklist.has(item.number);
+  const checkable = items.filter((item) => item.isPhoneNumber);
+  if (checkable.length > 0) {
+    const earliest = checkable.map((item) => item.optedOutAt).sort()[0] ?? '';
+    const first = new Date(Date.parse(`${earliest.slice(0, 10)}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+    for (const order of account.orders) {
+      const day = order.submitAt.slice(0, 10);
+      if (day < first || day > today || order.sendAt <= earliest || order.sendAt > now) continue;
+      for (const recipient of recipientsOf(order)) {
+        const item = byNumber.get(expectedNumber(recipient.number).number);
+        if (!item?.isPhoneNumber || order.sendAt <= item.optedOutAt) continue;
+        const status = ({ 110: 'waiting', 111: 'delivered', 112: 'undelivered' } as Record<number, string>)[recipient.status] ?? 'other';
+        item.sends.push({ orderId: order.id, sendAt: order.sendAt, sender: order.sender, status });
+      }
+    }
+  }
+  for (const item of items) item.sends.sort((a, b) => (a.sendAt < b.sendAt ? -1 : a.sendAt > b.sendAt ? 1 : a.orderId - b.orderId));
+  const problem = (item: AuditTruthItem) => item.blacklisted === false || item.sends.length > 0;
+  return items.sort(
+    (a, b) => Number(problem(b)) - Number(problem(a)) || (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : a.number < b.number ? -1 : 1),
+  );
+}
