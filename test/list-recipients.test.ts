@@ -203,6 +203,13 @@ describe('list_recipients', () => {
     expect([...data.recipients, ...rest.data.recipients].map((recipient) => recipient.number)).toEqual(message.map((row) => row.number));
   });
 
+  it('refuses an answer about another order', async () => {
+    const script = (request: { endpoint: string }) => (request.endpoint === 'get-report' ? success({ order: { id: 8, status: 114, message: [{ number: '5321234567', status: 111 }] } }) : undefined);
+    const { result, text } = await call({ orderId: 7 }, { fake: { script } });
+    expect(result.isError).toBe(true);
+    expect(text).toContain('response for order 7 described order 8 instead');
+  });
+
   it('refuses a bad order id before any API call', async () => {
     for (const orderId of [0, -5, 1.5, '123']) {
       const { result, text } = await call({ orderId });

@@ -45,7 +45,14 @@ describe('read_balance', () => {
     const { data, text } = await balance();
     const sent = totals(ordersBetween(FIXTURE_ACCOUNT.orders, BASIS.start, BASIS.end)).total;
     expect(sent).toBeGreaterThan(0);
-    expect(data).toEqual({ amount: 0, sms: 250_000, averageDailyMessages: sent / 30, runwayDays: 250_000 / (sent / 30), basis: BASIS });
+    expect(data).toEqual({
+      amount: 0,
+      sms: 250_000,
+      averageDailyMessages: sent / 30,
+      runwayDays: 250_000 / (sent / 30),
+      basis: BASIS,
+      dropped: { duplicates: 0, outOfRange: 0 },
+    });
     expect(text).toContain('Balance: 250,000 SMS credits; 0.00 TL.');
     expect(text).toContain('The account runs on SMS credit');
     expect(text).toContain(`the SMS credit lasts about ${(250_000 / (sent / 30)).toFixed(1)} days`);

@@ -1,7 +1,7 @@
 import type { Balance, IletimerkeziApi } from '../api/client.js';
 import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import { summarizeDelivery } from './delivery-summary.js';
+import { type DroppedOrders, summarizeDelivery } from './delivery-summary.js';
 import type { ScanOptions } from './order-scan.js';
 
 /** The days a runway is measured over: the 30 full days before today. */
@@ -13,6 +13,8 @@ export interface BalanceReport extends Balance {
   /** How many days the SMS credit lasts at that rate; null when nothing was sent, or when the account runs on TL. */
   runwayDays: number | null;
   basis: DayRange;
+  /** Orders the basis scan left out (served twice, or from outside the basis). */
+  dropped: DroppedOrders;
 }
 
 export function runwayBasis(today: Day): DayRange {
@@ -33,5 +35,6 @@ export async function readBalance(api: IletimerkeziApi, today: Day, options: Sca
     averageDailyMessages,
     runwayDays: averageDailyMessages === 0 || runsOnTl ? null : balance.sms / averageDailyMessages,
     basis,
+    dropped: sent.dropped,
   };
 }

@@ -102,6 +102,12 @@ export async function readOrderRecipients(
     } catch (error) {
       throw aboutTheOrder(error, orderId);
     }
+    if (read && read.id !== orderId) {
+      throw new UpstreamError(
+        'invalid-response',
+        `The iletiMerkezi get-report response for order ${orderId} described order ${read.id} instead; nothing was counted from it. Try again, and report it if it persists.`,
+      );
+    }
     first ??= read;
     const rows = read?.message ?? [];
     if (rows.length === 0) break;

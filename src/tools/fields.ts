@@ -176,6 +176,13 @@ export const phoneNumberOutput = {
   isPhoneNumber: z.boolean().describe('False for a short code, a sender name or a malformed value, kept as received.'),
 };
 
+/** The note under a list with values that are not phone numbers, so the marking reads as intended. */
+export function notPhoneNumberNote(values: ReadonlyArray<{ isPhoneNumber: boolean }>): string[] {
+  return values.some((value) => !value.isPhoneNumber)
+    ? ['Values marked "not a phone number" (short codes, sender names, malformed values) are shown exactly as the API sent them.']
+    : [];
+}
+
 /** A number as a model reads it: E.164 bare, anything else quoted and marked, since it came from the API as is. */
 export function numberForText(value: { number: string; isPhoneNumber: boolean }): string {
   return value.isPhoneNumber ? value.number : `${JSON.stringify(value.number)} (not a phone number)`;

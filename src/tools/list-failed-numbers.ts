@@ -12,6 +12,7 @@ import {
   droppedOutput,
   formatCount,
   limitField,
+  notPhoneNumberNote,
   numberForText,
   paging,
   pagingOutput,
@@ -130,9 +131,7 @@ function render(result: FailedNumbers): string {
   );
   if (result.matched !== result.numbers) lines.push(`${counted(result.matched, 'number')} with at least the minimum failures asked for.`);
   lines.push(...result.items.map(itemLine));
-  if (result.items.some((item) => !item.isPhoneNumber)) {
-    lines.push('Values marked "not a phone number" are shown exactly as the API sent them.');
-  }
+  lines.push(...notPhoneNumberNote(result.items));
   lines.push(...continuationLines(NAME, 'numbers', result.nextCursor));
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import {
   cursorField,
   formatCount,
   limitField,
+  notPhoneNumberNote,
   numberForText,
   paging,
   pagingOutput,
@@ -126,9 +127,7 @@ function render(list: RecipientList): string {
   }
   lines.push(`${counted(list.matched, 'recipient')} match${list.matched === 1 ? 'es' : ''}; ${list.recipients.length} shown.`);
   lines.push(...list.recipients.map(recipientLine));
-  if (list.recipients.some((recipient) => !recipient.isPhoneNumber)) {
-    lines.push('Values marked "not a phone number" (short codes, sender names, malformed values) are shown exactly as the API sent them.');
-  }
+  lines.push(...notPhoneNumberNote(list.recipients));
   lines.push(...continuationLines(NAME, 'recipients', list.nextCursor));
   return lines.join('\n');
 }

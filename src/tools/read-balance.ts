@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { today } from '../reporting/calendar.js';
 import { RUNWAY_BASIS_DAYS, readBalance } from '../reporting/balance.js';
-import { READ_ONLY_ANNOTATIONS, formatCount, strictInput } from './fields.js';
+import { READ_ONLY_ANNOTATIONS, droppedLines, droppedOutput, formatCount, strictInput } from './fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const outputSchema = z.object({
@@ -15,6 +15,7 @@ const outputSchema = z.object({
   basis: z
     .object({ start: z.string(), end: z.string() })
     .describe(`The ${RUNWAY_BASIS_DAYS} full days before today (Istanbul), YYYY-MM-DD, both included.`),
+  dropped: droppedOutput,
 });
 
 type BalanceResult = z.infer<typeof outputSchema>;
@@ -59,5 +60,6 @@ export const readBalanceTool = defineTool({
       `Balance: ${formatCount(result.sms)} SMS credits; ${tl.format(result.amount)} TL.`,
       unitLine(result),
       runwayLine(result),
+      ...droppedLines(result.dropped),
     ].join('\n'),
 });
