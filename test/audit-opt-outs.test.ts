@@ -181,6 +181,32 @@ describe('audit_opt_outs', () => {
     expect(text).not.toContain('Verdict: clean');
   });
 
+  it('keeps the answer within its size budget, texts cut at 1,000 characters, with a cursor for the rest', async () => {
+    const inbox: InboxMessage[] = Array.from({ length: 450 }, (_, index) => ({
+      id: String(index + 1),
+      date: `2026-04-20 10:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}`,
+      sender: `+90532${String(1_000_000 + index).slice(-7)}`,
+      number: '+908501234567',
+      text: `RET ${'ş'.repeat(5_000)}`,
+    }));
+    const { result, data } = await audit({ period: 'last_7_days', checkSends: false, limit: 500 }, { fake: { account: { orders: [], inbox } } });
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(256 * 1024);
+    expect(data.optOuts).toBe(450);
+    expect(data.truncated).toBe(true);
+    expect(data.items.length).toBeGreaterThan(10);
+    expect(data.items.every((item) => item.textTruncated && Array.from(item.text).length === 1_000)).toBe(true);
+    const numbers = data.items.map((item) => item.number);
+    let cursor = data.nextCursor;
+    while (cursor) {
+      const next = await audit({ cursor, limit: 500 });
+      expect(next.result.isError, next.text).toBeFalsy();
+      numbers.push(...next.data.items.map((item) => item.number));
+      cursor = next.data.nextCursor;
+    }
+    expect(new Set(numbers).size).toBe(450);
+    expect(numbers).toHaveLength(450);
+  });
+
   it('skips later sends on request, and is then not complete', async () => {
     const { data, text } = await audit({ period: 'last_30_days', checkSends: false });
     expect(data).toMatchObject({ sendsChecked: false, complete: false, ordersChecked: 0, messagedAfterOptOut: 0 });
@@ -200,7 +226,7 @@ describe('audit_opt_outs', () => {
     const { result, text } = await audit({ period: 'last_30_days' }, { maxReportOrders: 5 });
     expect(result.isError).toBe(true);
     expect(text).toMatch(/^The range holds \d+ orders sent after the earliest opt-out, more than the 5 whose recipients one call may read \(ILETIMERKEZI_MAX_REPORT_ORDERS\)/);
-    expect(text).toContain('or pass checkSends: false');
+    expect(text).toContain('audit a shorter or more recent range, or pass checkSends: false for the blacklist check alone.');
     expect(session?.api.requests.filter((request) => request.endpoint === 'get-report')).toHaveLength(0);
   });
 

@@ -100,6 +100,15 @@ describe('list_failed_numbers', () => {
     expect(summary.text).toContain(`${truth.length} numbers with at least the minimum failures asked for.`);
   });
 
+  it('follows a cursor alone with the query it was issued for, minFailures included', async () => {
+    const truth = failedNumbersOf(MARCH, recipientsOf).filter((entry) => entry.failures >= 2);
+    expect(truth.length).toBeGreaterThan(2);
+    const first = await call({ period: 'last_month', minFailures: 2, limit: 2 });
+    const rest = await call({ cursor: first.data.nextCursor, limit: 500 });
+    expect(rest.result.isError, rest.text).toBeFalsy();
+    expect([...first.data.items, ...rest.data.items]).toEqual(truth);
+  });
+
   it('refuses a range past ILETIMERKEZI_MAX_REPORT_ORDERS with the count, before reading any recipient', async () => {
     const { result, text } = await call({ period: 'last_month' }, { maxReportOrders: 10 });
     expect(result.isError).toBe(true);

@@ -171,7 +171,9 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
         onProgress: options.onProgress,
         maxReportOrders: options.maxReportOrders,
         what: 'orders sent after the earliest opt-out',
-        advice: 'Audit a shorter range (its earliest opt-out sets how far back the orders go), or pass checkSends: false.',
+        advice:
+          'Later sends are checked from the earliest opt-out up to today, so audit a shorter or more recent range, ' +
+          'or pass checkSends: false for the blacklist check alone.',
         progressBase: scanned.stats.windows,
       },
     );

@@ -37,7 +37,8 @@ const inputSchema = strictInput({
   ...rangeFields,
   checkSends: z
     .boolean({ error: 'checkSends must be true or false' })
-    .default(true)
+    // No schema default: a cursor alone must not be read as asking checkSends anew.
+    .optional()
     .describe(
       `Also check whether any order went out to an opted-out number after it opted out (default true). It scans the orders ` +
         `submitted from ${SCHEDULE_LEAD_DAYS} days before the earliest opt-out to today, and reads the recipients of those sent after it.`,

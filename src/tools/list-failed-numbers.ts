@@ -40,7 +40,8 @@ const inputSchema = strictInput({
     .int({ error: 'minFailures must be a whole number from 1' })
     .min(1, { error: 'minFailures must be a whole number from 1' })
     .max(1_000_000, { error: 'minFailures must be at most 1000000' })
-    .default(1)
+    // No schema default: a cursor alone must not be read as asking minFailures 1 anew.
+    .optional()
     .describe('Only numbers with at least this many failures (default 1; 2 finds the numbers that keep failing).'),
   limit: limitField(50, 500, 'most failures first'),
   cursor: cursorField,
