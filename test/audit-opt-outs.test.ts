@@ -169,6 +169,33 @@ describe('audit_opt_outs', () => {
     expect(text).toContain('1 opt-out came from senders that are not phone numbers (short codes or names)');
   });
 
+  it('scans a week before the earliest opt-out for scheduled orders, and counts one not yet sent without reading it', async () => {
+    const order = (id: number, submitAt: string, sendAt: string): Order => ({ id, status: 114, total: 1, delivered: 1, undelivered: 0, waiting: 0, submitAt, sendAt, sender: 'ACME' });
+    const account: SimulatedAccount = {
+      inbox: [{ id: '1', date: '2026-04-15 10:00:00', sender: '+905321234567', number: '+908501234567', text: 'RET' }],
+      orders: [
+        // Submitted 6 days before the opt-out, sent after it: it counts.
+        order(1, '2026-04-09 09:00:00', '2026-04-16 09:00:00'),
+        // Submitted 8 days before: outside the scan, as the README says.
+        order(2, '2026-04-07 09:00:00', '2026-04-16 09:00:00'),
+        // Scheduled for after now (12:30 today): not sent yet, so not read.
+        order(3, '2026-04-20 09:00:00', '2026-04-23 09:00:00'),
+      ],
+      recipients: () => [{ number: '5321234567', status: 111 }],
+    };
+    const { data, text } = await audit({ start: '2026-04-15', end: '2026-04-15' }, { fake: { account } });
+    expect(data).toMatchObject({ messagedAfterOptOut: 1, ordersChecked: 1, scheduledLater: 1 });
+    expect(data.items[0]?.sendsAfterOptOut.map((send) => send.orderId)).toEqual([1]);
+    const windows = session?.api.requests.filter((request) => request.endpoint === 'get-reports').map((request) => request.start);
+    expect(windows?.[0]).toBe('2026-04-08');
+    // Its page, then the empty one.
+    expect(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => [request.order, request.page])).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(text).toContain('1 scheduled order has not gone out yet, so it was not checked: review its recipients before the send time.');
+  });
+
   it('says it covered only what the API returned when the inbox is incomplete, and never calls the result clean', async () => {
     const { data, text } = await audit({ period: 'last_30_days' }, { fake: { inboxRowLimit: 3 } });
     const shortInbox = { ...FIXTURE_ACCOUNT, inbox: FIXTURE_ACCOUNT.inbox.slice(0, 3) };

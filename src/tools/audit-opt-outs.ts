@@ -167,7 +167,10 @@ function render(audit: Audit): string {
     );
   }
   if (audit.scheduledLater > 0) {
-    lines.push(`${counted(audit.scheduledLater, 'scheduled order has', 'scheduled orders have')} not gone out yet, so were not checked: review their recipients before they go.`);
+    lines.push(
+      `${counted(audit.scheduledLater, 'scheduled order has', 'scheduled orders have')} not gone out yet, so ` +
+        `${audit.scheduledLater === 1 ? 'it was' : 'they were'} not checked: review ${audit.scheduledLater === 1 ? 'its' : 'their'} recipients before the send time.`,
+    );
   }
   if (audit.uncheckable > 0) {
     lines.push(`${counted(audit.uncheckable, 'opt-out')} came from senders that are not phone numbers (short codes or names): listed below, they cannot be checked against the blacklist or the orders.`);
