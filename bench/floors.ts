@@ -51,3 +51,35 @@ export function computeFloors(
     sequentialFloorMs: requests * options.latencyMs,
   };
 }
+
+/** get-report's page size as the client asks for it, and the fake serves by default. */
+export const REPORT_ROWS = 1000;
+
+/** The requests one order's recipients take: its pages, then the empty one. */
+export function reportChain(order: { total: number }): number {
+  return Math.ceil(order.total / REPORT_ROWS) + 1;
+}
+
+export interface RecipientFloors {
+  /** Orders whose recipients must be read (undelivered > 0), and the get-report requests they take. */
+  ordersRead: number;
+  requests: number;
+  /** What reading every order's recipients would have taken on top. */
+  requestsSaved: number;
+  /** The scan's floor, then the recipients' own: max(longest order chain, ceil(requests / c)) × latency. */
+  floorMs: number;
+}
+
+/** The floor of list_failed_numbers: the scan, then the recipients of the orders with failures. */
+export function recipientFloors(scan: Floors, orders: ReadonlyArray<{ total: number; undelivered: number }>, options: { latencyMs: number; concurrency: number }): RecipientFloors {
+  const failing = orders.filter((order) => order.undelivered > 0);
+  const requests = failing.reduce((sum, order) => sum + reportChain(order), 0);
+  const longest = Math.max(0, ...failing.map(reportChain));
+  const requestsSaved = orders.filter((order) => order.undelivered === 0).reduce((sum, order) => sum + reportChain(order), 0);
+  return {
+    ordersRead: failing.length,
+    requests,
+    requestsSaved,
+    floorMs: scan.floorMs + Math.max(longest, Math.ceil(requests / options.concurrency)) * options.latencyMs,
+  };
+}

@@ -17,8 +17,8 @@ import { type Day, shiftDays, today } from '../src/reporting/calendar.js';
 import type { DayRange } from '../src/reporting/date-range.js';
 import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
 import { countByDay, generateOrders } from './dataset.js';
+import { type Floors, type RecipientFloors, computeFloors, recipientFloors } from './floors.js';
 import { HEAVY_CONCURRENCY, type HeavyRow, benchHeavy } from './heavy.js';
-import { type Floors, computeFloors } from './floors.js';
 import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
 
 function setting(name: string, fallback: number): number {
@@ -59,6 +59,8 @@ const TARGETS = {
   heavyWallOverFloor: 1.3,
   heavyPeakRssBytes: 150_000_000,
   refusedShareAfterAdapting: 0.1,
+  /** The scan, then the recipients: two phases, each with its own tail. */
+  failedNumbersWallOverFloor: 1.5,
 };
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -211,6 +213,71 @@ async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, n
   };
 }
 
+// ---------------------------------------------------------------- failed numbers
+
+const FAILED_NUMBERS_DAYS = 30;
+
+interface FailedNumbersResult {
+  days: number;
+  range: DayRange;
+  orders: number;
+  scanFloors: Floors;
+  floors: RecipientFloors;
+  runs: Array<{ wallMs: number; reportsRequests: number; reportRequests: number; failedMessages: number | undefined }>;
+  medianWallMs: number;
+  wallOverFloor: number;
+  /** Every run made exactly the needed requests and found every undelivered message. */
+  exact: boolean;
+  expectedFailedMessages: number;
+}
+
+/** list_failed_numbers over 30 days: the scan, then recipients for the orders with failures only. */
+async function benchFailedNumbers(orders: Order[], ordersByDay: Map<Day, number>): Promise<FailedNumbersResult> {
+  const range = lastDays(FAILED_NUMBERS_DAYS);
+  const scanFloors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
+  const inRange = orders.filter((order) => order.submitAt.slice(0, 10) >= range.start && order.submitAt.slice(0, 10) <= range.end);
+  const floors = recipientFloors(scanFloors, inRange, { latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
+  const expectedFailedMessages = inRange.reduce((sum, order) => sum + order.undelivered, 0);
+  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
+  const runs: FailedNumbersResult['runs'] = [];
+  try {
+    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+      const server = await spawnServer(serverSettings(api));
+      try {
+        await asAClientConnects(server);
+        const before = api.requests.length;
+        const call = await callTool(server, 'list_failed_numbers', { start: range.start, end: range.end, limit: 10 });
+        const made = api.requests.slice(before);
+        runs.push({
+          wallMs: call.wallMs,
+          reportsRequests: made.filter((request) => request.endpoint === 'get-reports').length,
+          reportRequests: made.filter((request) => request.endpoint === 'get-report').length,
+          failedMessages: (call.structured as { failedMessages?: number } | undefined)?.failedMessages,
+        });
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await api.close();
+  }
+  const medianWallMs = median(runs.map((run) => run.wallMs));
+  return {
+    days: FAILED_NUMBERS_DAYS,
+    range,
+    orders: inRange.length,
+    scanFloors,
+    floors,
+    runs,
+    medianWallMs,
+    wallOverFloor: medianWallMs / floors.floorMs,
+    exact: runs.every(
+      (run) => run.reportsRequests === scanFloors.requests && run.reportRequests === floors.requests && run.failedMessages === expectedFailedMessages,
+    ),
+    expectedFailedMessages,
+  };
+}
+
 // ---------------------------------------------------------------- last month
 
 async function benchLastMonth(orders: Order[]) {
@@ -350,6 +417,10 @@ async function main(): Promise<void> {
     writeResult(`range-${days}d`, { machine, settings, ...result });
   }
 
+  log(`list_failed_numbers over ${FAILED_NUMBERS_DAYS} days…`);
+  const failedNumbers = await benchFailedNumbers(orders, ordersByDay);
+  writeResult('failed-numbers', { machine, settings, ...failedNumbers });
+
   log('last month…');
   const lastMonth = await benchLastMonth(orders);
   log(`cold start ×${COLD_STARTS}…`);
@@ -405,6 +476,33 @@ async function main(): Promise<void> {
   } else {
     out.push('every call counted exactly the orders the fake holds for its range.');
   }
+  out.push('');
+  const failedRun = failedNumbers.runs[0];
+  out.push(
+    table(
+      ['list_failed_numbers', 'orders', 'read', 'get-reports', 'get-report', 'saved', 'wall ms', 'floor ms', 'wall/floor', 'failed msgs'],
+      [
+        [
+          `${failedNumbers.days} d`,
+          String(failedNumbers.orders),
+          String(failedNumbers.floors.ordersRead),
+          `${failedRun?.reportsRequests ?? 'n/a'}${failedNumbers.exact ? '' : '!'}`,
+          `${failedRun?.reportRequests ?? 'n/a'}${failedNumbers.exact ? '' : '!'}`,
+          String(failedNumbers.floors.requestsSaved),
+          ms(failedNumbers.medianWallMs),
+          ms(failedNumbers.floors.floorMs),
+          failedNumbers.wallOverFloor.toFixed(2),
+          String(failedNumbers.expectedFailedMessages),
+        ],
+      ],
+    ),
+  );
+  out.push(
+    `  recipients read only for the ${failedNumbers.floors.ordersRead} of ${failedNumbers.orders} orders with failures: ` +
+      `${failedNumbers.floors.requests} get-report requests instead of ${failedNumbers.floors.requests + failedNumbers.floors.requestsSaved} ` +
+      `(${failedNumbers.floors.requestsSaved} saved); ` +
+      (failedNumbers.exact ? 'every run made exactly the needed requests and found every undelivered message.' : '! requests or the failed count differ from the data (see the JSON).'),
+  );
   out.push('');
   out.push(
     `cold start (spawn → initialize → tools/list), median of ${COLD_STARTS}: ${ms(coldStart.medianMs)} ms ` +
@@ -534,6 +632,11 @@ async function main(): Promise<void> {
       pass: big.medianPeakRssBytes < TARGETS.throughputPeakRssBytes,
     },
     {
+      target: `list_failed_numbers over ${FAILED_NUMBERS_DAYS} d: exact, and wall/floor ≤ ${TARGETS.failedNumbersWallOverFloor}`,
+      value: `${failedNumbers.exact ? 'exact' : 'NOT exact'}, ${failedNumbers.wallOverFloor.toFixed(2)}`,
+      pass: failedNumbers.exact && failedNumbers.wallOverFloor <= TARGETS.failedNumbersWallOverFloor,
+    },
+    {
       target: `"last month" answer text < ${TARGETS.lastMonthTextBytes} bytes`,
       value: `${lastMonth.textBytes} B`,
       pass: lastMonth.textBytes < TARGETS.lastMonthTextBytes,
@@ -562,6 +665,7 @@ async function main(): Promise<void> {
       big: { orders: big.orders, medianOrdersPerSecond: big.medianOrdersPerSecond, medianPeakRssBytes: big.medianPeakRssBytes },
       small: { orders: small.orders, medianOrdersPerSecond: small.medianOrdersPerSecond, medianPeakRssBytes: small.medianPeakRssBytes },
     },
+    failedNumbers: { ...failedNumbers, runs: undefined, scanFloors: undefined },
     lastMonth,
     checks,
     seconds: totalSeconds,

@@ -36,6 +36,7 @@ export interface ToolCall {
   structuredBytes: number;
   /** `orders` from structuredContent: what the server counted. */
   orders: number | undefined;
+  structured: unknown;
 }
 
 function environment(settings: ServerSettings): Record<string, string> {
@@ -102,5 +103,6 @@ export async function callTool(server: SpawnedServer, name: string, args: Record
     textBytes: Buffer.byteLength(text, 'utf8'),
     structuredBytes: result.structuredContent === undefined ? 0 : Buffer.byteLength(JSON.stringify(result.structuredContent), 'utf8'),
     orders: countedOrders(result.structuredContent),
+    structured: result.structuredContent,
   };
 }

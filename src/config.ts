@@ -6,6 +6,7 @@ import { ConfigurationError } from './errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.iletimerkezi.com/v1';
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_REPORT_ORDERS = 500;
 
 /** Every setting the server reads, documented once: `--help` prints this table. */
 export const ENVIRONMENT = [
@@ -16,6 +17,11 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_CALL_TIMEOUT_MS', fallback: String(DEFAULT_CALL_TIMEOUT_MS), about: 'Overall deadline of one tool call, in milliseconds.' },
   { name: 'ILETIMERKEZI_CONCURRENCY', fallback: '6', about: 'Upstream requests in flight at once per account, shared by its tool calls (1-16).' },
   { name: 'ILETIMERKEZI_MAX_RANGE_DAYS', fallback: '366', about: 'Longest date range a tool accepts, in days.' },
+  {
+    name: 'ILETIMERKEZI_MAX_REPORT_ORDERS',
+    fallback: String(DEFAULT_MAX_REPORT_ORDERS),
+    about: 'Most orders whose recipients one tool call may read (1-10000).',
+  },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
   { name: 'ILETIMERKEZI_DEBUG', fallback: '0', about: 'Set to 1 to log one line per upstream request to stderr (never credentials).' },
   { name: 'ILETIMERKEZI_HTTP_HOST', fallback: '127.0.0.1', about: 'With --http: the address to listen on.' },
@@ -36,6 +42,7 @@ export interface Config {
   callTimeoutMs: number;
   concurrency: number;
   maxRangeDays: number;
+  maxReportOrders: number;
   demo: boolean;
   debug: boolean;
   http: HttpConfig;
@@ -192,6 +199,7 @@ const environmentSchema = z.object({
   ILETIMERKEZI_CALL_TIMEOUT_MS: wholeNumber('ILETIMERKEZI_CALL_TIMEOUT_MS', 1_000, 3_600_000, DEFAULT_CALL_TIMEOUT_MS, 'milliseconds'),
   ILETIMERKEZI_CONCURRENCY: wholeNumber('ILETIMERKEZI_CONCURRENCY', 1, 16, 6, 'requests'),
   ILETIMERKEZI_MAX_RANGE_DAYS: wholeNumber('ILETIMERKEZI_MAX_RANGE_DAYS', 1, 3660, 366, 'days'),
+  ILETIMERKEZI_MAX_REPORT_ORDERS: wholeNumber('ILETIMERKEZI_MAX_REPORT_ORDERS', 1, 10_000, DEFAULT_MAX_REPORT_ORDERS, 'orders'),
   ILETIMERKEZI_DEMO: flag('ILETIMERKEZI_DEMO'),
   ILETIMERKEZI_DEBUG: flag('ILETIMERKEZI_DEBUG'),
   ILETIMERKEZI_HTTP_HOST: z
@@ -228,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     callTimeoutMs: settings.ILETIMERKEZI_CALL_TIMEOUT_MS,
     concurrency: settings.ILETIMERKEZI_CONCURRENCY,
     maxRangeDays: settings.ILETIMERKEZI_MAX_RANGE_DAYS,
+    maxReportOrders: settings.ILETIMERKEZI_MAX_REPORT_ORDERS,
     demo: settings.ILETIMERKEZI_DEMO,
     debug: settings.ILETIMERKEZI_DEBUG,
     http: {

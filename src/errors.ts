@@ -69,3 +69,8 @@ export function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The call would do more upstream work than a setting allows; the message names the setting and a narrower question. */
+export class WorkLimitError extends ToolError {
+  override readonly name = 'WorkLimitError';
+}

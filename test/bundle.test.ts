@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../src/config.js';
-import { TOOLS } from '../src/tools/index.js';
+import { PROMPTS, TOOLS } from '../src/tools/index.js';
 import { textOf } from './support/harness.js';
 import {
   connectStdio,
@@ -36,9 +36,6 @@ interface Manifest {
   user_config: Record<string, UserConfigOption>;
 }
 
-/** The server has no prompts registry yet; when one exists, the manifest must list it too. */
-const PROMPT_NAMES: string[] = [];
-
 const PLACEHOLDER = /\$\{user_config\.([^}]+)\}/g;
 
 /** What Claude Desktop runs for this manifest: `${__dirname}` and `${user_config.…}` filled in. */
@@ -60,7 +57,7 @@ describe('the MCP Bundle manifest', () => {
 
   it('lists the tools and prompts the server registers', () => {
     expect(manifest.tools.map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
-    expect(manifest.prompts.map((prompt) => prompt.name)).toEqual(PROMPT_NAMES);
+    expect(manifest.prompts.map((prompt) => prompt.name)).toEqual(PROMPTS.map((prompt) => prompt.name));
   });
 
   it('runs the bundled entry with node, and passes settings only through the environment', () => {

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       callTimeoutMs: 120_000,
       concurrency: 6,
       maxRangeDays: 366,
+      maxReportOrders: 500,
       demo: false,
       debug: false,
       http: HTTP_DEFAULTS,
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
         ILETIMERKEZI_CALL_TIMEOUT_MS: '30000',
         ILETIMERKEZI_CONCURRENCY: '8',
         ILETIMERKEZI_MAX_RANGE_DAYS: '31',
+        ILETIMERKEZI_MAX_REPORT_ORDERS: '40',
         ILETIMERKEZI_DEMO: '1',
         ILETIMERKEZI_DEBUG: 'true',
       }),
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       callTimeoutMs: 30_000,
       concurrency: 8,
       maxRangeDays: 31,
+      maxReportOrders: 40,
       demo: true,
       debug: true,
       http: HTTP_DEFAULTS,
@@ -101,6 +104,9 @@ describe('loadConfig', () => {
     );
     expect(refusal({ ILETIMERKEZI_CONCURRENCY: '0' })).toContain('ILETIMERKEZI_CONCURRENCY must be a whole number of requests from 1 to 16');
     expect(refusal({ ILETIMERKEZI_MAX_RANGE_DAYS: '1.5' })).toContain('ILETIMERKEZI_MAX_RANGE_DAYS');
+    expect(refusal({ ILETIMERKEZI_MAX_REPORT_ORDERS: '0' })).toBe(
+      'ILETIMERKEZI_MAX_REPORT_ORDERS must be a whole number of orders from 1 to 10000, but it is "0".',
+    );
     expect(refusal({ ILETIMERKEZI_DEMO: 'maybe' })).toBe('ILETIMERKEZI_DEMO must be 1 or 0, but it is "maybe".');
     expect(refusal({ ILETIMERKEZI_BASE_URL: 'not a url' })).toContain('ILETIMERKEZI_BASE_URL is not a URL');
   });

@@ -6,6 +6,7 @@ import { summarizeDelivery } from '../src/reporting/delivery-summary.js';
 import { ordersBetween, totals } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { expectedSummary } from './support/reliability.js';
+import { memoryApi } from './support/memory-api.js';
 import { pagedReports } from './support/scripted.js';
 
 /** Two windows: 04-01..04-10 and 04-11..04-20. */
@@ -79,15 +80,14 @@ describe('every order counts exactly once per call, and only orders of the range
 
 /** A get-reports in memory that serves each window's pages as `plan` says. */
 function plannedApi(plan: Map<string, Order[][]>): IletimerkeziApi {
-  return {
+  return memoryApi({
     readOrdersPage(window, page, open) {
       const sink = open();
       for (const order of plan.get(`${window.start}|${window.end}`)?.[page - 1] ?? []) sink.add(order);
       sink.commit();
       return Promise.resolve(sink);
     },
-    fetchInbox: () => Promise.resolve({ totalRows: 0, messages: [] }),
-  };
+  });
 }
 
 describe('counting, as a property', () => {

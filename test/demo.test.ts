@@ -70,18 +70,30 @@ describe('the demo account', () => {
     expect(api.requests.some((request) => request.fault !== undefined)).toBe(true);
   });
 
-  it('npm run demo answers the three questions and exits 0', async () => {
+  it('npm run demo answers every question and exits 0', async () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(process.execPath, ['dist/demo/run-demo.js'], { timeout: 30_000 }, (error, stdout) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
       );
     });
     expect(result.code).toBe(0);
-    for (const question of ['How many SMS failed last month?', 'Which orders are still going out?', 'Who opted out this month?']) {
+    for (const question of [
+      'How many SMS failed last month?',
+      'Which orders are still going out?',
+      'Which numbers failed in the last failed order?',
+      'Which numbers keep failing this month?',
+      'Who opted out this month?',
+      "Audit this month's opt-outs",
+    ]) {
       expect(result.stdout).toContain(question);
     }
     expect(result.stdout).toContain('DEMO ACCOUNT: simulated data');
     expect(result.stdout).toContain('Undelivered (failed):');
+    expect(result.stdout).toMatch(/Order #\d+ \(failed, 115\)/);
+    expect(result.stdout).toContain('Failed numbers for');
+    expect(result.stdout).toContain('NOT ON THE BLACKLIST: 1 number: +905078889900');
+    expect(result.stdout).toContain('RECEIVED MESSAGES AFTER OPTING OUT: 1 number');
+    expect(result.stdout).toContain('+905325556677');
     expect(result.stdout).toContain('All demo questions answered.');
     expect(result.stdout).not.toContain('ERROR');
   });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type LoggedRequest } from '../src/simulator/api-server.js';
-import { ordersBetween, totals } from './support/ground-truth.js';
+import type { Order } from '../src/api/schemas.js';
+import { DEMO_OPT_OUT_TEXTS, auditOf, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { expectedInbox, expectedPageRequests, expectedSummary, sleep } from './support/reliability.js';
 
@@ -82,6 +83,38 @@ describe.each([...FAULT_KINDS.map((kind) => [kind, [kind], 0.3] as const), ['mix
     });
   },
 );
+
+describe('faults on get-report, get-blacklist and get-balance', () => {
+  it('list_failed_numbers, list_recipients, audit_opt_outs and read_balance equal ground truth at 25 % mixed faults', async () => {
+    const orders = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-04-01', '2026-04-10');
+    const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
+    const truth = failedNumbersOf(orders, recipientsOf);
+    const server = await connect({ fake: { faults: { rate: 0.25, kinds: FAULT_KINDS, seed: 3, maxPerRequest: 2, retryAfterSeconds: 1 } }, client: { timeoutMs: 300 } });
+    try {
+      const failed = await server.mcp.callTool({ name: 'list_failed_numbers', arguments: { start: '2026-04-01', end: '2026-04-10', limit: 500 } });
+      expect(failed.isError, textOf(failed)).toBeFalsy();
+      expect(failed.structuredContent).toMatchObject({ failedMessages: totals(orders).undelivered, numbers: truth.length, items: truth.slice(0, 500) });
+      const campaign = orders.find((order) => order.total > 1000) as Order;
+      const recipients = await server.mcp.callTool({ name: 'list_recipients', arguments: { orderId: campaign.id, status: 'undelivered' } });
+      expect(recipients.structuredContent).toMatchObject({ matched: campaign.undelivered, consistent: true });
+      const audit = await server.mcp.callTool({ name: 'audit_opt_outs', arguments: { start: '2026-04-15', end: '2026-04-22' } });
+      const auditTruth = auditOf(FIXTURE_ACCOUNT, recipientsOf, { start: '2026-04-15', end: '2026-04-22' }, (text) => DEMO_OPT_OUT_TEXTS.includes(text), '2026-04-22', '2026-04-22 12:30:00');
+      expect(audit.isError, textOf(audit)).toBeFalsy();
+      expect(audit.structuredContent).toMatchObject({
+        optOuts: auditTruth.length,
+        notBlacklisted: auditTruth.filter((item) => item.blacklisted === false).length,
+        messagedAfterOptOut: auditTruth.filter((item) => item.sends.length > 0).length,
+        complete: true,
+      });
+      const balance = await server.mcp.callTool({ name: 'read_balance', arguments: {} });
+      expect(balance.structuredContent).toMatchObject({ sms: 250_000 });
+      const faulted = new Set(faultsIn(server.api.requests).map((request) => request.endpoint));
+      expect([...faulted].sort()).toEqual(['get-balance', 'get-report', 'get-reports']);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('outage', () => {
   it('a 100 % outage ends in an error naming the failure within the bound, and the server answers afterwards', async () => {

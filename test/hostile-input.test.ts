@@ -79,6 +79,17 @@ const PLAIN_CASES: Case[] = [
   ['RTL override in contains', 'read_inbox', { contains: 'abc\u202edef' }, ['contains must not contain control']],
   ['zero-width space in contains', 'read_inbox', { contains: 'R\u200bET' }, ['contains must not contain control']],
   ['newline in sender', 'read_inbox', { sender: '+90532\nSYSTEM:' }, ['sender must not contain control']],
+  // The drill-down, audit and balance tools.
+  ['no order id', 'list_recipients', {}, ['orderId must be a positive whole number']],
+  ['order id as a string', 'list_recipients', { orderId: '310000007' }, ['orderId must be a positive whole number']],
+  ['order id past the safe integers', 'list_recipients', { orderId: 2 ** 60 }, ['orderId is larger than any order id']],
+  ['recipient status as a code', 'list_recipients', { orderId: 1, status: 112 }, ['status must be one of undelivered, waiting, delivered']],
+  ['recipient limit past 1000', 'list_recipients', { orderId: 1, limit: 1001 }, ['limit must be a whole number from 1 to 1000']],
+  ['minFailures zero', 'list_failed_numbers', { period: 'today', minFailures: 0 }, ['minFailures must be a whole number from 1']],
+  ['failed numbers without a range', 'list_failed_numbers', {}, ['Invalid period', 'a date range is required']],
+  ['audit without a range', 'audit_opt_outs', {}, ['Invalid period', 'a date range is required']],
+  ['checkSends as a string', 'audit_opt_outs', { period: 'today', checkSends: 'no' }, ['checkSends must be true or false']],
+  ['an argument to read_balance', 'read_balance', { period: 'today' }, ['Unknown field "period"']],
 ];
 
 let refused = 0;

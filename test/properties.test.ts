@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { IletimerkeziApi, Order } from '../src/api/client.js';
+import type { Order } from '../src/api/client.js';
 import { splitIntoWindows } from '../src/reporting/date-range.js';
 import { type GroupBy, Tally, summarizeDelivery } from '../src/reporting/delivery-summary.js';
 import { ordersBetween, totals } from './support/ground-truth.js';
+import { pagedOrdersApi } from './support/memory-api.js';
 
 /** Day arithmetic in plain UTC, independent of the production calendar code. */
 const DAY_MS = 86_400_000;
@@ -86,22 +87,6 @@ function buildOrders(records: OrderRecord[]): Order[] {
   });
 }
 
-/** A paging get-reports over a fixed order list, served in memory. */
-function memoryApi(orders: Order[], pageSize: number): IletimerkeziApi {
-  return {
-    readOrdersPage(window, page, open) {
-      const inWindow = ordersBetween(orders, window.start, window.end);
-      const read = open();
-      for (const order of inWindow.slice((page - 1) * pageSize, page * pageSize)) read.add(order);
-      read.commit();
-      return Promise.resolve(read);
-    },
-    fetchInbox() {
-      return Promise.resolve({ totalRows: 0, messages: [] });
-    },
-  };
-}
-
 const COUNTERS = ['orders', 'total', 'delivered', 'undelivered', 'waiting'] as const;
 
 describe('delivery totals', () => {
@@ -113,7 +98,7 @@ describe('delivery totals', () => {
         fc.integer({ min: 1, max: 40 }),
         async (records, groupBy, pageSize) => {
           const orders = buildOrders(records);
-          const summary = await summarizeDelivery(memoryApi(orders, pageSize), { range: RANGE, groupBy }, {});
+          const summary = await summarizeDelivery(pagedOrdersApi(orders, pageSize), { range: RANGE, groupBy }, {});
           const expected = totals(ordersBetween(orders, RANGE.start, RANGE.end));
           for (const counter of COUNTERS) {
             expect(summary[counter]).toBe(expected[counter]);
@@ -157,7 +142,7 @@ describe('delivery totals', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(orderArbitrary, { maxLength: 100 }), async (records) => {
         const orders = buildOrders(records);
-        const api = memoryApi(orders, 25);
+        const api = pagedOrdersApi(orders, 25);
         const overall = await summarizeDelivery(api, { range: RANGE }, {});
         // 'ACME MARKET' also matches 'acme market', so the distinct senders are the case-folded ones.
         const distinct = ['ACME MARKET', 'KARGOTAKIP', 'ISTKLINIK', 'ACME BİLGİ'];

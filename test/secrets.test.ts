@@ -70,13 +70,20 @@ const TOOL_CALLS: Array<[string, Record<string, unknown>]> = [
   ['summarize_delivery', { period: 'last_7_days', groupBy: 'sender' }],
   ['list_orders', { period: 'last_7_days', limit: 3 }],
   ['read_inbox', { limit: 3 }],
+  // The demo account's follow-up campaign has a fixed id, whenever the account is generated.
+  ['list_recipients', { orderId: 319_999_993, limit: 3 }],
+  ['list_failed_numbers', { period: 'last_7_days', limit: 3 }],
+  ['audit_opt_outs', { period: 'last_30_days', limit: 3 }],
+  ['read_balance', {}],
 ];
 
 const INVALID_CALLS: Array<[string, Record<string, unknown>]> = [
   ['summarize_delivery', { period: 'fortnight', key: TEST_CREDENTIALS.key }],
   ['list_orders', { start: '2026-02-30', limit: 0 }],
   ['read_inbox', { cursor: `${TEST_CREDENTIALS.key}.${TEST_CREDENTIALS.hash}` }],
-];
+  ['list_recipients', { orderId: TEST_CREDENTIALS.key }],
+  ['audit_opt_outs', { period: 'last_month', checkSends: TEST_CREDENTIALS.hash }],
+]
 
 /** The real server and client in-process, with debug logging to a captured stderr. */
 function connectLogged(fake: Partial<SimulatorOptions>, baseUrl?: string) {

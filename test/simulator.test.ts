@@ -132,8 +132,8 @@ describe('an oracle independent of the code it checks', () => {
 describe('the endpoint table', () => {
   it('serves exactly the named endpoints, by POST only', async () => {
     const fake = await start();
-    expect([...ENDPOINT_NAMES].sort()).toEqual(['get-inbox', 'get-reports']);
-    expect((await post(fake, 'get-report')).status).toBe(404);
+    expect([...ENDPOINT_NAMES].sort()).toEqual(['get-balance', 'get-blacklist', 'get-inbox', 'get-report', 'get-reports']);
+    expect((await post(fake, 'get-reportz')).status).toBe(404);
     expect((await post(fake, 'get-reportsx')).status).toBe(404);
     const put = await fetch(`${fake.baseUrl}/get-inbox/json`, { method: 'PUT', body: JSON.stringify({ request: { authentication: TEST_CREDENTIALS } }) });
     expect(put.status).toBe(404);
@@ -168,12 +168,12 @@ describe('the endpoint table', () => {
   it('applies faults and scripts to every endpoint', async () => {
     const faulty = await start({ faults: { rate: 1, kinds: ['http-503'], seed: 1, maxPerRequest: 1 } });
     for (const endpoint of ENDPOINT_NAMES) {
-      const fields = { filter: { start: '2026-04-01', end: '2026-04-01' } };
+      const fields = { filter: { start: '2026-04-01', end: '2026-04-01' }, order: { id: FIXTURE_ACCOUNT.orders[0]?.id } };
       expect((await post(faulty, endpoint, fields)).status).toBe(503);
       // maxPerRequest 1: the same request goes through the second time.
       expect((await post(faulty, endpoint, fields)).status).toBe(200);
     }
-    expect(faulty.requests.map((request) => request.fault)).toEqual(['http-503', undefined, 'http-503', undefined]);
+    expect(faulty.requests.map((request) => request.fault)).toEqual(ENDPOINT_NAMES.flatMap(() => ['http-503', undefined]));
     await faulty.close();
 
     const scripted = await start({ script: (request) => ({ status: 418, body: `hand-written ${request.endpoint}` }) });

@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftDays, today } from '../src/reporting/calendar.js';
+import { shiftDays, toTimestamp, today } from '../src/reporting/calendar.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, auditOf, expectedNumber, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 
 const TLS_DIR = new URL('./support/tls/', import.meta.url);
 
@@ -65,6 +65,40 @@ describe('the built server over stdio', () => {
     const inbox = await mcp.callTool({ name: 'read_inbox', arguments: { optOutOnly: true } });
     const optOuts = account.inbox.filter((message) => DEMO_OPT_OUT_TEXTS.includes(message.text)).length;
     expect((inbox.structuredContent as { optOuts: { count: number } }).optOuts.count).toBe(optOuts);
+
+    const failing = ordersBetween(account.orders, start, end).filter((order) => order.undelivered > 0);
+    const failed = await mcp.callTool({ name: 'list_failed_numbers', arguments: { start, end, limit: 500 } });
+    const failedTruth = failedNumbersOf(ordersBetween(account.orders, start, end), (order) => account.recipients?.(order) ?? []);
+    expect(failed.structuredContent).toMatchObject({
+      ordersWithFailures: failing.length,
+      failedMessages: truth.undelivered,
+      numbers: failedTruth.length,
+      items: failedTruth.slice(0, 500),
+    });
+    const newest = failing.at(-1);
+    if (newest) {
+      const recipients = await mcp.callTool({ name: 'list_recipients', arguments: { orderId: newest.id, status: 'undelivered', limit: 1000 } });
+      const undelivered = (account.recipients?.(newest) ?? []).filter((recipient) => recipient.status === 112).slice(0, 1000);
+      expect(recipients.structuredContent).toMatchObject({ matched: newest.undelivered, consistent: true });
+      expect((recipients.structuredContent as { recipients: Array<{ number: string }> }).recipients.map((recipient) => recipient.number)).toEqual(
+        undelivered.map((recipient) => expectedNumber(recipient.number).number),
+      );
+    }
+    const audited = await mcp.callTool({ name: 'audit_opt_outs', arguments: { period: 'last_30_days' } });
+    const auditRange = { start: shiftDays(end, -29), end };
+    const auditTruth = auditOf(account, (order) => account.recipients?.(order) ?? [], auditRange, (text) => DEMO_OPT_OUT_TEXTS.includes(text), end, toTimestamp(now));
+    expect(audited.structuredContent).toMatchObject({
+      optOuts: auditTruth.length,
+      notBlacklisted: auditTruth.filter((item) => item.blacklisted === false).length,
+      messagedAfterOptOut: auditTruth.filter((item) => item.sends.length > 0).length,
+    });
+    const { prompts } = await mcp.listPrompts();
+    expect(prompts.map((prompt) => prompt.name)).toEqual(['delivery_report', 'opt_out_audit']);
+    const prompt = await mcp.getPrompt({ name: 'opt_out_audit', arguments: { period: 'this_month' } });
+    expect(JSON.stringify(prompt.messages)).toContain('audit_opt_outs');
+
+    const balance = await mcp.callTool({ name: 'read_balance', arguments: {} });
+    expect(balance.structuredContent).toMatchObject({ amount: 0, sms: 250_000 });
 
     const refused = await mcp.callTool({ name: 'list_orders', arguments: { from: start } });
     expect(refused.isError).toBe(true);

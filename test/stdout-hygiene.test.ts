@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { today } from '../src/reporting/calendar.js';
 import { type ScriptedResponse, type SimulatedApi, type SimulatedRequest, startSimulatedApi } from '../src/simulator/api-server.js';
+import { TOOLS } from '../src/tools/index.js';
 import { TEST_CREDENTIALS } from './support/harness.js';
 import { type JsonRpcResponse, RpcSession, closedPort, debugEnv, resultText } from './support/spawned.js';
 
@@ -64,10 +65,12 @@ describe('stdout of the built server', () => {
   let fake: SimulatedApi;
   const now = new Date();
   const day = today(() => now);
+  const account = generateDemoAccount({ now });
+  const ORDER_ID = account.orders.find((order) => order.undelivered > 0)?.id ?? 0;
 
   beforeAll(async () => {
     fake = await startSimulatedApi({
-      account: generateDemoAccount({ now }),
+      account,
       credentials: TEST_CREDENTIALS,
       latencyMs: 2,
       script: script(() => mode),
@@ -102,7 +105,7 @@ describe('stdout of the built server', () => {
       );
 
       const tools = await record('tools/list', session.request('tools/list'));
-      expect((tools.result?.tools as Array<{ name: string }>).map((tool) => tool.name).sort()).toEqual(['list_orders', 'read_inbox', 'summarize_delivery']);
+      expect((tools.result?.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
       await record('ping', session.request('ping'));
 
       // Success, with progress notifications requested.
@@ -113,6 +116,12 @@ describe('stdout of the built server', () => {
       const cursor = (listed.result?.structuredContent as { nextCursor?: string }).nextCursor;
       expect(cursor).toBeTypeOf('string');
       await record('list page 2', session.callTool('list_orders', { cursor, limit: 2 }));
+      const failed = await record('failed numbers', session.callTool('list_failed_numbers', { period: 'last_7_days', limit: 3 }, { progressToken: 'f' }));
+      expect(failed.result?.isError, resultText(failed)).toBeFalsy();
+      const recipients = await record('recipients', session.callTool('list_recipients', { orderId: ORDER_ID, limit: 3 }));
+      expect(recipients.result?.isError, resultText(recipients)).toBeFalsy();
+      await record('balance', session.callTool('read_balance', {}));
+      await record('unknown order', session.callTool('list_recipients', { orderId: 1 }));
       const inbox = await record('inbox', session.callTool('read_inbox', { limit: 5 }));
       expect(resultText(inbox)).toContain('<untrusted-sms-');
 
@@ -132,6 +141,8 @@ describe('stdout of the built server', () => {
               ['summarize_delivery', { period: 'today' }],
               ['list_orders', { period: 'today' }],
               ['read_inbox', {}],
+              ['list_recipients', { orderId: ORDER_ID }],
+              ['read_balance', {}],
             ] as const
           ).map(([name, args]) => record(`${failure} ${name}`, session.callTool(name, args))),
         );

@@ -311,10 +311,18 @@ describe('read_inbox', () => {
 });
 
 describe('tools/list', () => {
-  it('registers three read-only tools and matches the schema snapshot', async () => {
+  it('registers seven read-only tools and matches the schema snapshot', async () => {
     session = await connect();
     const { tools } = await session.mcp.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['summarize_delivery', 'list_orders', 'read_inbox']);
+    expect(tools.map((tool) => tool.name)).toEqual([
+      'summarize_delivery',
+      'list_orders',
+      'list_recipients',
+      'list_failed_numbers',
+      'read_inbox',
+      'audit_opt_outs',
+      'read_balance',
+    ]);
     for (const tool of tools) {
       expect(tool.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
       expect(tool.inputSchema.additionalProperties).toBe(false);

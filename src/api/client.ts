@@ -5,12 +5,25 @@ import { MISSING_CREDENTIALS_MESSAGE } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { revealsCredential } from './secrets.js';
 import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
-import { type Inbox, type Order, describeIssues, inboxResponseSchema, reportsResponseSchema } from './schemas.js';
+import {
+  type Balance,
+  type Inbox,
+  type Order,
+  type ReportPage,
+  balanceResponseSchema,
+  blacklistResponseSchema,
+  describeIssues,
+  inboxResponseSchema,
+  reportResponseSchema,
+  reportsResponseSchema,
+} from './schemas.js';
+import type { PhoneNumber } from './phone-number.js';
 import { type BodyReader, wholeJsonBody } from './body-reader.js';
 import type { RetryPolicy, SuccessfulRead, Transport } from './transport.js';
 
 export type { OrderSink } from './orders-page.js';
-export type { Inbox, InboxMessage, Order } from './schemas.js';
+export type { Balance, Inbox, InboxMessage, Order, ReportMessage, ReportPage } from './schemas.js';
+export type { PhoneNumber } from './phone-number.js';
 
 /** The read endpoints, as the reporting domain sees them. */
 export interface IletimerkeziApi {
@@ -22,9 +35,20 @@ export interface IletimerkeziApi {
    */
   readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S>;
   fetchInbox(signal?: AbortSignal): Promise<Inbox>;
+  /**
+   * One page of get-report: an order's recipients, numbers normalized. Undefined when the API
+   * sent no order at all, which past the last page some versions may do.
+   */
+  readReportPage(orderId: number, page: number, signal?: AbortSignal): Promise<ReportPage | undefined>;
+  /** One page of get-blacklist, numbers normalized; no numbers means past the end. */
+  readBlacklistPage(page: number, signal?: AbortSignal): Promise<PhoneNumber[]>;
+  fetchBalance(signal?: AbortSignal): Promise<Balance>;
   /** How many requests the client runs at once; a scan reads ahead no further than this. */
   readonly concurrency?: number;
 }
+
+/** The largest page get-report and get-blacklist serve, and the size asked for. */
+export const MAX_ROW_COUNT = 1000;
 
 /** The days of one get-reports filter, both inclusive. */
 export interface DayWindow {
@@ -101,9 +125,24 @@ export class IletimerkeziClient implements IletimerkeziApi {
   }
 
   async fetchInbox(signal?: AbortSignal): Promise<Inbox> {
-    const { body } = await this.call({ endpoint: 'get-inbox', fields: {}, label: 'get-inbox', signal, openReader: wholeJsonBody });
+    const body = await this.readJson('get-inbox', {}, 'get-inbox', signal);
     const { orders } = this.validate(inboxResponseSchema, body, 'get-inbox').response;
     return { totalRows: orders.totalRows, messages: orders.order };
+  }
+
+  async readReportPage(orderId: number, page: number, signal?: AbortSignal): Promise<ReportPage | undefined> {
+    const body = await this.readJson('get-report', { order: { id: orderId, page, rowCount: MAX_ROW_COUNT } }, `get-report ${orderId} page ${page}`, signal);
+    return this.validate(reportResponseSchema, body, 'get-report').response.order;
+  }
+
+  async readBlacklistPage(page: number, signal?: AbortSignal): Promise<PhoneNumber[]> {
+    const body = await this.readJson('get-blacklist', { blacklist: { page, rowCount: MAX_ROW_COUNT } }, `get-blacklist page ${page}`, signal);
+    return this.validate(blacklistResponseSchema, body, 'get-blacklist').response.blacklist.number;
+  }
+
+  async fetchBalance(signal?: AbortSignal): Promise<Balance> {
+    const body = await this.readJson('get-balance', {}, 'get-balance', signal);
+    return this.validate(balanceResponseSchema, body, 'get-balance').response.balance;
   }
 
   /** Loads the HTTP stack ahead of the first call, so that call does not pay for it. */
@@ -131,6 +170,11 @@ export class IletimerkeziClient implements IletimerkeziApi {
       });
     });
     return this.transport;
+  }
+
+  /** A call whose whole body is read, then parsed. */
+  private async readJson(endpoint: string, fields: object, label: string, signal: AbortSignal | undefined): Promise<unknown> {
+    return (await this.call({ endpoint, fields, label, signal, openReader: wholeJsonBody })).body;
   }
 
   private async call<R extends BodyReader>(call: EndpointCall<R>): Promise<SuccessfulRead<R>> {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizePhoneNumber } from './phone-number.js';
 
 /**
  * Upstream response schemas: tolerant where the API is known to drift (numbers as digit strings,
@@ -99,6 +100,17 @@ export const reportsResponseSchema = z.object({
   }),
 });
 
+/**
+ * A list field: an array in every sample, but a lone item may come as an object (XML-born APIs
+ * do that), and a missing list means an empty one.
+ */
+function listOf<S extends z.ZodType>(item: S, error: string) {
+  return z
+    .union([z.array(item), item], { error })
+    .nullish()
+    .transform((list): z.infer<S>[] => (list === null || list === undefined ? [] : Array.isArray(list) ? list : [list as z.infer<S>]));
+}
+
 const identifier = z.union([z.string().min(1), z.number().int().nonnegative()], { error: 'must be an id' }).transform(String);
 
 export const inboxMessageSchema = z.object({
@@ -122,15 +134,124 @@ export const inboxResponseSchema = z.object({
     orders: z
       .object({
         totalRows: wholeNumber,
-        order: z
-          .union([z.array(inboxMessageSchema), inboxMessageSchema], { error: 'must be a list of messages' })
-          .nullish()
-          .transform((order) => (order === null || order === undefined ? [] : Array.isArray(order) ? order : [order])),
+        order: listOf(inboxMessageSchema, 'must be a list of messages'),
       })
       .nullish()
       .transform((orders) => orders ?? { totalRows: 0, order: [] }),
   }),
 });
+
+/** The longest value kept as a phone number field; anything longer is corrupt data, not a sender ID. */
+const MAX_NUMBER_CHARS = 100;
+
+/** A number in whatever form the endpoint writes it. */
+const rawNumber = z.union([z.string().min(1).max(MAX_NUMBER_CHARS), z.number()], {
+  error: `must be a phone number: a string of 1 to ${MAX_NUMBER_CHARS} characters or a number`,
+});
+
+/** The same, normalized by the one rule in phone-number.ts. */
+const phoneNumber = rawNumber.transform(normalizePhoneNumber);
+
+/** Newer docs add an order's counters and times to get-report; older ones do not, so each may be missing. */
+const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
+
+/**
+ * A recipient keeps its number as sent: an order may hold 50,000 of them and most callers need
+ * only the failed ones, so normalizing (several microseconds each) waits for `normalizePhoneNumber`
+ * at the point of use.
+ */
+const reportMessageSchema = z.object({ number: rawNumber, status: wholeNumber });
+
+export const reportResponseSchema = z.object({
+  response: z.object({
+    status,
+    order: z
+      .object({
+        id: wholeNumber,
+        status: wholeNumber,
+        total: optional(counter),
+        delivered: optional(counter),
+        undelivered: optional(counter),
+        waiting: optional(counter),
+        submitAt: optional(timestamp),
+        sendAt: optional(wallClock(UNSCHEDULED_SEND_AT)),
+        sender: optional(z.string({ error: 'must be a string' })),
+        message: listOf(reportMessageSchema, 'must be a list of messages'),
+      })
+      .nullish()
+      // An unscheduled order went out on submission, as in get-reports.
+      .transform((order) => (order?.sendAt === UNSCHEDULED_SEND_AT ? { ...order, sendAt: order.submitAt } : (order ?? undefined))),
+  }),
+});
+
+export type ReportPage = NonNullable<z.infer<typeof reportResponseSchema>['response']['order']>;
+export type ReportMessage = ReportPage['message'][number];
+
+export const blacklistResponseSchema = z.object({
+  response: z.object({
+    status,
+    blacklist: z
+      .object({ count: optional(wholeNumber), number: listOf(phoneNumber, 'must be a list of numbers') })
+      .nullish()
+      .transform((blacklist) => blacklist ?? { count: undefined, number: [] }),
+  }),
+});
+
+/**
+ * A TL amount as the API writes it, in Turkish or plain notation, or undefined when it is
+ * neither. With a comma, the comma is the decimal separator and dots group thousands
+ * (`1.234,56`); without one, a dot followed by exactly three digits groups thousands and any
+ * other dot is the decimal point (`1.234` is 1234, `12.5` is 12.5). Negative amounts, signs,
+ * spaces and a second decimal separator are not amounts.
+ */
+export function parseTlAmount(text: string): number | undefined {
+  const comma = /^(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$/.exec(text);
+  if (comma) return Number(`${(comma[1] ?? '').replaceAll('.', '')}.${comma[2] ?? ''}`);
+  if (!/^\d+(?:\.\d+)*$/.test(text)) return undefined;
+  const [whole = '', ...groups] = text.split('.');
+  const last = groups.at(-1);
+  const decimal = last !== undefined && last.length !== 3 ? last : undefined;
+  const grouped = decimal === undefined ? groups : groups.slice(0, -1);
+  // A dot that groups thousands is followed by three digits, always; any other dot is the one decimal point.
+  if (grouped.some((group) => group.length !== 3)) return undefined;
+  return Number(`${whole}${grouped.join('')}${decimal === undefined ? '' : `.${decimal}`}`);
+}
+
+const TL_AMOUNT = 'must be a TL amount such as "1.234,56", "12,5" or "0" (not negative)';
+
+const tlAmount = z.union(
+  [
+    z.number().nonnegative({ error: TL_AMOUNT }),
+    z.string().transform((text, context) => {
+      const amount = parseTlAmount(text);
+      if (amount === undefined || !Number.isFinite(amount)) {
+        context.addIssue({ code: 'custom', message: TL_AMOUNT });
+        return z.NEVER;
+      }
+      return amount;
+    }),
+  ],
+  { error: TL_AMOUNT },
+);
+
+export const balanceResponseSchema = z.object({
+  response: z.object({
+    status,
+    balance: z.object({
+      amount: tlAmount,
+      sms: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)], {
+        error: 'must be a whole number of SMS credits written as digits (not negative)',
+      }),
+    }),
+  }),
+});
+
+export interface Balance {
+  /** The TL balance. */
+  amount: number;
+  /** The SMS credit. */
+  sms: number;
+}
 
 export interface Inbox {
   totalRows: number;

@@ -15,7 +15,11 @@ const DOCUMENTED: Record<number, StatusMeaning> = {
     nextStep: 'Check ILETIMERKEZI_BASE_URL; it should be https://api.iletimerkezi.com/v1.',
   },
   422: { meaning: 'the request values failed validation', nextStep: 'This is likely a bug in iletimerkezi-mcp; please report it.' },
-  455: { meaning: 'order not found', nextStep: 'Check the order id.' },
+  455: {
+    meaning: 'order not found, or it has not started sending yet',
+    nextStep: 'Check the order id (list_orders shows them); an order just submitted appears once it starts sending.',
+  },
+  456: { meaning: 'the order is scheduled and its send time has not come', nextStep: 'Ask again after its send time.' },
   458: {
     meaning: 'the API rejected the date range',
     nextStep: 'The client splits ranges into 10-day windows, so this is a bug in iletimerkezi-mcp; please report it.',

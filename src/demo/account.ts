@@ -1,6 +1,6 @@
 import type { InboxMessage, Order } from '../api/schemas.js';
 import { shiftDays, toTimestamp, today, weekdayOf } from '../reporting/calendar.js';
-import type { SimulatedAccount } from '../simulator/api-server.js';
+import type { BlacklistEntry, SimulatedAccount, WireRecipient } from '../simulator/api-server.js';
 import { hashString, seededRandom } from '../simulator/random.js';
 
 /**
@@ -87,9 +87,27 @@ function generateOrders(options: Required<DemoAccountOptions>): Order[] {
         sender: 'ACME MARKET',
       });
     }
+    if (daysAgo === FOLLOW_UP.daysAgo) {
+      orders.push({
+        id: FOLLOW_UP.id,
+        status: 114,
+        ...settledCounters(900, random),
+        submitAt: `${day} ${FOLLOW_UP.at}`,
+        sendAt: `${day} ${FOLLOW_UP.at}`,
+        sender: 'ACME MARKET',
+      });
+    }
   }
-  return orders;
+  // In submission order, as get-reports serves them, the orders added by hand included.
+  return orders.sort((a, b) => (a.submitAt < b.submitAt ? -1 : a.submitAt > b.submitAt ? 1 : a.id - b.id));
 }
+
+/**
+ * The audit's story: a campaign that went out two days after one number opted out (RET, 12
+ * days ago, through a carrier prefix), and reached it, written the way get-report writes
+ * numbers (0532…) rather than as the inbox does (+90…). Its id stands apart from the serials.
+ */
+const FOLLOW_UP = { daysAgo: 10, at: '11:00:00', id: 319_999_993, number: '05325556677' } as const;
 
 /** Inbox messages by day and time of day; one dated later today than now has not arrived yet. */
 const INBOX: ReadonlyArray<{ daysAgo: number; at: string; sender: string; text: string }> = [
@@ -133,7 +151,91 @@ function generateInbox(options: Required<DemoAccountOptions>): InboxMessage[] {
   })).filter((message) => message.date <= now);
 }
 
+/**
+ * Numbers that fail again and again: switched off, ported away, or never real. An order with
+ * failures often includes a few of them, so the same numbers fail across orders, as on real
+ * lists. One is too short to be a phone number at all.
+ */
+const DEAD_NUMBERS = ['5321110001', '5359990017', '5054440023', '5437770031', '5301234999', '53211'] as const;
+/** How likely an order with failures is to include each dead number. */
+const DEAD_SHARE = 0.2;
+
+/** The forms get-report writes a number in, across doc versions: a bare JSON number, digits, with 0 or 90, E.164, spaced. */
+const NUMBER_FORMS: ReadonlyArray<(digits: string) => string | number> = [
+  (digits) => Number(digits),
+  (digits) => digits,
+  (digits) => `0${digits}`,
+  (digits) => `90${digits}`,
+  (digits) => `+90${digits}`,
+  (digits) => `+90 ${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6, 8)} ${digits.slice(8)}`,
+];
+
+/**
+ * An order's recipients, made again on every call from the order alone: its counters' worth of
+ * delivered, undelivered and waiting messages, shuffled, to mobile numbers written in every form
+ * the API uses. Some failures go to the dead numbers, each at most once an order and written
+ * as digits; the short one is kept as the API would send it.
+ */
+export function demoRecipients(order: Order, seed = 20_260_422): WireRecipient[] {
+  const random = seededRandom(hashString(`${seed}:recipients:${order.id}`));
+  const statuses = [
+    ...Array<number>(order.delivered).fill(111),
+    ...Array<number>(order.undelivered).fill(112),
+    ...Array<number>(order.waiting).fill(110),
+  ];
+  for (let index = statuses.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [statuses[index], statuses[other]] = [statuses[other] as number, statuses[index] as number];
+  }
+  const dead = DEAD_NUMBERS.filter(() => random() < DEAD_SHARE);
+  let followUp = order.id === FOLLOW_UP.id;
+  return statuses.map((status) => {
+    if (followUp && status === 111) {
+      followUp = false;
+      return { number: FOLLOW_UP.number, status };
+    }
+    const deadNumber = status === 112 ? dead.pop() : undefined;
+    if (deadNumber !== undefined) return { number: deadNumber, status };
+    const digits = `5${Math.floor(random() * 6)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+    const form = NUMBER_FORMS[Math.floor(random() * NUMBER_FORMS.length)] ?? NUMBER_FORMS[0];
+    return { number: form?.(digits) ?? digits, status };
+  });
+}
+
+/**
+ * The blacklist: numbers blocked long ago, then each RET sender a second after its opt-out, as
+ * the panel does automatically, except one that slipped through. Written in both forms the
+ * docs show: "+90…" and "5…".
+ */
+const NOT_BLACKLISTED = '+905078889900';
+
+function generateBlacklist(inbox: readonly InboxMessage[], options: Required<DemoAccountOptions>): BlacklistEntry[] {
+  const older = Array.from({ length: 40 }, (_, index) => ({
+    number: index % 2 === 0 ? `+90505${String(1_000_000 + index * 7_919).slice(-7)}` : `505${String(2_000_000 + index * 7_919).slice(-7)}`,
+    at: `${shiftDays(today(() => options.now), -(60 + index))} 09:00:00`,
+  }));
+  const blocked = inbox
+    .filter((message) => isDemoOptOut(message.text) && message.sender !== NOT_BLACKLISTED && message.sender.startsWith('+90'))
+    .map((message, index) => ({
+      number: index % 2 === 0 ? message.sender : message.sender.slice(3),
+      at: `${message.date.slice(0, 17)}${String(Math.min(59, Number(message.date.slice(17)) + 1)).padStart(2, '0')}`,
+    }));
+  return [...older, ...blocked].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** The demo's own list of which of its texts are opt-outs, kept beside them, not computed by the server's rule. */
+const DEMO_OPT_OUT_TEXTS = new Set(['ILT AHKTEST RET', 'ret', 'Ret.', 'RET ACME', 'Ürünü iade (RETURN) etmek istiyorum, RET değil', 'acme ret', 'ILT KARGOTAKIP rEt', 'RET']);
+const isDemoOptOut = (text: string) => DEMO_OPT_OUT_TEXTS.has(text);
+
 export function generateDemoAccount(options: DemoAccountOptions): SimulatedAccount {
   const settings: Required<DemoAccountOptions> = { days: 200, ordersPerDay: 14, seed: 20_260_422, ...options };
-  return { orders: generateOrders(settings), inbox: generateInbox(settings) };
+  const inbox = generateInbox(settings);
+  return {
+    orders: generateOrders(settings),
+    inbox,
+    blacklist: generateBlacklist(inbox, settings),
+    recipients: (order) => demoRecipients(order, settings.seed),
+    // An SMS-credit account: the balance is in sms, amount stays 0.
+    balance: { amount: '0', sms: '250000' },
+  };
 }

@@ -8,15 +8,38 @@ import { fileURLToPath } from 'node:url';
  * Exits 0 only when every call succeeded.
  */
 
-const QUESTIONS = [
+interface Step {
+  question: string;
+  tool: string;
+  /** The call's arguments; a function of the earlier answers' structured data when a question follows one. */
+  arguments: Record<string, unknown> | ((earlier: unknown[]) => Record<string, unknown>);
+}
+
+/** The id of the newest order of a list_orders answer. */
+function newestOrderId(answer: unknown): number {
+  const orders = (answer as { orders?: Array<{ id: number }> } | undefined)?.orders ?? [];
+  if (!orders[0]) throw new Error('the demo account has no failed order to drill into');
+  return orders[0].id;
+}
+
+const QUESTIONS: Step[] = [
   { question: 'How many SMS failed last month?', tool: 'summarize_delivery', arguments: { period: 'last_month' } },
   {
     question: 'Which orders are still going out?',
     tool: 'list_orders',
     arguments: { period: 'last_7_days', status: 'in_progress', limit: 10 },
   },
+  { question: 'Which orders failed recently?', tool: 'list_orders', arguments: { period: 'last_30_days', status: 'failed', limit: 3 } },
+  {
+    question: 'Which numbers failed in the last failed order?',
+    tool: 'list_recipients',
+    arguments: (earlier) => ({ orderId: newestOrderId(earlier.at(-1)), status: 'undelivered', limit: 10 }),
+  },
+  { question: 'Which numbers keep failing this month?', tool: 'list_failed_numbers', arguments: { period: 'this_month', minFailures: 2, limit: 10 } },
   { question: 'Who opted out this month?', tool: 'read_inbox', arguments: { period: 'this_month', optOutOnly: true } },
-] as const;
+  // The last 30 days rather than the calendar month, so the audit has its story on the 1st of a month too.
+  { question: "Audit this month's opt-outs (the last 30 days)", tool: 'audit_opt_outs', arguments: { period: 'last_30_days' } },
+];
 
 const write = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -34,10 +57,13 @@ async function main(): Promise<number> {
   write(`Connected to ${client.getServerVersion()?.name} over stdio (demo account). Tools: ${tools.map((tool) => tool.name).join(', ')}.`);
   let failures = 0;
   try {
+    const answers: unknown[] = [];
     for (const step of QUESTIONS) {
-      write(`\n❯ ${step.question}\n  ${step.tool}(${JSON.stringify(step.arguments)})`);
+      const args = typeof step.arguments === 'function' ? step.arguments(answers) : step.arguments;
+      write(`\n❯ ${step.question}\n  ${step.tool}(${JSON.stringify(args)})`);
       const started = performance.now();
-      const result = await client.callTool({ name: step.tool, arguments: step.arguments });
+      const result = await client.callTool({ name: step.tool, arguments: args });
+      answers.push(result.structuredContent);
       const text = (result.content as Array<{ type: string; text?: string }>).map((block) => block.text ?? '').join('\n');
       write(`  answered in ${Math.round(performance.now() - started)} ms${result.isError ? ' with an ERROR' : ''}:`);
       write(text.replace(/^/gm, '  │ '));

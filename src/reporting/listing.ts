@@ -33,6 +33,15 @@ export function compareNewestFirst(a: SortKey, b: SortKey): number {
   return -compareIds(a.id, b.id);
 }
 
+/**
+ * The key of an item at `position` of a list a tool ranks by something other than time (most
+ * failures first, say): item 0 is shown first, then 1, and so on, so such a list pages by
+ * position with the same cursors as the time-ordered ones.
+ */
+export function positionKey(position: number): SortKey {
+  return { at: '', id: String(Number.MAX_SAFE_INTEGER - position) };
+}
+
 export function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
   return after === undefined || compareNewestFirst(key, after) > 0;
 }

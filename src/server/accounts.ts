@@ -24,6 +24,7 @@ export interface Account {
 export interface AccountSettings {
   apiUrl: string;
   maxRangeDays: number;
+  maxReportOrders?: number | undefined;
   client: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>;
   tools: readonly Tool[];
   /** Shared by every account: each account sees only its own scope of them. */
@@ -100,6 +101,7 @@ export class AccountRegistry {
     const services = accountServices({
       api,
       maxRangeDays: this.settings.maxRangeDays,
+      maxReportOrders: this.settings.maxReportOrders,
       clock: this.settings.clock,
       cursorSecret: this.cursorKey,
       scope: id,

@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { IletimerkeziApi } from '../api/client.js';
-import { DEFAULT_CALL_TIMEOUT_MS } from '../config.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js';
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
@@ -10,7 +10,8 @@ import type { ProgressUpdate } from '../reporting/order-scan.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { CursorCodec, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
-import { TOOLS } from '../tools/index.js';
+import { PROMPTS, TOOLS } from '../tools/index.js';
+import type { Prompt } from '../tools/prompt.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { withDeadline } from './bounded-call.js';
@@ -26,8 +27,12 @@ export interface ServerOptions {
   windowCacheLimits?: WindowCacheLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
+  /** The prompts to serve; the registry's by default. */
+  prompts?: readonly Prompt[];
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
+  /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders?: number;
 }
 
 const DEMO_NOTICE = 'DEMO ACCOUNT: simulated data, not a real iletiMerkezi account.';
@@ -103,6 +108,8 @@ export interface AccountServiceOptions {
   scope?: string | undefined;
   snapshotLimits?: SnapshotLimits | undefined;
   windowCacheLimits?: WindowCacheLimits | undefined;
+  /** How many orders' recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders?: number | undefined;
 }
 
 /** What one account's tools share: its client, cursor codec and caches, and nothing of any other account. */
@@ -114,6 +121,7 @@ export function accountServices(options: AccountServiceOptions): ToolServices {
     cursors: new CursorCodec(options.cursorSecret, options.scope),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
     snapshotLimits: options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS,
+    maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };
 }
 
@@ -126,6 +134,8 @@ export interface BuildOptions {
   onToolCall?: ((name: string, outcome: ToolOutcome) => void) | undefined;
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number | undefined;
+  /** The prompts to serve; the registry's by default. */
+  prompts?: readonly Prompt[] | undefined;
 }
 
 function register(server: McpServer, { tool, call }: OpenedTool, options: BuildOptions): void {
@@ -154,6 +164,14 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
   );
 }
 
+/** A prompt is text for the model; the SDK has validated its arguments against the prompt's schemas. */
+function registerPrompt(server: McpServer, prompt: Prompt): void {
+  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.arguments }, (args: Record<string, unknown>) => ({
+    description: prompt.description,
+    messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }],
+  }));
+}
+
 /**
  * An MCP server over tools already opened for one account. It is cheap, so stateless HTTP
  * builds one per request, while what the tools keep lives in the account's services.
@@ -165,6 +183,7 @@ export function buildServer(tools: readonly OpenedTool[], options: BuildOptions 
     { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions },
   );
   for (const opened of tools) register(server, opened, options);
+  for (const prompt of options.prompts ?? PROMPTS) registerPrompt(server, prompt);
   return server;
 }
 

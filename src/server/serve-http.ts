@@ -44,6 +44,7 @@ export async function serveHttp(config: Config, runtime: Runtime): Promise<void>
   const registry = new AccountRegistry({
     apiUrl: runtime.account.apiUrl,
     maxRangeDays: config.maxRangeDays,
+    maxReportOrders: config.maxReportOrders,
     client: { timeoutMs: config.timeoutMs, concurrency: config.concurrency },
     tools: TOOLS,
     stores,

@@ -13,6 +13,7 @@ export async function serveStdio(config: Config, runtime: Runtime): Promise<void
     api: runtime.client,
     maxRangeDays: config.maxRangeDays,
     callTimeoutMs: config.callTimeoutMs,
+    maxReportOrders: config.maxReportOrders,
     demo: runtime.demo,
     logger,
   });

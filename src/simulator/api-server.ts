@@ -23,6 +23,8 @@ export {
   type LoggedRequest,
   type ReportsWindow,
   type ScriptedResponse,
+  type BlacklistEntry,
+  type WireRecipient,
   type SimulatedAccount,
   type SimulatedApi,
   type SimulatedRequest,

@@ -1,5 +1,8 @@
+import { balanceEndpoint } from './balance.js';
+import { blacklistEndpoint } from './blacklist.js';
 import type { Endpoint } from './endpoint.js';
 import { inboxEndpoint } from './inbox.js';
+import { reportEndpoint } from './report.js';
 import { reportsEndpoint } from './reports.js';
 import type { EndpointName, SimulatorOptions } from './types.js';
 
@@ -12,5 +15,8 @@ export function endpointTable(options: SimulatorOptions): Record<EndpointName, E
   return {
     'get-reports': reportsEndpoint(options),
     'get-inbox': inboxEndpoint(options),
+    'get-report': reportEndpoint(options),
+    'get-blacklist': blacklistEndpoint(options),
+    'get-balance': balanceEndpoint(options),
   };
 }

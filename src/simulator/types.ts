@@ -16,6 +16,28 @@ export interface SimulatedAccount<Message extends WireInboxMessage = InboxMessag
   inbox: Message[];
   /** What get-inbox reports as totalRows; by default the number of inbox messages. */
   inboxTotalRows?: number;
+  /**
+   * Each order's recipients as get-report sends them, numbers in whatever form the account
+   * writes them. Called again whenever the fake needs them, so it must answer the same every
+   * time. Without it, every order gets recipients made up from its counters.
+   */
+  recipients?: (order: Order) => readonly WireRecipient[];
+  /** The blocked numbers, each with when it was blocked (`YYYY-MM-DD HH:MM:SS`, Istanbul). */
+  blacklist?: readonly BlacklistEntry[];
+  /** What get-balance answers; both strings, as the docs show them. By default nothing is left. */
+  balance?: { amount: string; sms: string };
+}
+
+/** One row of get-report's `message` list. */
+export interface WireRecipient {
+  number: string | number;
+  /** 110 waiting, 111 delivered, 112 undelivered. */
+  status: number;
+}
+
+export interface BlacklistEntry {
+  number: string;
+  at: string;
 }
 
 export const FAULT_KINDS = ['http-503', 'reset', 'html-502', 'truncated', 'rate-limit', 'stall'] as const;
@@ -34,7 +56,7 @@ export interface FaultPlan {
   retryAfterSeconds?: number;
 }
 
-export const ENDPOINT_NAMES = ['get-reports', 'get-inbox'] as const;
+export const ENDPOINT_NAMES = ['get-reports', 'get-inbox', 'get-report', 'get-blacklist', 'get-balance'] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
 export interface SimulatedRequest {
@@ -42,6 +64,8 @@ export interface SimulatedRequest {
   start?: string;
   end?: string;
   page?: number;
+  /** get-report's order id. */
+  order?: number;
 }
 
 export interface LoggedRequest extends SimulatedRequest {
@@ -96,6 +120,15 @@ export interface SimulatorOptions {
    * list in submitAt-then-id order before paging.
    */
   extraOrders?: (window: ReportsWindow) => readonly Order[];
+  /**
+   * Rows per get-report and get-blacklist page whatever rowCount asks, as a server with its own
+   * page size would serve; by default rowCount's (1000 unless asked for fewer).
+   */
+  rowPageSize?: number;
+  /** get-report as the older docs show it: the order's id, status and messages only, no counters or times. */
+  legacyReport?: boolean;
+  /** The fake's clock, for the scheduled orders get-report refuses with 456 until their send time; the real time by default. */
+  now?: () => Date;
   faults?: FaultPlan;
   /**
    * Answers 429 (with Retry-After: 0) to a request that arrives while this many are already in

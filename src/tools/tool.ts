@@ -13,6 +13,8 @@ export interface ToolServices extends RangeRules {
   cursors: CursorCodec;
   finalWindows: FinalWindowCache;
   snapshotLimits: SnapshotLimits;
+  /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders: number;
 }
 
 /** One request's cancellation and progress. */

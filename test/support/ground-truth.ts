@@ -47,3 +47,115 @@ export const DEMO_OPT_OUT_TEXTS = [
   'ILT KARGOTAKIP rEt',
   'RET',
 ];
+
+/**
+ * The E.164 form of a number as the demo account and the tests write them, by a rule written
+ * here by hand for exactly those forms (10 digits starting 5, with 0, 90 or +90 before, spaced
+ * or not), independent of the phone-number library the server uses. Anything else is not a
+ * phone number and is expected back exactly as sent.
+ */
+export function expectedNumber(raw: string | number): { number: string; isPhoneNumber: boolean } {
+  const text = String(raw);
+  const digits = text.replace(/[\s+]/g, '');
+  const national = /^\d+$/.test(digits) ? digits.replace(/^(90|0)(?=5\d{9}$)/, '') : '';
+  return /^5\d{9}$/.test(national) ? { number: `+90${national}`, isPhoneNumber: true } : { number: text, isPhoneNumber: false };
+}
+
+export interface Recipient {
+  number: string | number;
+  status: number;
+}
+
+/** Recipients listed undelivered first, then waiting, delivered and anything else, each in the API's order. */
+export function recipientsInListOrder(recipients: readonly Recipient[]): Recipient[] {
+  const rank = (status: number) => ({ 112: 0, 110: 1, 111: 2 })[status] ?? 3;
+  const ordered: Recipient[] = [];
+  for (const wanted of [0, 1, 2, 3]) for (const recipient of recipients) if (rank(recipient.status) === wanted) ordered.push(recipient);
+  return ordered;
+}
+
+export interface FailedNumberTruth {
+  number: string;
+  isPhoneNumber: boolean;
+  failures: number;
+  orders: number;
+  lastFailedAt: string;
+}
+
+/** Failures per number over the orders given, most first, then by number; lastFailedAt is the latest order's sendAt as ISO. */
+export function failedNumbersOf(orders: readonly Order[], recipientsOf: (order: Order) => readonly Recipient[]): FailedNumberTruth[] {
+  const byNumber = new Map<string, FailedNumberTruth & { seen: Set<number> }>();
+  for (const order of orders) {
+    for (const recipient of recipientsOf(order)) {
+      if (recipient.status !== 112) continue;
+      const { number, isPhoneNumber } = expectedNumber(recipient.number);
+      const entry = byNumber.get(number) ?? { number, isPhoneNumber, failures: 0, orders: 0, lastFailedAt: '', seen: new Set<number>() };
+      entry.failures += 1;
+      entry.seen.add(order.id);
+      entry.orders = entry.seen.size;
+      if (order.sendAt > entry.lastFailedAt) entry.lastFailedAt = order.sendAt;
+      byNumber.set(number, entry);
+    }
+  }
+  return [...byNumber.values()]
+    .map(({ seen: _seen, ...entry }) => ({ ...entry, lastFailedAt: `${entry.lastFailedAt.replace(' ', 'T')}+03:00` }))
+    .sort((a, b) => b.failures - a.failures || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+}
+
+export interface AuditTruthItem {
+  number: string;
+  isPhoneNumber: boolean;
+  optedOutAt: string;
+  messageId: string;
+  text: string;
+  blacklisted: boolean | null;
+  sends: Array<{ orderId: number; sendAt: string; sender: string; status: string }>;
+}
+
+/**
+ * The opt-out audit by plain loops over an account: the opt-out messages of the range (by a
+ * list of opt-out texts the caller gives), each number's earliest, the blacklist, and every
+ * order of the scanned days that went out after the opt-out (and by `now`) with the number
+ * among its recipients. Items come problems first, then newest opt-out first.
+ */
+export function auditOf(
+  account: { inbox: readonly InboxMessage[]; orders: readonly Order[]; blacklist?: readonly { number: string }[] },
+  recipientsOf: (order: Order) => readonly Recipient[],
+  range: { start: string; end: string },
+  isOptOutText: (text: string) => boolean,
+  today: string,
+  now: string,
+): AuditTruthItem[] {
+  const byNumber = new Map<string, AuditTruthItem>();
+  for (const message of account.inbox) {
+    const day = message.date.slice(0, 10);
+    if (day < range.start || day > range.end || !isOptOutText(message.text)) continue;
+    const { number, isPhoneNumber } = expectedNumber(message.sender);
+    const known = byNumber.get(number);
+    if (known && known.optedOutAt <= message.date) continue;
+    byNumber.set(number, { number, isPhoneNumber, optedOutAt: message.date, messageId: message.id, text: message.text, blacklisted: null, sends: [] });
+  }
+  const blacklist = new Set((account.blacklist ?? []).map((entry) => expectedNumber(entry.number).number));
+  const items = [...byNumber.values()];
+  for (const item of items) if (item.isPhoneNumber) item.blacklisted = blacklist.has(item.number);
+  const checkable = items.filter((item) => item.isPhoneNumber);
+  if (checkable.length > 0) {
+    const earliest = checkable.map((item) => item.optedOutAt).sort()[0] ?? '';
+    const first = new Date(Date.parse(`${earliest.slice(0, 10)}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+    for (const order of account.orders) {
+      const day = order.submitAt.slice(0, 10);
+      if (day < first || day > today || order.sendAt <= earliest || order.sendAt > now) continue;
+      for (const recipient of recipientsOf(order)) {
+        const item = byNumber.get(expectedNumber(recipient.number).number);
+        if (!item?.isPhoneNumber || order.sendAt <= item.optedOutAt) continue;
+        const status = ({ 110: 'waiting', 111: 'delivered', 112: 'undelivered' } as Record<number, string>)[recipient.status] ?? 'other';
+        item.sends.push({ orderId: order.id, sendAt: order.sendAt, sender: order.sender, status });
+      }
+    }
+  }
+  for (const item of items) item.sends.sort((a, b) => (a.sendAt < b.sendAt ? -1 : a.sendAt > b.sendAt ? 1 : a.orderId - b.orderId));
+  const problem = (item: AuditTruthItem) => item.blacklisted === false || item.sends.length > 0;
+  return items.sort(
+    (a, b) => Number(problem(b)) - Number(problem(a)) || (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : a.number < b.number ? -1 : 1),
+  );
+}

@@ -51,6 +51,7 @@ export async function connect(
     logger?: Logger;
     tools?: ServerOptions['tools'];
     callTimeoutMs?: number;
+    maxReportOrders?: number;
   } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
@@ -62,6 +63,7 @@ export async function connect(
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
+    ...(options.maxReportOrders ? { maxReportOrders: options.maxReportOrders } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

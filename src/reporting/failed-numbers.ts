@@ -1,0 +1,140 @@
+import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
+import { normalizePhoneNumber } from '../api/phone-number.js';
+import { MESSAGE_STATUS } from '../api/order-status.js';
+import type { DayRange } from './date-range.js';
+import { type DroppedOrders, droppedBy } from './delivery-summary.js';
+import { matchingIfGiven } from './filters.js';
+import { type ScanOptions, scanOrders } from './order-scan.js';
+import { readRecipientsOfOrders } from './recipients.js';
+import { equalsIgnoringCase } from './text.js';
+
+/** One number that failed, over every order of the range in which it did. */
+export interface FailedNumber {
+  number: string;
+  isPhoneNumber: boolean;
+  /** Undelivered messages to it. */
+  failures: number;
+  /** Orders in which it failed at least once. */
+  orders: number;
+  /** The sendAt of the latest of those orders (API wall-clock). */
+  lastFailedAt: string;
+}
+
+/** An order whose undelivered recipients differ from its undelivered counter. */
+export interface MismatchedOrder {
+  orderId: number;
+  expected: number;
+  found: number;
+}
+
+export interface FailedNumbersReport {
+  range: DayRange;
+  ordersScanned: number;
+  ordersWithFailures: number;
+  failedMessages: number;
+  expectedFailedMessages: number;
+  /** Every failing number, most failures first, then by number. */
+  numbers: FailedNumber[];
+  mismatched: MismatchedOrder[];
+  dropped: DroppedOrders;
+}
+
+export interface FailedNumbersQuery {
+  range: DayRange;
+  sender?: string | undefined;
+}
+
+export interface RecipientReadOptions extends ScanOptions {
+  /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
+  maxReportOrders: number;
+}
+
+/** What a scan of the range found: the orders counted, and those with failures whose recipients to read. */
+interface FailingOrders {
+  scanned: number;
+  expectedFailures: number;
+  failing: Array<Pick<Order, 'id' | 'sendAt' | 'undelivered'>>;
+}
+
+async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, options: ScanOptions) {
+  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
+  const found: FailingOrders = { scanned: 0, expectedFailures: 0, failing: [] };
+  const stats = await scanOrders(
+    api,
+    query.range,
+    () => {
+      const page: Order[] = [];
+      return {
+        add: (order) => {
+          if (matchesSender(order.sender)) page.push(order);
+        },
+        commit: () => {
+          for (const order of page) {
+            found.scanned += 1;
+            found.expectedFailures += order.undelivered;
+            // Orders without failures are never read: that is most of the saving.
+            if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
+          }
+        },
+      };
+    },
+    options,
+  );
+  return { found, stats };
+}
+
+/** Per-number tallies of undelivered messages. */
+class FailureTally {
+  private readonly byNumber = new Map<string, FailedNumber & { lastOrder: number }>();
+
+  add(number: PhoneNumber, order: Pick<Order, 'id' | 'sendAt'>): void {
+    let entry = this.byNumber.get(number.number);
+    if (!entry) {
+      entry = { ...number, failures: 0, orders: 0, lastFailedAt: order.sendAt, lastOrder: -1 };
+      this.byNumber.set(number.number, entry);
+    }
+    entry.failures += 1;
+    if (entry.lastOrder !== order.id) {
+      // One order's messages arrive together, so a new order id here is a new order for this number.
+      entry.orders += 1;
+      entry.lastOrder = order.id;
+    }
+    if (order.sendAt > entry.lastFailedAt) entry.lastFailedAt = order.sendAt;
+  }
+
+  sorted(): FailedNumber[] {
+    return [...this.byNumber.values()]
+      .map(({ lastOrder: _lastOrder, ...entry }) => entry)
+      .sort((a, b) => b.failures - a.failures || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  }
+}
+
+/**
+ * Which numbers failed in a range: the orders scanned as summarize_delivery scans them, then the
+ * recipients read only for the orders with undelivered > 0, and the undelivered ones tallied per
+ * number. Progress runs on from the scan's windows, one step per order read.
+ */
+export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
+  const { found, stats } = await scanForFailures(api, query, options);
+  const tally = new FailureTally();
+  const results = await readRecipientsOfOrders(
+    api,
+    found.failing,
+    (message) => (message.status === MESSAGE_STATUS.undelivered ? normalizePhoneNumber(message.number) : undefined),
+    (order, failed) => {
+      for (const number of failed) tally.add(number, order);
+      return { orderId: order.id, expected: order.undelivered, found: failed.length };
+    },
+    { signal: options.signal, onProgress: options.onProgress, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: 'Ask for a narrower range, or pass sender to look at one sender.', progressBase: stats.windows },
+  );
+  return {
+    range: query.range,
+    ordersScanned: found.scanned,
+    ordersWithFailures: found.failing.length,
+    failedMessages: results.reduce((sum, result) => sum + result.found, 0),
+    expectedFailedMessages: found.expectedFailures,
+    numbers: tally.sorted(),
+    mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
+    dropped: droppedBy(stats),
+  };
+}

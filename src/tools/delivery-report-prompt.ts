@@ -1,0 +1,27 @@
+import { periodField } from './fields.js';
+import { definePrompt } from './prompt.js';
+
+/** A year by day would be hundreds of lines; by week it reads as a report. */
+const groupByFor = (period: string) => (period === 'this_year' ? 'week' : 'day');
+
+export const deliveryReportPrompt = definePrompt({
+  name: 'delivery_report',
+  title: 'Delivery report',
+  description: 'A short SMS delivery report for a period: totals by day or week, the numbers that keep failing, and whether the figures are final.',
+  arguments: {
+    period: periodField.describe(
+      'The period to report on: today, yesterday, last_7_days, last_30_days, this_week, last_week, this_month, last_month, this_year, or a month as YYYY-MM.',
+    ),
+  },
+  text: ({ period }) =>
+    [
+      `Write a short SMS delivery report for the period ${JSON.stringify(period)} (Istanbul calendar days) of this iletiMerkezi account.`,
+      `1. Call summarize_delivery with period ${JSON.stringify(period)} and groupBy "${groupByFor(period)}".`,
+      `2. Call list_failed_numbers with period ${JSON.stringify(period)} and minFailures 2, for the numbers that keep failing. ` +
+        'If it refuses because the range holds too many orders with failures, say so in the report instead of guessing.',
+      '3. Write the report: messages sent, delivered, undelivered and the delivery rate; the days or weeks that stand out; ' +
+        'and the numbers to clean from the lists, with how often each failed.',
+      'If summarize_delivery marks the figures provisional, say plainly at the top that they are provisional, because ' +
+        'messages are still waiting or orders are still in progress, and may change. Use only figures the tools returned.',
+    ].join('\n'),
+});

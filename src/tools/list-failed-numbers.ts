@@ -1,0 +1,190 @@
+import * as z from 'zod';
+import { timestampToIso } from '../reporting/calendar.js';
+import { type DayRange, requireRange } from '../reporting/date-range.js';
+import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '../reporting/failed-numbers.js';
+import { SnapshotStore, resumeQuery } from './cursors.js';
+import {
+  READ_ONLY_ANNOTATIONS,
+  continuationLines,
+  counted,
+  cursorField,
+  droppedLines,
+  droppedOutput,
+  formatCount,
+  limitField,
+  notPhoneNumberNote,
+  numberForText,
+  paging,
+  pagingOutput,
+  phoneNumberOutput,
+  rangeFields,
+  rangeOutput,
+  rangeWithTimezone,
+  senderField,
+  strictInput,
+  timestampForText,
+} from './fields.js';
+import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
+import { defineTool, scanOptionsFor } from './tool.js';
+
+const NAME = 'list_failed_numbers';
+
+/** Orders named in the text and the data when their recipients disagree with their counters. */
+const MAX_MISMATCHES_LISTED = 20;
+
+const inputSchema = strictInput({
+  ...rangeFields,
+  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  minFailures: z
+    .number({ error: 'minFailures must be a whole number from 1' })
+    .int({ error: 'minFailures must be a whole number from 1' })
+    .min(1, { error: 'minFailures must be a whole number from 1' })
+    .max(1_000_000, { error: 'minFailures must be at most 1000000' })
+    // No schema default: a cursor alone must not be read as asking minFailures 1 anew.
+    .optional()
+    .describe('Only numbers with at least this many failures (default 1; 2 finds the numbers that keep failing).'),
+  limit: limitField(50, 500, 'most failures first'),
+  cursor: cursorField,
+});
+
+const outputSchema = z.object({
+  range: rangeOutput,
+  ordersScanned: z.number().int().describe('Orders in the range (and of the sender) that were counted.'),
+  ordersWithFailures: z.number().int().describe('Of those, the orders with undelivered > 0: the only ones whose recipients were read.'),
+  failedMessages: z.number().int().describe('Undelivered recipients found in those orders.'),
+  expectedFailedMessages: z.number().int().describe("The orders' undelivered counters summed: summarize_delivery's undelivered for the same range and sender."),
+  numbers: z.number().int().describe('Distinct failing numbers, before minFailures.'),
+  matched: z.number().int().describe('Numbers with at least minFailures failures.'),
+  failedMoreThanOnce: z.number().int().describe('Numbers that failed more than once: the ones to clean from a list.'),
+  items: z
+    .array(
+      z.object({
+        ...phoneNumberOutput,
+        failures: z.number().int().describe('Undelivered messages to the number.'),
+        orders: z.number().int().describe('Orders in which it failed.'),
+        lastFailedAt: z.string().describe('sendAt of the latest order in which it failed, ISO 8601 with the Istanbul offset.'),
+      }),
+    )
+    .describe('At most limit numbers, most failures first, then by number; fewer when more would pass the answer size budget.'),
+  mismatchedOrders: z
+    .object({
+      count: z.number().int(),
+      orders: z
+        .array(z.object({ orderId: z.number().int(), expected: z.number().int(), found: z.number().int() }))
+        .describe(`At most ${MAX_MISMATCHES_LISTED}, by id.`),
+    })
+    .describe("Orders whose undelivered recipients differ from their undelivered counter, as when the API updates them between calls."),
+  ...pagingOutput('numbers'),
+  dropped: droppedOutput,
+});
+
+type FailedNumbers = z.infer<typeof outputSchema>;
+type Item = FailedNumbers['items'][number];
+
+type RankedNumber = Ranked<FailedNumber>;
+
+type Meta = Omit<FailedNumbersReport, 'numbers'> & { numbers: number; matched: number; failedMoreThanOnce: number };
+
+function present(entry: RankedNumber): Item {
+  return {
+    number: entry.number,
+    isPhoneNumber: entry.isPhoneNumber,
+    failures: entry.failures,
+    orders: entry.orders,
+    lastFailedAt: timestampToIso(entry.lastFailedAt),
+  };
+}
+
+function itemLine(item: Item): string {
+  return `- ${numberForText(item)}: ${counted(item.failures, 'failure')} in ${counted(item.orders, 'order')}, last ${timestampForText(item.lastFailedAt)}`;
+}
+
+function weigh(entry: RankedNumber): number {
+  const shown = present(entry);
+  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(itemLine(shown)) + 1;
+}
+
+function render(result: FailedNumbers): string {
+  const { range } = result;
+  const lines = [
+    `Failed numbers for ${range.start}..${range.end} (${range.timezone}): ${counted(result.failedMessages, 'undelivered message')} to ` +
+      `${counted(result.numbers, 'distinct number')}, in ${formatCount(result.ordersWithFailures)} of the ${counted(result.ordersScanned, 'order')} ` +
+      '(only orders with failures were read).',
+  ];
+  if (result.failedMessages === result.expectedFailedMessages && result.mismatchedOrders.count === 0) {
+    lines.push("That equals the orders' undelivered counters (summarize_delivery's undelivered figure).");
+  } else {
+    const named = result.mismatchedOrders.orders
+      .map((order) => `#${order.orderId} (counter ${formatCount(order.expected)}, recipients ${formatCount(order.found)})`)
+      .join(', ');
+    const more = result.mismatchedOrders.count - result.mismatchedOrders.orders.length;
+    lines.push(
+      `MISMATCH: the recipients show ${formatCount(result.failedMessages)} undelivered, but the orders' counters say ` +
+        `${formatCount(result.expectedFailedMessages)}. ${counted(result.mismatchedOrders.count, 'order disagrees', 'orders disagree')}: ${named}` +
+        `${more > 0 ? ` …and ${more} more` : ''}. The API may have updated them between calls; ask again to confirm.`,
+    );
+  }
+  lines.push(...droppedLines(result.dropped));
+  lines.push(
+    result.failedMoreThanOnce === 0
+      ? 'No number failed more than once.'
+      : `${counted(result.failedMoreThanOnce, 'number')} failed more than once: clean ${result.failedMoreThanOnce === 1 ? 'it' : 'them'} from your lists (they lead the list below).`,
+  );
+  if (result.matched !== result.numbers) lines.push(`${counted(result.matched, 'number')} with at least the minimum failures asked for.`);
+  lines.push(...result.items.map(itemLine));
+  lines.push(...notPhoneNumberNote(result.items));
+  lines.push(...continuationLines(NAME, 'numbers', result.nextCursor));
+  return lines.join('\n');
+}
+
+export const listFailedNumbersTool = defineTool({
+  name: NAME,
+  title: 'List the numbers that failed',
+  useFor: 'to find which numbers failed, and which keep failing, across a range',
+  description:
+    'Which phone numbers failed (undelivered) across the orders of a date range, and how often: each number in E.164 with ' +
+    'its failures, the orders it failed in and when it last failed, most failures first. Use it for "which numbers ' +
+    'keep failing this month?" (minFailures 2) or to clean a list. It reads recipients only for the orders with failures, ' +
+    'at most ILETIMERKEZI_MAX_REPORT_ORDERS of them; narrow the range or pass sender past that. For one order use ' +
+    'list_recipients; for totals use summarize_delivery. Needs period or start.',
+  inputSchema,
+  outputSchema,
+  annotations: READ_ONLY_ANNOTATIONS,
+  createState: (services) => ({ snapshots: new SnapshotStore<RankedNumber, Meta>(services.snapshotLimits) }),
+  async handler(params, context) {
+    const { limit, cursor, ...query } = params;
+    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
+    const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
+      const report = await findFailedNumbers(
+        context.api,
+        { range: resumed.resolved, sender: resumed.args.sender },
+        { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
+      );
+      const minFailures = resumed.args.minFailures ?? 1;
+      const items = ranked(report.numbers.filter((entry) => entry.failures >= minFailures));
+      const meta: Meta = {
+        ...report,
+        numbers: report.numbers.length,
+        matched: items.length,
+        failedMoreThanOnce: report.numbers.filter((entry) => entry.failures > 1).length,
+      };
+      return { items, meta };
+    }, weigh);
+    const { meta } = page;
+    return {
+      range: rangeWithTimezone(meta.range),
+      ordersScanned: meta.ordersScanned,
+      ordersWithFailures: meta.ordersWithFailures,
+      failedMessages: meta.failedMessages,
+      expectedFailedMessages: meta.expectedFailedMessages,
+      numbers: meta.numbers,
+      matched: meta.matched,
+      failedMoreThanOnce: meta.failedMoreThanOnce,
+      items: page.items.map(present),
+      mismatchedOrders: { count: meta.mismatched.length, orders: meta.mismatched.slice(0, MAX_MISMATCHES_LISTED) },
+      ...paging(page.nextCursor),
+      dropped: meta.dropped,
+    };
+  },
+  render,
+});

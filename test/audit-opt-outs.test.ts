@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InboxMessage, Order } from '../src/api/schemas.js';
+import type { SimulatedAccount } from '../src/simulator/api-server.js';
+import { type AuditTruthItem, DEMO_OPT_OUT_TEXTS, auditOf } from './support/ground-truth.js';
+import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
+import { cancelWhileReadingRecipients } from './support/cancellation.js';
+
+let session: Connected | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+interface AuditItem {
+  number: string;
+  isPhoneNumber: boolean;
+  optedOutAt: string;
+  messageId: string;
+  text: string;
+  textTruncated: boolean;
+  blacklisted: boolean | null;
+  sendCount: number;
+  sendsAfterOptOut: Array<{ orderId: number; sendAt: string; sender: string; status: string }>;
+}
+
+interface Audit {
+  range: { start: string; end: string; timezone: string };
+  optOuts: number;
+  blacklisted: number;
+  notBlacklisted: number;
+  uncheckable: number;
+  messagedAfterOptOut: number;
+  ordersChecked: number;
+  scheduledLater: number;
+  sendsChecked: boolean;
+  complete: boolean;
+  inbox: { totalRows: number; fetched: number; complete: boolean };
+  items: AuditItem[];
+  truncated: boolean;
+  nextCursor?: string;
+}
+
+async function audit(args: Record<string, unknown>, options: Parameters<typeof connect>[0] = {}) {
+  session ??= await connect(options);
+  const result = await session.mcp.callTool({ name: 'audit_opt_outs', arguments: args });
+  return { result, text: textOf(result), data: result.structuredContent as Audit };
+}
+
+const iso = (timestamp: string) => `${timestamp.replace(' ', 'T')}+03:00`;
+const isDemoOptOut = (text: string) => DEMO_OPT_OUT_TEXTS.includes(text);
+/** The fixture's now: 2026-04-22 12:30 Istanbul. */
+const TODAY = '2026-04-22';
+const NOW = '2026-04-22 12:30:00';
+const LAST_30_DAYS = { start: '2026-03-24', end: TODAY };
+
+function shown(item: AuditTruthItem): AuditItem {
+  return {
+    number: item.number,
+    isPhoneNumber: item.isPhoneNumber,
+    optedOutAt: iso(item.optedOutAt),
+    messageId: item.messageId,
+    text: item.text,
+    textTruncated: false,
+    blacklisted: item.blacklisted,
+    sendCount: item.sends.length,
+    sendsAfterOptOut: item.sends.slice(0, 20).map((send) => ({ ...send, sendAt: iso(send.sendAt) })),
+  };
+}
+
+const recipientsOf = (account: SimulatedAccount) => (order: Order) => account.recipients?.(order) ?? [];
+
+describe('audit_opt_outs', () => {
+  it('audits 30 days of the demo account exactly: opt-outs, blacklist, and the campaign that reached an opted-out number', async () => {
+    const truth = auditOf(FIXTURE_ACCOUNT, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    const { data, text } = await audit({ period: 'last_30_days' });
+    const earliest = truth.map((item) => item.optedOutAt).sort()[0] ?? '';
+    const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-04-03' && order.sendAt > earliest);
+    expect(earliest.slice(0, 10)).toBe('2026-04-10');
+    expect(data).toEqual({
+      range: { ...LAST_30_DAYS, timezone: 'Europe/Istanbul' },
+      optOuts: truth.length,
+      blacklisted: truth.filter((item) => item.blacklisted === true).length,
+      notBlacklisted: truth.filter((item) => item.blacklisted === false).length,
+      uncheckable: 0,
+      messagedAfterOptOut: truth.filter((item) => item.sends.length > 0).length,
+      ordersChecked: checked.length,
+      scheduledLater: 0,
+      sendsChecked: true,
+      complete: true,
+      inbox: { totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: FIXTURE_ACCOUNT.inbox.length, complete: true },
+      items: truth.map(shown),
+      truncated: false,
+      dropped: { duplicates: 0, outOfRange: 0 },
+    });
+    // The demo's story: one RET sender slipped past the blacklist, and one got a campaign two days after opting out.
+    const notListed = truth.filter((item) => item.blacklisted === false);
+    const messaged = truth.filter((item) => item.sends.length > 0);
+    expect(notListed.map((item) => item.number)).toEqual(['+905078889900']);
+    expect(messaged.map((item) => item.number)).toEqual(['+905325556677']);
+    const [send] = messaged[0]?.sends ?? [];
+    expect(send?.sendAt.slice(0, 10)).toBe('2026-04-12');
+    expect(text).toContain(`NOT ON THE BLACKLIST: 1 number: +905078889900 (opted out ${notListed[0]?.optedOutAt.slice(0, 16)}, message id "${notListed[0]?.messageId}")`);
+    expect(text).toContain(
+      `RECEIVED MESSAGES AFTER OPTING OUT: 1 number (of ${checked.length} orders checked): +905325556677 (opted out 2026-04-10 18:45): ` +
+        `order #${send?.orderId} sent ${send?.sendAt.slice(0, 16)} by "ACME MARKET" (delivered).`,
+    );
+    expect(text).toContain('so each send listed is something to review, not proof of a breach');
+    expect(text).toContain('Verdict: action needed');
+    // Inbox texts only inside the untrusted section.
+    const section = /<untrusted-sms-([0-9a-f]{12})>\n([\s\S]*)\n<\/untrusted-sms-\1>/.exec(text);
+    expect(section?.[2]).toContain('"ILT KARGOTAKIP rEt"');
+    expect(text.replace(section?.[0] ?? '', '')).not.toContain('KARGOTAKIP');
+    // Recipients were read only for the orders sent after the earliest opt-out.
+    const read = new Set(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => request.order));
+    expect([...read].sort()).toEqual(checked.map((order) => order.id).sort());
+  });
+
+  it('compares numbers in E.164 across the inbox, blacklist and report formats, and lists a short code as uncheckable', async () => {
+    const message = (id: string, sender: string, date: string, text = 'RET'): InboxMessage => ({ id, date, sender, number: '+908501234567', text });
+    const order = (id: number, sendAt: string): Order => ({ id, status: 114, total: 4, delivered: 3, undelivered: 1, waiting: 0, submitAt: sendAt, sendAt, sender: 'ACME' });
+    const account: SimulatedAccount = {
+      inbox: [
+        message('1', '+905321234567', '2026-04-10 10:00:00'),
+        message('2', '+905339876543', '2026-04-11 10:00:00', 'ILT ACME RET'),
+        message('3', '7889', '2026-04-12 10:00:00'),
+        message('4', '+905321234567', '2026-04-13 10:00:00', 'ret'),
+      ],
+      // The blacklist writes one as "5…" and one not at all.
+      blacklist: [{ number: '5321234567', at: '2026-04-10 10:00:01' }],
+      orders: [order(1, '2026-04-09 09:00:00'), order(2, '2026-04-11 12:00:00'), order(3, '2026-04-12 12:00:00')],
+      recipients: (o) =>
+        o.id === 2
+          ? [{ number: 5321234567, status: 111 }, { number: '05339876543', status: 112 }, { number: '7889', status: 111 }, { number: '5000000000', status: 111 }]
+          : [{ number: '+90 532 123 45 67', status: 111 }, { number: '905339876543', status: 111 }, { number: '5000000001', status: 111 }, { number: '5000000002', status: 112 }],
+    };
+    const { data, text } = await audit({ start: '2026-04-01', end: '2026-04-20' }, { fake: { account } });
+    expect(data.items).toEqual([
+      {
+        number: '+905339876543',
+        isPhoneNumber: true,
+        optedOutAt: iso('2026-04-11 10:00:00'),
+        messageId: '2',
+        text: 'ILT ACME RET',
+        textTruncated: false,
+        blacklisted: false,
+        sendCount: 2,
+        sendsAfterOptOut: [
+          { orderId: 2, sendAt: iso('2026-04-11 12:00:00'), sender: 'ACME', status: 'undelivered' },
+          { orderId: 3, sendAt: iso('2026-04-12 12:00:00'), sender: 'ACME', status: 'delivered' },
+        ],
+      },
+      {
+        number: '+905321234567',
+        isPhoneNumber: true,
+        optedOutAt: iso('2026-04-10 10:00:00'),
+        messageId: '1',
+        text: 'RET',
+        textTruncated: false,
+        blacklisted: true,
+        sendCount: 2,
+        sendsAfterOptOut: [
+          { orderId: 2, sendAt: iso('2026-04-11 12:00:00'), sender: 'ACME', status: 'delivered' },
+          { orderId: 3, sendAt: iso('2026-04-12 12:00:00'), sender: 'ACME', status: 'delivered' },
+        ],
+      },
+      { number: '7889', isPhoneNumber: false, optedOutAt: iso('2026-04-12 10:00:00'), messageId: '3', text: 'RET', textTruncated: false, blacklisted: null, sendCount: 0, sendsAfterOptOut: [] },
+    ]);
+    expect(data).toMatchObject({ optOuts: 3, blacklisted: 1, notBlacklisted: 1, uncheckable: 1, messagedAfterOptOut: 2, ordersChecked: 2 });
+    expect(text).toContain('1 opt-out came from senders that are not phone numbers (short codes or names)');
+  });
+
+  it('scans a week before the earliest opt-out for scheduled orders, and counts one not yet sent without reading it', async () => {
+    const order = (id: number, submitAt: string, sendAt: string): Order => ({ id, status: 114, total: 1, delivered: 1, undelivered: 0, waiting: 0, submitAt, sendAt, sender: 'ACME' });
+    const account: SimulatedAccount = {
+      inbox: [{ id: '1', date: '2026-04-15 10:00:00', sender: '+905321234567', number: '+908501234567', text: 'RET' }],
+      orders: [
+        // Submitted 6 days before the opt-out, sent after it: it counts.
+        order(1, '2026-04-09 09:00:00', '2026-04-16 09:00:00'),
+        // Submitted 8 days before: outside the scan, as the README says.
+        order(2, '2026-04-07 09:00:00', '2026-04-16 09:00:00'),
+        // Scheduled for after now (12:30 today): not sent yet, so not read.
+        order(3, '2026-04-20 09:00:00', '2026-04-23 09:00:00'),
+      ],
+      recipients: () => [{ number: '5321234567', status: 111 }],
+    };
+    const { data, text } = await audit({ start: '2026-04-15', end: '2026-04-15' }, { fake: { account } });
+    expect(data).toMatchObject({ messagedAfterOptOut: 1, ordersChecked: 1, scheduledLater: 1 });
+    expect(data.items[0]?.sendsAfterOptOut.map((send) => send.orderId)).toEqual([1]);
+    const windows = session?.api.requests.filter((request) => request.endpoint === 'get-reports').map((request) => request.start);
+    expect(windows?.[0]).toBe('2026-04-08');
+    // Its page, then the empty one.
+    expect(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => [request.order, request.page])).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(text).toContain('1 scheduled order has not gone out yet, so it was not checked: review its recipients before the send time.');
+  });
+
+  it('says it covered only what the API returned when the inbox is incomplete, and never calls the result clean', async () => {
+    const { data, text } = await audit({ period: 'last_30_days' }, { fake: { inboxRowLimit: 3 } });
+    const shortInbox = { ...FIXTURE_ACCOUNT, inbox: FIXTURE_ACCOUNT.inbox.slice(0, 3) };
+    const truth = auditOf(shortInbox, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    expect(data.complete).toBe(false);
+    expect(data.inbox).toEqual({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 3, complete: false });
+    expect(data.items).toEqual(truth.map(shown));
+    expect(text).toContain(`INCOMPLETE INBOX: the API returned 3 of the ${FIXTURE_ACCOUNT.inbox.length} inbox messages it reports, so this audit covers only the messages it returned`);
+    expect(text).toContain('Verdict: partial.');
+    expect(text).not.toContain('Verdict: clean');
+  });
+
+  it('keeps the answer within its size budget, texts cut at 1,000 characters, with a cursor for the rest', async () => {
+    const inbox: InboxMessage[] = Array.from({ length: 450 }, (_, index) => ({
+      id: String(index + 1),
+      date: `2026-04-20 10:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}`,
+      sender: `+90532${String(1_000_000 + index).slice(-7)}`,
+      number: '+908501234567',
+      text: `RET ${'ş'.repeat(5_000)}`,
+    }));
+    const { result, data } = await audit({ period: 'last_7_days', checkSends: false, limit: 500 }, { fake: { account: { orders: [], inbox } } });
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(256 * 1024);
+    expect(data.optOuts).toBe(450);
+    expect(data.truncated).toBe(true);
+    expect(data.items.length).toBeGreaterThan(10);
+    expect(data.items.every((item) => item.textTruncated && Array.from(item.text).length === 1_000)).toBe(true);
+    const numbers = data.items.map((item) => item.number);
+    let cursor = data.nextCursor;
+    while (cursor) {
+      const next = await audit({ cursor, limit: 500 });
+      expect(next.result.isError, next.text).toBeFalsy();
+      numbers.push(...next.data.items.map((item) => item.number));
+      cursor = next.data.nextCursor;
+    }
+    expect(new Set(numbers).size).toBe(450);
+    expect(numbers).toHaveLength(450);
+  });
+
+  it('skips later sends on request, and is then not complete', async () => {
+    const { data, text } = await audit({ period: 'last_30_days', checkSends: false });
+    expect(data).toMatchObject({ sendsChecked: false, complete: false, ordersChecked: 0, messagedAfterOptOut: 0 });
+    expect(session?.api.requests.map((request) => request.endpoint).sort()).toEqual(['get-blacklist', 'get-blacklist', 'get-inbox']);
+    expect(text).toContain('Later sends were NOT checked (checkSends: false)');
+  });
+
+  it('reads the whole blacklist page by page, whatever the page size', async () => {
+    const { data } = await audit({ period: 'last_30_days', checkSends: false }, { fake: { rowPageSize: 3 } });
+    const pages = session?.api.requests.filter((request) => request.endpoint === 'get-blacklist').map((request) => request.page);
+    const size = FIXTURE_ACCOUNT.blacklist?.length ?? 0;
+    expect(pages).toEqual(Array.from({ length: Math.ceil(size / 3) + 1 }, (_, index) => index + 1));
+    expect(data.blacklisted).toBe(6);
+  });
+
+  it('refuses past ILETIMERKEZI_MAX_REPORT_ORDERS before reading any recipient', async () => {
+    const { result, text } = await audit({ period: 'last_30_days' }, { maxReportOrders: 5 });
+    expect(result.isError).toBe(true);
+    expect(text).toMatch(/^The range holds \d+ orders sent after the earliest opt-out, more than the 5 whose recipients one call may read \(ILETIMERKEZI_MAX_REPORT_ORDERS\)/);
+    expect(text).toContain('audit a shorter or more recent range, or pass checkSends: false for the blacklist check alone.');
+    expect(session?.api.requests.filter((request) => request.endpoint === 'get-report')).toHaveLength(0);
+  });
+
+  it('stops reading recipients when the client cancels', async () => {
+    const cancelled = await cancelWhileReadingRecipients('audit_opt_outs', { period: 'last_30_days' }, 3);
+    session = cancelled.session;
+    expect(cancelled.reports).toBeLessThan(100);
+  });
+});
