@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { checkHttpSettings } from '../src/server/http.js';
+import type { Order } from '../src/api/schemas.js';
+import { PROMPTS, TOOLS } from '../src/tools/index.js';
 import { FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, failedNumbersOf, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
 import { type Hosted, INITIALIZE, accountHeaders, httpClient, post, rawRequest, startHosted } from './support/hosted.js';
 
 /** A second account with other data, so cross-talk would show in any figure. */
@@ -96,10 +98,34 @@ describe('the HTTP server, each caller bringing its own account', () => {
     await Promise.all([mine.close(), theirs.close()]);
   });
 
+  it('answers the drill-down tools exactly over HTTP too', async () => {
+    const mcp = await httpClient(hosted.url, accountHeaders(TEST_CREDENTIALS));
+    const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
+    const march = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_MONTH.start, LAST_MONTH.end);
+    const failed = await mcp.callTool({ name: 'list_failed_numbers', arguments: { period: 'last_month', limit: 5 } });
+    const truth = failedNumbersOf(march, recipientsOf);
+    expect(failed.structuredContent).toMatchObject({ failedMessages: totals(march).undelivered, numbers: truth.length, items: truth.slice(0, 5) });
+
+    const order = march.find((candidate) => candidate.undelivered > 0) as Order;
+    const recipients = await mcp.callTool({ name: 'list_recipients', arguments: { orderId: order.id, status: 'undelivered' } });
+    const undelivered = recipientsOf(order).filter((recipient) => recipient.status === 112);
+    expect(recipients.structuredContent).toMatchObject({ matched: undelivered.length, consistent: true });
+
+    const balance = await mcp.callTool({ name: 'read_balance', arguments: {} });
+    expect(balance.structuredContent).toMatchObject({ amount: 0, sms: 250_000 });
+
+    const audit = await mcp.callTool({ name: 'audit_opt_outs', arguments: { period: 'this_month', checkSends: false } });
+    expect(audit.isError, textOf(audit)).toBeFalsy();
+    expect(audit.structuredContent).toMatchObject({ complete: false });
+    const prompts = await mcp.listPrompts();
+    expect(prompts.prompts.map((prompt) => prompt.name).sort()).toEqual(PROMPTS.map((prompt) => prompt.name).sort());
+    await mcp.close();
+  });
+
   it('names the two headers when a call brings no account', async () => {
     const mcp = await httpClient(hosted.url);
     const tools = await mcp.listTools();
-    expect(tools.tools.map((tool) => tool.name)).toEqual(['summarize_delivery', 'list_orders', 'read_inbox']);
+    expect(tools.tools.map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
     const result = await mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'today' } });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('X-Iletimerkezi-Key and X-Iletimerkezi-Hash');
