@@ -15,6 +15,7 @@ import {
   droppedOutput,
   formatCount,
   limitField,
+  orderCountersOutput,
   paging,
   pagingOutput,
   rangeFields,
@@ -43,13 +44,7 @@ const inputSchema = strictInput({
 });
 
 const orderOutput = z.object({
-  id: z.number().int(),
-  status: z.number().int(),
-  state: z.enum([...ORDER_STATE_NAMES, 'other']),
-  total: z.number().int(),
-  delivered: z.number().int(),
-  undelivered: z.number().int(),
-  waiting: z.number().int(),
+  ...orderCountersOutput,
   submitAt: z.string().describe('When the API received the order, ISO 8601 with the Istanbul offset.'),
   sendAt: z.string().describe('When the order was handed to the carrier; later than submitAt when scheduled.'),
   sender: z.string(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MESSAGE_STATUS, ORDER_STATE_NAMES, orderStateOf } from '../api/order-status.js';
+import { MESSAGE_STATUS, orderStateOf } from '../api/order-status.js';
 import type { ReportMessage } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { timestampToIso } from '../reporting/calendar.js';
@@ -14,6 +14,7 @@ import {
   limitField,
   notPhoneNumberNote,
   numberForText,
+  orderCountersOutput,
   paging,
   pagingOutput,
   phoneNumberOutput,
@@ -49,13 +50,7 @@ const recipientCountsOutput = z
 
 const outputSchema = z.object({
   order: z.object({
-    id: z.number().int(),
-    status: z.number().int(),
-    state: z.enum([...ORDER_STATE_NAMES, 'other']),
-    total: z.number().int(),
-    delivered: z.number().int(),
-    undelivered: z.number().int(),
-    waiting: z.number().int(),
+    ...orderCountersOutput,
     submitAt: z.string().nullable().describe('ISO 8601 with the Istanbul offset; null when the API does not give it.'),
     sendAt: z.string().nullable(),
     sender: z.string().nullable(),
