@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Credentials } from './api/client.js';
+import { API_ACCESS_PAGE } from './api/panel.js';
 
 export type { Credentials } from './api/client.js';
 import { ConfigurationError } from './errors.js';
@@ -10,7 +11,7 @@ export const DEFAULT_MAX_REPORT_ORDERS = 500;
 
 /** Every setting the server reads, documented once: `--help` prints this table. */
 export const ENVIRONMENT = [
-  { name: 'ILETIMERKEZI_API_KEY', fallback: '(none)', about: 'API key from the panel: Settings → Security → API Access.' },
+  { name: 'ILETIMERKEZI_API_KEY', fallback: '(none)', about: `API key from the panel: ${API_ACCESS_PAGE}.` },
   { name: 'ILETIMERKEZI_API_HASH', fallback: '(none)', about: 'API hash from the same panel page.' },
   { name: 'ILETIMERKEZI_BASE_URL', fallback: DEFAULT_BASE_URL, about: 'API base URL; https only, except loopback hosts.' },
   { name: 'ILETIMERKEZI_TIMEOUT_MS', fallback: '10000', about: 'Timeout of one HTTP attempt, in milliseconds.' },

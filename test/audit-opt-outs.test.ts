@@ -249,6 +249,15 @@ describe('audit_opt_outs', () => {
     expect(data.blacklisted).toBe(6);
   });
 
+  it('refuses a later-sends scan longer than ILETIMERKEZI_MAX_RANGE_DAYS before reading any order', async () => {
+    // The fixture's opt-out of 2026-04-10 means scanning 2026-04-03..2026-04-22 (20 days) for later sends.
+    const { result, text } = await audit({ start: '2026-04-08', end: '2026-04-12' }, { maxRangeDays: 15 });
+    expect(result.isError).toBe(true);
+    expect(text).toMatch(/^Checking for later sends would scan the orders submitted 2026-04-03\.\.2026-04-22, 20 days, more than the 15 allowed \(ILETIMERKEZI_MAX_RANGE_DAYS\)/);
+    expect(text).toContain('checkSends: false');
+    expect(session?.api.requests.filter((request) => request.endpoint === 'get-reports')).toEqual([]);
+  });
+
   it('refuses past ILETIMERKEZI_MAX_REPORT_ORDERS before reading any recipient', async () => {
     const { result, text } = await audit({ period: 'last_30_days' }, { maxReportOrders: 5 });
     expect(result.isError).toBe(true);

@@ -51,7 +51,7 @@ describe('audit_opt_outs, as a property', () => {
               return Promise.resolve({ ...order, message: page === 1 ? (rows.get(orderId) ?? []) : [] });
             },
           });
-          const audit = await auditOptOuts(api, { range: { start: '2026-04-01', end: '2026-04-30' }, checkSends: true, today: '2026-04-30', now: '2026-04-30 23:59:59' }, { maxReportOrders: 500 });
+          const audit = await auditOptOuts(api, { range: { start: '2026-04-01', end: '2026-04-30' }, checkSends: true, today: '2026-04-30', now: '2026-04-30 23:59:59', maxRangeDays: 366 }, { maxReportOrders: 500 });
 
           // Plain loops: each person's earliest opt-out, then any order after it that lists them.
           const optedOutAt = new Map<string, string>();

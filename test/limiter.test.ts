@@ -55,3 +55,4 @@ describe('the adaptive limiter', () => {
     expect(most).toBe(2);
   });
 });
+

@@ -3,7 +3,7 @@ import { CancelledError } from '../errors.js';
 export type Feedback = 'pushback' | 'success' | 'neutral';
 
 /** The process-wide cap on upstream requests, whatever the number of accounts. */
-export const DEFAULT_PROCESS_CAP = 64;
+const DEFAULT_PROCESS_CAP = 64;
 
 /**
  * Successes per slot before the cap grows by one: slow enough that an API which refuses past a
@@ -55,11 +55,6 @@ export class ConcurrencyLimiter {
     }
   }
 
-  /** Requests in flight or holding a slot now. */
-  get inUse(): number {
-    return this.active;
-  }
-
   private learn(feedback: Feedback, epoch: number): void {
     if (feedback === 'pushback') {
       this.successes = 0;
@@ -73,8 +68,8 @@ export class ConcurrencyLimiter {
       this.successes = 0;
       this.limit += 1;
       this.onChange(this.limit, 'recovered');
-      // The new slot goes to the oldest waiter at once.
-      const next = this.waiters.shift();
+      // The new slot goes to the oldest waiter at once, unless requests from before a halving still hold it.
+      const next = this.active < this.limit ? this.waiters.shift() : undefined;
       if (next) {
         this.active += 1;
         next.grant();

@@ -2,8 +2,8 @@
  * Where the iletiMerkezi panel keeps API access, written once: every message that sends a user
  * to the panel is built from these.
  */
-const PANEL = 'panel.iletimerkezi.com';
-const API_ACCESS_PAGE = 'Settings → Security → API Access';
+export const PANEL = 'panel.iletimerkezi.com';
+export const API_ACCESS_PAGE = 'Settings → Security → API Access';
 const PERMISSIONS_PAGE = 'Settings → Security → Access Permissions';
 const TOGGLE = '"Allow API access"';
 const CREDENTIAL_VARIABLES = 'ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH';

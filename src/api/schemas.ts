@@ -31,7 +31,7 @@ const wholeNumber = z.union(
  * the next day, counting an order on a day it was never sent, so the fields are checked as
  * they are written instead.
  */
-export function isRealTimestamp(text: string): boolean {
+function isRealTimestamp(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];

@@ -17,7 +17,7 @@ export interface BalanceReport extends Balance {
   dropped: DroppedOrders;
 }
 
-export function runwayBasis(today: Day): DayRange {
+function runwayBasis(today: Day): DayRange {
   return { start: shiftDays(today, -RUNWAY_BASIS_DAYS), end: shiftDays(today, -1) };
 }
 
@@ -27,7 +27,17 @@ export function runwayBasis(today: Day): DayRange {
  */
 export async function readBalance(api: IletimerkeziApi, today: Day, options: ScanOptions): Promise<BalanceReport> {
   const basis = runwayBasis(today);
-  const [balance, sent] = await Promise.all([api.fetchBalance(options.signal), summarizeDelivery(api, { range: basis }, options)]);
+  // Either half failing ends the call, so it also stops the other's upstream requests.
+  const both = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, both.signal]) : both.signal;
+  const stopBoth = (error: unknown): never => {
+    both.abort();
+    throw error;
+  };
+  const [balance, sent] = await Promise.all([
+    api.fetchBalance(signal).catch(stopBoth),
+    summarizeDelivery(api, { range: basis }, { ...options, signal }).catch(stopBoth),
+  ]);
   const averageDailyMessages = sent.total / RUNWAY_BASIS_DAYS;
   const runsOnTl = balance.sms === 0 && balance.amount !== 0;
   return {

@@ -42,7 +42,7 @@ export function positionKey(position: number): SortKey {
   return { at: '', id: String(Number.MAX_SAFE_INTEGER - position) };
 }
 
-export function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
+function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
   return after === undefined || compareNewestFirst(key, after) > 0;
 }
 

@@ -1,7 +1,7 @@
 import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
-import { UpstreamError } from '../errors.js';
-import { type Day, dayOfTimestamp, shiftDays } from './calendar.js';
+import { UpstreamError, WorkLimitError } from '../errors.js';
+import { type Day, dayOfTimestamp, inclusiveDays, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
@@ -64,6 +64,8 @@ export interface AuditQuery {
   today: Day;
   /** Now as an API timestamp: an order due later has not gone out, and get-report refuses it (456). */
   now: string;
+  /** The longest scan any tool may make (ILETIMERKEZI_MAX_RANGE_DAYS); the later-sends scan too. */
+  maxRangeDays: number;
 }
 
 export interface AuditOptions extends ScanOptions {
@@ -86,7 +88,7 @@ function optOutsOf(messages: readonly CleanMessage[]): Map<string, Omit<AuditedO
 const MAX_BLACKLIST_PAGES = 10_000;
 
 /** The whole blacklist, normalized: paged until a page has no numbers, `count` never trusted as a total. */
-export async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal): Promise<Set<string>> {
+async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal): Promise<Set<string>> {
   const numbers = new Set<string>();
   for (let page = 1; ; page += 1) {
     const entries = await api.readBlacklistPage(page, signal);
@@ -106,6 +108,14 @@ export async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSig
 /** Orders submitted from a week before the earliest opt-out to today that went out after it. */
 async function ordersSentAfter(api: IletimerkeziApi, earliest: string, query: AuditQuery, options: ScanOptions) {
   const range = { start: shiftDays(dayOfTimestamp(earliest), -SCHEDULE_LEAD_DAYS), end: query.today };
+  const days = inclusiveDays(range.start, range.end);
+  if (days > query.maxRangeDays) {
+    throw new WorkLimitError(
+      `Checking for later sends would scan the orders submitted ${range.start}..${range.end}, ${days} days, more than the ` +
+        `${query.maxRangeDays} allowed (ILETIMERKEZI_MAX_RANGE_DAYS). Audit a more recent range, or pass checkSends: false ` +
+        'to check the blacklist only.',
+    );
+  }
   const orders: Order[] = [];
   let scheduledLater = 0;
   const stats = await scanOrders(

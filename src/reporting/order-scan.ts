@@ -37,8 +37,9 @@ const DEFAULT_MAX_PAGES_PER_WINDOW = 10_000;
  * Reads every order in the range: 10-day windows fetched concurrently (the client's limiter
  * caps requests in flight), pages inside a window walked in order until an empty page. Orders
  * reach a fresh sink from `openSink` for each page read, as they arrive, and count once the page
- * is whole; beyond the final-window cache's bounded share none is kept, so memory stays flat
- * however many there are. The first failure cancels the sibling windows and is rethrown.
+ * is whole. Beyond the final-window cache's bounded share and the pages read ahead (at most
+ * 2,000 orders a window, held until their turn) none is kept, so memory stays flat however
+ * many there are. The first failure cancels the sibling windows and is rethrown.
  */
 export function scanOrders(api: IletimerkeziApi, range: DayRange, openSink: () => OrderSink, options: ScanOptions = {}): Promise<ScanStats> {
   return new OrderScan(api, range, openSink, options).run();
@@ -73,6 +74,8 @@ class OrderScan {
 
   async run(): Promise<ScanStats> {
     const { signal } = this.options;
+    // A cancel or a deadline may have landed before the scan began; then no request starts.
+    if (signal?.aborted) throw new CancelledError();
     const cancel = () => this.operation.abort();
     signal?.addEventListener('abort', cancel, { once: true });
     try {

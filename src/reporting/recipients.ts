@@ -175,6 +175,7 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
   const operation = new AbortController();
   // Every queued request listens on this one signal, and removes itself once done.
   setMaxListeners(0, operation.signal);
+  if (options.signal?.aborted) throw new CancelledError();
   const cancel = () => operation.abort();
   options.signal?.addEventListener('abort', cancel, { once: true });
   let failure: Error | undefined;

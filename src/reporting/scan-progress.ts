@@ -23,10 +23,6 @@ export class WindowProgress {
     this.finished = windows.map(() => false);
   }
 
-  get ordersRead(): number {
-    return this.orders;
-  }
-
   get windowsDone(): number {
     return this.finished.filter(Boolean).length;
   }

@@ -17,7 +17,7 @@ export interface AccessEntry {
 
 export type LineSink = (line: string) => void;
 
-export const stderrLines: LineSink = (line) => {
+const stderrLines: LineSink = (line) => {
   process.stderr.write(`${line}\n`);
 };
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ClientOptions, type Credentials, IletimerkeziClient } from '../api/client.js';
+import { API_ACCESS_PAGE, PANEL } from '../api/panel.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../reporting/calendar.js';
@@ -37,10 +38,10 @@ export interface AccountSettings {
   maxAccounts?: number;
 }
 
-export const MISSING_HEADERS_MESSAGE =
+const MISSING_HEADERS_MESSAGE =
   'No iletiMerkezi account was given. Send the account\'s API key and hash in the X-Iletimerkezi-Key and ' +
   'X-Iletimerkezi-Hash headers of every request (the headers block of your MCP client configuration); the panel ' +
-  'issues them at panel.iletimerkezi.com → Settings → Security → API Access.';
+  `issues them at ${PANEL} → ${API_ACCESS_PAGE}.`;
 
 const DEFAULT_MAX_ACCOUNTS = 256;
 

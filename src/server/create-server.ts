@@ -38,7 +38,7 @@ export interface ServerOptions {
 const DEMO_NOTICE = 'DEMO ACCOUNT: simulated data, not a real iletiMerkezi account.';
 
 /** The server's instructions, written from each tool's own `useFor`. */
-export function instructionsFor(tools: readonly Tool[]): string {
+function instructionsFor(tools: readonly Tool[]): string {
   const uses = tools.map((tool) => `${tool.name} ${tool.useFor}`);
   const listed = uses.length > 2 ? `${uses.slice(0, -1).join(', ')}, and ${uses.at(-1)}` : uses.join(' and ');
   return (

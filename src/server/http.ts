@@ -108,9 +108,10 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       });
       return;
     }
-    const body = await readBody(request, settings.maxBodyBytes ?? MAX_BODY_BYTES);
+    const maxBodyBytes = settings.maxBodyBytes ?? MAX_BODY_BYTES;
+    const body = await readBody(request, maxBodyBytes);
     if (!body.ok) {
-      const message = body.status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : 'The request body could not be read.';
+      const message = body.status === 413 ? `The request body is larger than ${maxBodyBytes} bytes.` : 'The request body could not be read.';
       refuse(response, body.status, message, { connection: 'close' });
       return;
     }

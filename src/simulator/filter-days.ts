@@ -6,7 +6,7 @@
  */
 
 /** The documented limit: start and end at most 10 days apart, both ends counted. */
-export const MAX_FILTER_DAYS = 10;
+const MAX_FILTER_DAYS = 10;
 
 const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -15,7 +15,7 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
  * The day as a count of days since 1970-01-01, or undefined unless it is a real day written
  * Y-m-d. The API's date format is PHP's Y-m-d: four-digit years and any real date.
  */
-export function dayNumber(text: unknown): number | undefined {
+function dayNumber(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const match = DAY.exec(text);
   if (!match) return undefined;

@@ -20,7 +20,7 @@ function istanbulTimestamp(instant: Date): string {
 }
 
 /** Recipients made up from an order's counters, for accounts that do not list their own. */
-export function recipientsFromCounters(order: Order): WireRecipient[] {
+function recipientsFromCounters(order: Order): WireRecipient[] {
   const rows: WireRecipient[] = [];
   const add = (count: number, status: number) => {
     for (let index = 0; index < count; index += 1) rows.push({ number: `+90555${String(rows.length).padStart(7, '0')}`, status });

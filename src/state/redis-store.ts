@@ -41,11 +41,15 @@ export class RedisConnection {
   async ready(timeoutMs = 3_000): Promise<void> {
     if (this.client.status === 'ready') return;
     const connected = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.client.once('ready', () => {
+      const onReady = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      const timer = setTimeout(() => {
+        this.client.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      this.client.once('ready', onReady);
     });
     if (!connected) this.failed();
   }

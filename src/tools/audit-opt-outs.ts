@@ -210,7 +210,7 @@ export const auditOptOutsTool = defineTool({
     const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
       const { items, ...meta } = await auditOptOuts(
         context.api,
-        { range: resumed.resolved, checkSends, today: today(context.clock), now: toTimestamp(context.clock()) },
+        { range: resumed.resolved, checkSends, today: today(context.clock), now: toTimestamp(context.clock()), maxRangeDays: context.maxRangeDays },
         { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
       );
       return { items: ranked(items), meta };

@@ -32,7 +32,7 @@ const START_OVER = 'Pass nextCursor exactly as a previous result returned it, or
 /** A cursor at most this long carries its position inline; a longer one refers to a kept copy. */
 const SHORT_CURSOR_CHARS = 512;
 /** The longest cursor the tools accept (`cursorField`): none longer is ever issued. */
-const MAX_CURSOR_CHARS = 4096;
+export const MAX_CURSOR_CHARS = 4096;
 
 /**
  * Cursors are signed with a key every replica shares (or one that lives as long as the process)
@@ -123,9 +123,12 @@ export interface Snapshot<T, M> {
  */
 export class SnapshotStore<T, M> {
   private readonly store: SharedStore;
+  /** How long a snapshot, and so a cursor that names a kept position, lives. */
+  readonly ttlMs: number;
 
   constructor(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {
     this.store = limits.store ?? snapshotMemoryStore(limits);
+    this.ttlMs = limits.ttlMs;
   }
 
   /** Keeps the snapshot and returns its id, or undefined when it is too large to keep. */
@@ -232,7 +235,7 @@ export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ ite
 async function positionOf<T, M>(resumed: ResumedQuery<unknown, unknown>, snapshots: SnapshotStore<T, M>): Promise<SortKey | undefined> {
   if (resumed.afterRef === undefined) return resumed.after;
   const kept = await snapshots.position(resumed.afterRef);
-  if (!kept) throw new UserInputError('cursor', `it has expired (cursors last 10 minutes). ${START_OVER}`);
+  if (!kept) throw new UserInputError('cursor', `it has expired (cursors last ${Math.round(snapshots.ttlMs / 60_000)} minutes). ${START_OVER}`);
   return kept;
 }
 

@@ -4,6 +4,7 @@ import { ORDER_STATE_NAMES } from '../api/order-status.js';
 import { DAY_PATTERN, TIMEZONE, isCalendarDay } from '../reporting/calendar.js';
 import { type DayRange, MONTH_PATTERN, NAMED_PERIODS } from '../reporting/date-range.js';
 import { hasInvisibleCharacters } from '../reporting/text.js';
+import { MAX_CURSOR_CHARS } from './cursors.js';
 
 /** Input fields shared by the tools, each with an error that names the field and the fix. */
 
@@ -62,7 +63,7 @@ export function limitField(defaultLimit: number, maxLimit: number, order = 'newe
 export const cursorField = z
   .string({ error: 'cursor must be the nextCursor string of a previous result' })
   .min(1, { error: 'cursor must not be empty' })
-  .max(4096, { error: 'cursor is too long to be one this server issued' })
+  .max(MAX_CURSOR_CHARS, { error: 'cursor is too long to be one this server issued' })
   .optional()
   .describe('nextCursor from a previous result of this tool, to get the next items. The other arguments may be omitted.');
 
@@ -133,7 +134,18 @@ export const RESULT_BUDGET_BYTES = 256 * 1024;
 /** What a page's items may fill of that, each counted in its structured form and its line of text. */
 export const ITEMS_BUDGET_BYTES = 192 * 1024;
 /** What a short list beside the items (senders, say) may fill, in both forms. */
-export const SIDE_LIST_BUDGET_BYTES = 24 * 1024;
+const SIDE_LIST_BUDGET_BYTES = 24 * 1024;
+
+/**
+ * What one listed item adds to an answer: its structured form, and its line of text as JSON-RPC
+ * carries it (quoted and escaped).
+ */
+export function answerWeight<T, S>(present: (item: T) => S, line: (shown: S) => string): (item: T) => number {
+  return (item) => {
+    const shown = present(item);
+    return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(line(shown)));
+  };
+}
 
 /** The first strings, at most `limit`, that fit `bytes` when each is written twice as JSON (text and data). */
 export function takeWithinBytes(strings: readonly string[], limit: number, bytes = SIDE_LIST_BUDGET_BYTES): string[] {

@@ -5,6 +5,7 @@ import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '
 import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
+  answerWeight,
   continuationLines,
   counted,
   cursorField,
@@ -99,11 +100,6 @@ function itemLine(item: Item): string {
   return `- ${numberForText(item)}: ${counted(item.failures, 'failure')} in ${counted(item.orders, 'order')}, last ${timestampForText(item.lastFailedAt)}`;
 }
 
-function weigh(entry: RankedNumber): number {
-  const shown = present(entry);
-  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(itemLine(shown)) + 1;
-}
-
 function render(result: FailedNumbers): string {
   const { range } = result;
   const lines = [
@@ -136,6 +132,8 @@ function render(result: FailedNumbers): string {
   lines.push(...continuationLines(NAME, 'numbers', result.nextCursor));
   return lines.join('\n');
 }
+
+const weigh = answerWeight(present, itemLine);
 
 export const listFailedNumbersTool = defineTool({
   name: NAME,

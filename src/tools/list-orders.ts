@@ -8,8 +8,9 @@ import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
   ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
-  counted,
+  answerWeight,
   continuationLines,
+  counted,
   cursorField,
   droppedLines,
   droppedOutput,
@@ -75,12 +76,6 @@ function present(order: Order): z.infer<typeof orderOutput> {
   };
 }
 
-/** What one order adds to an answer: its structured form and its line of text. */
-function weigh(order: Order): number {
-  const shown = present(order);
-  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(orderLine(shown)));
-}
-
 function orderLine(order: z.infer<typeof orderOutput>): string {
   const scheduled = order.sendAt !== order.submitAt ? `, scheduled for ${timestampForText(order.sendAt)}` : '';
   const waiting = order.waiting > 0 ? `, ${formatCount(order.waiting)} waiting` : '';
@@ -101,6 +96,8 @@ function render(list: OrderList): string {
   lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
+
+const weigh = answerWeight(present, orderLine);
 
 export const listOrdersTool = defineTool({
   name: NAME,

@@ -7,6 +7,7 @@ import { type OrderRecipients, type RecipientCounts, messageStateOf, readOrderRe
 import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
+  answerWeight,
   continuationLines,
   counted,
   cursorField,
@@ -91,11 +92,6 @@ function recipientLine(recipient: Recipient): string {
   return `- ${numberForText(recipient)} ${recipient.state} (${recipient.status})`;
 }
 
-function weigh(recipient: RankedRecipient): number {
-  const shown = present(recipient);
-  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(recipientLine(shown)) + 1;
-}
-
 function countsLine(counts: RecipientCounts): string {
   return (
     `${formatCount(counts.undelivered)} undelivered, ${formatCount(counts.waiting)} waiting, ${formatCount(counts.delivered)} delivered` +
@@ -145,6 +141,8 @@ async function rankedRecipients(
   const { messages: _messages, ...summary } = result;
   return { items, meta: { read: summary, matched: items.length } };
 }
+
+const weigh = answerWeight(present, recipientLine);
 
 export const listRecipientsTool = defineTool({
   name: NAME,

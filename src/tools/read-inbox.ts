@@ -8,10 +8,12 @@ import {
   MAX_TEXT_CHARS,
   READ_ONLY_ANNOTATIONS,
   UNTRUSTED_NOTICE,
+  answerWeight,
   containsField,
-  counted,
   continuationLines,
+  counted,
   cursorField,
+  cutText,
   formatCount,
   limitField,
   paging,
@@ -24,7 +26,6 @@ import {
   takeWithinBytes,
   timestampForText,
   untrustedSection,
-  cutText,
 } from './fields.js';
 import { defineTool } from './tool.js';
 
@@ -86,12 +87,6 @@ function present(message: CleanMessage): z.infer<typeof messageOutput> {
   };
 }
 
-/** What one message adds to an answer: its structured form and its line of text. */
-function weigh(message: CleanMessage): number {
-  const shown = present(message);
-  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(messageLine(shown)));
-}
-
 function messageLine(message: InboxResult['messages'][number]): string {
   const text =
     message.textLength > TEXT_PREVIEW_CHARS
@@ -149,6 +144,8 @@ function render(result: InboxResult): string {
   lines.push(...continuationLines(NAME, 'messages', result.nextCursor));
   return lines.join('\n');
 }
+
+const weigh = answerWeight(present, messageLine);
 
 export const readInboxTool = defineTool({
   name: NAME,
