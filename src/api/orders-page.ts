@@ -1,8 +1,11 @@
 import { JsonArraySplitter } from './json-array-splitter.js';
-import { type Order, describeIssues, orderSchema } from './schemas.js';
+import { type Order, describeIssues, finishOrder, orderWireSchema } from './schemas.js';
 import type { BodyReader } from './body-reader.js';
 
 const ORDERS_PATH = ['response', 'orders'] as const;
+
+/** Where the order of a page sits in its body, for a message about it. */
+const orderPath = (index: number) => `${ORDERS_PATH.join('.')}[${index}]`;
 
 /**
  * Where the orders of one get-reports page go as they are read. Nothing added counts until
@@ -36,9 +39,14 @@ export class OrdersPageReader<S extends OrderSink> implements BodyReader {
   private duplicatePath = false;
   private readonly splitter = new JsonArraySplitter(ORDERS_PATH, (value, index) => {
     if (this.firstProblem !== undefined) return;
-    const parsed = orderSchema.safeParse(value);
-    if (parsed.success) this.sink.add(parsed.data);
-    else this.firstProblem = describeIssues(parsed.error, `${ORDERS_PATH.join('.')}[${index}]`);
+    const parsed = orderWireSchema.safeParse(value);
+    if (!parsed.success) {
+      this.firstProblem = describeIssues(parsed.error, orderPath(index));
+      return;
+    }
+    const order = finishOrder(parsed.data);
+    if ('problem' in order) this.firstProblem = `${orderPath(index)}.${order.field} ${order.problem}`;
+    else this.sink.add(order);
   });
 
   constructor(readonly sink: S) {}

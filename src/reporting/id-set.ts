@@ -1,36 +1,34 @@
 /**
- * The order ids seen in one tool call, each with the window that first brought it. A large range
- * holds up to a million of them at once. Open addressing in typed arrays costs 12–24 bytes an id,
- * where a Map costs about 60, and the storage lives outside the garbage-collected heap.
+ * The order ids of one window's own days. A scan keeps every window's ids until it ends, and
+ * windows run side by side, so a large range holds up to a million of them at once. Open
+ * addressing in a Float64Array costs 8–16 bytes an id, where a Set costs about 40, and its
+ * storage lives outside the garbage-collected heap. One set a window, rather than one for the
+ * whole call, keeps each small: growing a million-id table would copy it whole.
  */
 export class IdSet {
   /** 0 marks an empty slot, so an id is stored as id + 1 (ids are safe integers, so this is exact). */
   private slots = new Float64Array(1024);
-  /** The owner of the id in the same slot of `slots`. */
-  private owners = new Int32Array(1024);
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  /** Adds the id for `owner` and returns true, or returns false when it was already there. */
-  add(id: number, owner = 0): boolean {
+  /** Adds the id and returns true, or returns false when it was already there. */
+  add(id: number): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    if (!insert(this.slots, this.owners, id + 1, owner)) return false;
+    if (!insert(this.slots, id + 1)) return false;
     this.count += 1;
     return true;
   }
 
-  /** Who added the id; undefined when it is not there. */
-  ownerOf(id: number): number | undefined {
-    const index = this.find(id + 1);
-    return index < 0 ? undefined : this.owners[index];
+  has(id: number): boolean {
+    return this.find(id + 1) >= 0;
   }
 
   /** Removes the id and returns true, or returns false when it was not there. */
   delete(id: number): boolean {
-    const { slots, owners } = this;
+    const slots = this.slots;
     const mask = slots.length - 1;
     let hole = this.find(id + 1);
     if (hole < 0) return false;
@@ -41,7 +39,6 @@ export class IdSet {
       const current = slots[index] as number;
       if (((index - spread(current)) & mask) >= ((index - hole) & mask)) {
         slots[hole] = current;
-        owners[hole] = owners[index] as number;
         slots[index] = 0;
         hole = index;
       }
@@ -61,22 +58,18 @@ export class IdSet {
   }
 
   private grow(): void {
-    const { slots, owners } = this;
-    this.slots = new Float64Array(slots.length * 2);
-    this.owners = new Int32Array(slots.length * 2);
-    slots.forEach((key, index) => {
-      if (key !== 0) insert(this.slots, this.owners, key, owners[index] as number);
-    });
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    for (const key of old) if (key !== 0) insert(this.slots, key);
   }
 }
 
-function insert(slots: Float64Array, owners: Int32Array, key: number, owner: number): boolean {
+function insert(slots: Float64Array, key: number): boolean {
   const mask = slots.length - 1;
   for (let index = spread(key) & mask; ; index = (index + 1) & mask) {
     const current = slots[index];
     if (current === 0) {
       slots[index] = key;
-      owners[index] = owner;
       return true;
     }
     if (current === key) return false;

@@ -63,7 +63,7 @@ class OrderScan {
     private readonly options: ScanOptions,
   ) {
     this.windows = splitIntoWindows(range);
-    this.ledger = new OrderLedger(range);
+    this.ledger = new OrderLedger(range, this.windows);
     this.progress = new WindowProgress(this.windows, options.onProgress);
     this.finals = options.finalWindows && new FinalWindowShare(options.finalWindows);
     this.maxPages = options.maxPagesPerWindow ?? DEFAULT_MAX_PAGES_PER_WINDOW;
