@@ -4,6 +4,7 @@ import { API_ACCESS_PAGE } from './api/panel.js';
 
 export type { Credentials } from './api/client.js';
 import { ConfigurationError } from './errors.js';
+import { isLoopbackAddress } from './loopback.js';
 
 export const DEFAULT_BASE_URL = 'https://api.iletimerkezi.com/v1';
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
@@ -61,7 +62,6 @@ export interface HttpConfig {
   cursorSecret: string | undefined;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function wholeNumber(name: EnvironmentVariable, min: number, max: number, fallback: number, unit: string) {
   return z
@@ -100,7 +100,7 @@ function flag(name: EnvironmentVariable) {
  */
 function baseUrlProblems(url: URL): string[] {
   const problems: string[] = [];
-  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  const loopback = isLoopbackAddress(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     problems.push(
       'ILETIMERKEZI_BASE_URL must use https:// (plain http is allowed only for loopback hosts), ' +

@@ -8,7 +8,8 @@ import type { Account, AccountRegistry } from './accounts.js';
 import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import { buildServer } from './create-server.js';
-import { type GuardSettings, bearerMatches, isLoopbackBind, passesRebindingCheck } from './request-guard.js';
+import { isLoopbackAddress } from '../loopback.js';
+import { type GuardSettings, bearerMatches, passesRebindingCheck } from './request-guard.js';
 
 export interface HttpSettings {
   host: string;
@@ -46,7 +47,7 @@ export function checkHttpSettings(settings: {
   holdsAccount: boolean;
   demo: boolean;
 }): void {
-  if (!isLoopbackBind(settings.host) && settings.allowedHosts.length === 0) {
+  if (!isLoopbackAddress(settings.host) && settings.allowedHosts.length === 0) {
     throw new ConfigurationError(
       `ILETIMERKEZI_HTTP_HOST is ${JSON.stringify(settings.host)}, which is not a loopback address, and ` +
         'ILETIMERKEZI_HTTP_ALLOWED_HOSTS is empty. List the host names clients use to reach this server ' +
@@ -87,7 +88,7 @@ function refuse(response: ServerResponse, status: number, message: string, heade
 export async function startHttpServer(settings: HttpSettings): Promise<HttpService> {
   checkHttpSettings({ ...settings, holdsAccount: settings.shared !== undefined });
   const guard: GuardSettings = {
-    loopback: isLoopbackBind(settings.host),
+    loopback: isLoopbackAddress(settings.host),
     allowedHosts: settings.allowedHosts,
     allowedOrigins: settings.allowedOrigins,
   };

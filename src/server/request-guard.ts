@@ -1,18 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { LOOPBACK_NAMES } from '../loopback.js';
 
 /**
  * DNS-rebinding protection and the bearer token, checked before the SDK transport sees a
  * request. The transport's own allowedHosts compares `host:port` exactly; here a listed name
  * without a port accepts any port, as the loopback names do.
  */
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackBind(host: string): boolean {
-  const name = host.toLowerCase();
-  return LOOPBACK_NAMES.has(name) || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
-}
 
 export interface GuardSettings {
   loopback: boolean;
