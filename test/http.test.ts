@@ -122,6 +122,16 @@ describe('the HTTP server, each caller bringing its own account', () => {
     await mcp.close();
   });
 
+  it('points a caller whose headers the API refuses at those headers, not at server settings', async () => {
+    const mcp = await httpClient(hosted.url, accountHeaders({ key: 'not-a-known-key', hash: 'not-a-known-hash' }));
+    const result = await mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'today' } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('authentication failed');
+    expect(textOf(result)).toContain('Check the X-Iletimerkezi-Key and X-Iletimerkezi-Hash headers against panel.iletimerkezi.com');
+    expect(textOf(result)).not.toContain('ILETIMERKEZI_API_KEY');
+    await mcp.close();
+  });
+
   it('names the two headers when a call brings no account', async () => {
     const mcp = await httpClient(hosted.url);
     const tools = await mcp.listTools();

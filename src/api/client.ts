@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { ConfigurationError, UpstreamError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import { MISSING_CREDENTIALS_MESSAGE } from './panel.js';
+import { type CredentialSource, MISSING_CREDENTIALS_MESSAGE, authGuidance } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { revealsCredential } from './secrets.js';
 import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
@@ -80,6 +80,8 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   logger?: Logger;
   random?: () => number;
+  /** Where the credentials came from, for the guidance after a 401; the environment by default. */
+  credentialSource?: CredentialSource;
 }
 
 interface EndpointCall<R extends BodyReader> {
@@ -167,6 +169,7 @@ export class IletimerkeziClient implements IletimerkeziApi {
         logger: options.logger ?? silentLogger,
         random: options.random ?? Math.random,
         mayQuote: (text) => !credentials || !revealsCredential(text, credentials),
+        authGuidance: authGuidance(options.credentialSource ?? 'environment'),
       });
     });
     return this.transport;

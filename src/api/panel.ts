@@ -8,11 +8,22 @@ const PERMISSIONS_PAGE = 'Settings → Security → Access Permissions';
 const TOGGLE = '"Allow API access"';
 const CREDENTIAL_VARIABLES = 'ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH';
 
-/** One paragraph for any authentication failure. */
-export const AUTH_GUIDANCE =
-  `Check ${CREDENTIAL_VARIABLES} against ${PANEL} → ${API_ACCESS_PAGE}, ` +
-  `turn on ${TOGGLE} (panel → ${PERMISSIONS_PAGE}), and if the account has an IP allow-list, ` +
-  'add the address this server connects from.';
+/** Where the key and hash came from: the server's environment, or each HTTP request's headers. */
+export type CredentialSource = 'environment' | 'headers';
+
+const CREDENTIALS_FROM: Record<CredentialSource, string> = {
+  environment: CREDENTIAL_VARIABLES,
+  headers: 'the X-Iletimerkezi-Key and X-Iletimerkezi-Hash headers',
+};
+
+/** One paragraph for any authentication failure, naming where the credentials came from. */
+export function authGuidance(source: CredentialSource): string {
+  return (
+    `Check ${CREDENTIALS_FROM[source]} against ${PANEL} → ${API_ACCESS_PAGE}, ` +
+    `turn on ${TOGGLE} (panel → ${PERMISSIONS_PAGE}), and if the account has an IP allow-list, ` +
+    'add the address this server connects from.'
+  );
+}
 
 export const MISSING_CREDENTIALS_MESSAGE =
   `No iletiMerkezi credentials are configured. Set both ${CREDENTIAL_VARIABLES} ` +

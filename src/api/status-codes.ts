@@ -1,4 +1,4 @@
-import { AUTH_GUIDANCE } from './panel.js';
+import { authGuidance } from './panel.js';
 
 /** What each documented `response.status.code` means, and what the user should do about it. */
 export interface StatusMeaning {
@@ -8,7 +8,8 @@ export interface StatusMeaning {
 
 const DOCUMENTED: Record<number, StatusMeaning> = {
   400: { meaning: 'the API could not parse the request', nextStep: 'This is a bug in iletimerkezi-mcp; please report it.' },
-  401: { meaning: 'authentication failed', nextStep: AUTH_GUIDANCE },
+  // The client names the credentials' real source in its own message; this is the stdio default.
+  401: { meaning: 'authentication failed', nextStep: authGuidance('environment') },
   402: { meaning: 'the account balance is insufficient', nextStep: 'Top up the account in the panel.' },
   404: {
     meaning: 'no such API method',

@@ -6,7 +6,6 @@ import type { Logger } from '../log.js';
 import type { BodyReader } from './body-reader.js';
 import type { ConcurrencyLimiter, Feedback } from './limiter.js';
 import { envelopeSchema } from './schemas.js';
-import { AUTH_GUIDANCE } from './panel.js';
 import { describeStatus, isTransientStatus } from './status-codes.js';
 
 export interface RetryPolicy {
@@ -86,6 +85,8 @@ export interface TransportOptions {
    * message that contains a credential is left out whole rather than masked.
    */
   mayQuote: (text: string) => boolean;
+  /** What to check after a 401 or 403, naming where the credentials came from. */
+  authGuidance: string;
 }
 
 class BodyTooLarge extends Error {}
@@ -205,7 +206,7 @@ export class Transport {
     if (httpStatus === 429 || httpStatus >= 500) return this.transient(exchange, status?.code);
     if ((httpStatus === 401 || httpStatus === 403) && status?.code !== 401 && status?.code !== 403) {
       return fail(
-        new UpstreamError('http-status', `iletiMerkezi API error: HTTP ${httpStatus}, authentication failed. ${AUTH_GUIDANCE}`, {
+        new UpstreamError('http-status', `iletiMerkezi API error: HTTP ${httpStatus}, authentication failed. ${this.options.authGuidance}`, {
           httpStatus,
         }),
       );
@@ -290,8 +291,9 @@ export class Transport {
       );
     }
     const apiSays = message && this.options.mayQuote(message) ? ` The API said: "${message.slice(0, 160)}".` : '';
+    const nextStep = code === 401 ? this.options.authGuidance : known.nextStep;
     return fail(
-      new UpstreamError('api-status', `iletiMerkezi API error ${code}: ${known.meaning}.${apiSays} ${known.nextStep}`, {
+      new UpstreamError('api-status', `iletiMerkezi API error ${code}: ${known.meaning}.${apiSays} ${nextStep}`, {
         apiCode: code,
         httpStatus,
       }),

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ClientOptions, type Credentials, IletimerkeziClient } from '../api/client.js';
-import { API_ACCESS_PAGE, PANEL } from '../api/panel.js';
+import { API_ACCESS_PAGE, type CredentialSource, PANEL } from '../api/panel.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../reporting/calendar.js';
@@ -73,13 +73,13 @@ export class AccountRegistry {
 
   /** The account the server itself holds (team mode, the demo); it is never evicted. */
   pin(credentials: Credentials): Account {
-    const account = this.resolve(credentials);
+    const account = this.resolve(credentials, 'environment');
     this.pinned.add(account.id);
     return account;
   }
 
   /** The caller's account, opened on its first request. */
-  resolve(credentials: Credentials): Account {
+  resolve(credentials: Credentials, source: CredentialSource = 'headers'): Account {
     const id = this.identify(credentials);
     const known = this.accounts.get(id);
     if (known) {
@@ -90,7 +90,7 @@ export class AccountRegistry {
     }
     this.evictIdle();
     const { client, apiUrl, logger } = this.settings;
-    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger }));
+    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger, credentialSource: source }));
   }
 
   async close(): Promise<void> {
