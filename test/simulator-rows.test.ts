@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
-import { type SimulatedApi, type SimulatorOptions, startSimulatedApi } from '../src/simulator/api-server.js';
-import { FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
+import type { SimulatedApi, SimulatorOptions } from '../src/simulator/api-server.js';
+import { FIXTURE_ACCOUNT, fakePerTest } from './support/harness.js';
 import { post } from './support/raw-api.js';
 
 /** get-report, get-blacklist and get-balance on the fake alone, called over HTTP with no client in between. */
 
+const startFake = fakePerTest();
 let api: SimulatedApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
 
 async function start(options: Partial<SimulatorOptions> = {}): Promise<SimulatedApi> {
-  api = await startSimulatedApi({ account: FIXTURE_ACCOUNT, credentials: TEST_CREDENTIALS, ...options });
+  api = await startFake(options);
   return api;
 }
 

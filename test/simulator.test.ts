@@ -1,18 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Order, WireInboxMessage } from '../src/api/schemas.js';
 import {
   ENDPOINT_NAMES,
   type ReportsWindow,
   type ScriptedResponse,
   type SimulatedApi,
-  type SimulatorOptions,
-  startSimulatedApi,
 } from '../src/simulator/api-server.js';
 import { BODY_KINDS, answerWith, firstTimes, rateLimited, redirectTo, successEnvelopeOn } from './support/answers.js';
 import { ordersBetween } from './support/ground-truth.js';
-import { FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
+import { FIXTURE_ACCOUNT, TEST_CREDENTIALS, fakePerTest } from './support/harness.js';
 import { post, reportsPage } from './support/raw-api.js';
 
 /**
@@ -21,17 +19,7 @@ import { post, reportsPage } from './support/raw-api.js';
  */
 
 const ROOT = resolve(import.meta.dirname, '..');
-let api: SimulatedApi | undefined;
-
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function start(options: Partial<SimulatorOptions> = {}): Promise<SimulatedApi> {
-  api = await startSimulatedApi({ account: FIXTURE_ACCOUNT, credentials: TEST_CREDENTIALS, ...options });
-  return api;
-}
+const start = fakePerTest();
 
 function order(id: number, submitAt: string, overrides: Partial<Order> = {}): Order {
   return { id, status: 114, total: 3, delivered: 2, undelivered: 1, waiting: 0, submitAt, sendAt: submitAt, sender: 'ACME', ...overrides };

@@ -105,3 +105,16 @@ export function fakeAndClientPerTest(): (fake?: Partial<SimulatorOptions>, clien
     return opened;
   };
 }
+
+/** For a test file whose tests each need the fake API alone: `start` starts it, and it is closed after each test. */
+export function fakePerTest(): (options?: Partial<SimulatorOptions>) => Promise<SimulatedApi> {
+  let started: SimulatedApi | undefined;
+  afterEach(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return async (options = {}) => {
+    started = await startFake(options);
+    return started;
+  };
+}
