@@ -158,30 +158,23 @@ async function asAClientConnects(server: SpawnedServer): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_QUESTION_MS));
 }
 
-async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, number>): Promise<RangeResult> {
-  const range = lastDays(days);
-  const floors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
-  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
-  const runs: RangeRun[] = [];
+/**
+ * Asks `repeats` fresh servers one question each, as a client that connected and then waited for
+ * its user; the fake is closed afterwards, whatever happened.
+ */
+async function askFreshServers<T>(
+  api: SimulatedApi,
+  repeats: number,
+  ask: (server: SpawnedServer) => Promise<T>,
+  settings: Partial<ServerSettings> = {},
+): Promise<T[]> {
+  const answers: T[] = [];
   try {
-    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      const server = await spawnServer(serverSettings(api));
+    for (let repeat = 0; repeat < repeats; repeat += 1) {
+      const server = await spawnServer(serverSettings(api, settings));
       try {
         await asAClientConnects(server);
-        const before = api.requests.length;
-        const first = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
-        const middle = api.requests.length;
-        const warm = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
-        runs.push({
-          wallMs: first.wallMs,
-          warmWallMs: warm.wallMs,
-          requests: middle - before,
-          warmRequests: api.requests.length - middle,
-          counted: [first.orders, warm.orders],
-          textBytes: first.textBytes,
-          structuredBytes: first.structuredBytes,
-          peakRssBytes: peakRssBytes(server.pid),
-        });
+        answers.push(await ask(server));
       } finally {
         await server.close();
       }
@@ -189,6 +182,33 @@ async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, n
   } finally {
     await api.close();
   }
+  return answers;
+}
+
+async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, number>): Promise<RangeResult> {
+  const range = lastDays(days);
+  const floors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
+  const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
+  const runs: RangeRun[] = await askFreshServers(
+    api,
+    REPEATS,
+    async (server) => {
+      const before = api.requests.length;
+      const first = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+      const middle = api.requests.length;
+      const warm = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+      return {
+        wallMs: first.wallMs,
+        warmWallMs: warm.wallMs,
+        requests: middle - before,
+        warmRequests: api.requests.length - middle,
+        counted: [first.orders, warm.orders],
+        textBytes: first.textBytes,
+        structuredBytes: first.structuredBytes,
+        peakRssBytes: peakRssBytes(server.pid),
+      };
+    },
+  );
   const medianWallMs = median(runs.map((run) => run.wallMs));
   const requests = median(runs.map((run) => run.requests));
   return {
@@ -239,28 +259,21 @@ async function benchFailedNumbers(orders: Order[], ordersByDay: Map<Day, number>
   const floors = recipientFloors(scanFloors, inRange, { latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
   const expectedFailedMessages = inRange.reduce((sum, order) => sum + order.undelivered, 0);
   const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
-  const runs: FailedNumbersResult['runs'] = [];
-  try {
-    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      const server = await spawnServer(serverSettings(api));
-      try {
-        await asAClientConnects(server);
-        const before = api.requests.length;
-        const call = await callTool(server, 'list_failed_numbers', { start: range.start, end: range.end, limit: 10 });
-        const made = api.requests.slice(before);
-        runs.push({
-          wallMs: call.wallMs,
-          reportsRequests: made.filter((request) => request.endpoint === 'get-reports').length,
-          reportRequests: made.filter((request) => request.endpoint === 'get-report').length,
-          failedMessages: (call.structured as { failedMessages?: number } | undefined)?.failedMessages,
-        });
-      } finally {
-        await server.close();
-      }
-    }
-  } finally {
-    await api.close();
-  }
+  const runs: FailedNumbersResult['runs'] = await askFreshServers(
+    api,
+    REPEATS,
+    async (server) => {
+      const before = api.requests.length;
+      const call = await callTool(server, 'list_failed_numbers', { start: range.start, end: range.end, limit: 10 });
+      const made = api.requests.slice(before);
+      return {
+        wallMs: call.wallMs,
+        reportsRequests: made.filter((request) => request.endpoint === 'get-reports').length,
+        reportRequests: made.filter((request) => request.endpoint === 'get-report').length,
+        failedMessages: (call.structured as { failedMessages?: number } | undefined)?.failedMessages,
+      };
+    },
+  );
   const medianWallMs = median(runs.map((run) => run.wallMs));
   return {
     days: FAILED_NUMBERS_DAYS,
@@ -342,36 +355,23 @@ async function benchThroughput(expectedOrders: number) {
   const range = lastDays(DATA_DAYS);
   const floors = computeFloors(range, countByDay(orders), { pageSize: THROUGHPUT_PAGE_SIZE, latencyMs: 0, concurrency: CONCURRENCY });
   const api = await startFake(orders, THROUGHPUT_PAGE_SIZE, 0);
-  const runs: Array<{
-    wallMs: number;
-    ordersPerSecond: number;
-    peakRssBytes: number;
-    requests: number;
-    textBytes: number;
-    counted: number | undefined;
-  }> = [];
-  try {
-    for (let repeat = 0; repeat < THROUGHPUT_REPEATS; repeat += 1) {
-      const server = await spawnServer(serverSettings(api, { timeoutMs: 60_000 }));
-      try {
-        await asAClientConnects(server);
-        const before = api.requests.length;
-        const call = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
-        runs.push({
-          wallMs: call.wallMs,
-          ordersPerSecond: floors.orders / (call.wallMs / 1000),
-          peakRssBytes: peakRssBytes(server.pid),
-          requests: api.requests.length - before,
-          textBytes: call.textBytes,
-          counted: call.orders,
-        });
-      } finally {
-        await server.close();
-      }
-    }
-  } finally {
-    await api.close();
-  }
+  const runs = await askFreshServers(
+    api,
+    THROUGHPUT_REPEATS,
+    async (server) => {
+      const before = api.requests.length;
+      const call = await callTool(server, 'summarize_delivery', { start: range.start, end: range.end });
+      return {
+        wallMs: call.wallMs,
+        ordersPerSecond: floors.orders / (call.wallMs / 1000),
+        peakRssBytes: peakRssBytes(server.pid),
+        requests: api.requests.length - before,
+        textBytes: call.textBytes,
+        counted: call.orders,
+      };
+    },
+    { timeoutMs: 60_000 },
+  );
   return {
     orders: floors.orders,
     range,
