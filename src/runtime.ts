@@ -11,7 +11,7 @@ export interface Runtime {
   baseUrl: string;
   /** The account the process itself holds (the environment's, or the demo's), for servers that open more clients. */
   account: { apiUrl: string; credentials: Credentials | undefined };
-  /** Prepares what the first tool call needs (HTTP stack, Istanbul time-zone data); no network call. */
+  /** Prepares what the first tool call needs (HTTP stack, page reader, Istanbul time-zone data, the caches' clock); no network call. */
   warmUp(): void;
   close(): Promise<void>;
 }
@@ -20,6 +20,8 @@ function runtimeOf(client: IletimerkeziClient, demo: boolean, baseUrl: string, a
   const warmUp = () => {
     client.warmUp();
     today(systemClock);
+    // Node loads perf_hooks on the first use of performance, which the caches time entries with.
+    performance.now();
   };
   return { client, demo, baseUrl, account, warmUp, close };
 }

@@ -46,6 +46,15 @@ describe('IletimerkeziClient against the fake API', () => {
     expect(await fetchOrdersPage(client, WINDOW, 99)).toEqual([]);
   });
 
+  it('warms up without a request, and the first page after it reads as ever', async () => {
+    const { fake, client } = await setUp({ pageSize: 500 });
+    client.warmUp();
+    expect(fake.requests).toHaveLength(0);
+    const page = await fetchOrdersPage(client, WINDOW, 1);
+    expect(page).toEqual(windowOrders());
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('accepts digit strings, string ids and a lone inbox object as the API drifts', async () => {
     const lone = FIXTURE_ACCOUNT.inbox.slice(0, 1);
     const { client } = await setUp({ drift: true, account: { ...FIXTURE_ACCOUNT, inbox: lone } });

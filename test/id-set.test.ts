@@ -47,4 +47,20 @@ describe('IdSet', () => {
     for (let id = 310_000_000; id < 310_200_000; id += 7) expect(compact.add(id)).toBe(false);
     expect(compact.size).toBe(Math.ceil(200_000 / 7));
   });
+
+  it('keeps every id when the first one past 32 bits arrives after thousands that fit', () => {
+    const compact = new IdSet();
+    const narrow = Array.from({ length: 5_000 }, (_, index) => 4_294_967_294 - index * 811);
+    for (const id of narrow) expect(compact.add(id)).toBe(true);
+    // 4,294,967,294 is the largest id a 32-bit slot holds (stored as id + 1); the next one widens the table.
+    expect(compact.has(4_294_967_295)).toBe(false);
+    expect(compact.delete(4_294_967_295)).toBe(false);
+    expect(compact.add(4_294_967_295)).toBe(true);
+    expect(compact.add(Number.MAX_SAFE_INTEGER - 1)).toBe(true);
+    for (const id of [...narrow, 4_294_967_295, Number.MAX_SAFE_INTEGER - 1]) expect(compact.add(id)).toBe(false);
+    expect(compact.size).toBe(5_002);
+    expect(compact.delete(narrow[17] as number)).toBe(true);
+    expect(compact.has(narrow[17] as number)).toBe(false);
+    expect(compact.has(4_294_967_295)).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { JsonArraySplitter } from './json-array-splitter.js';
-import { type Order, describeIssues, finishOrder, orderWireSchema } from './schemas.js';
+import { type Order, readOrder } from './schemas.js';
 import type { BodyReader } from './body-reader.js';
 
 const ORDERS_PATH = ['response', 'orders'] as const;
@@ -39,13 +39,8 @@ export class OrdersPageReader<S extends OrderSink> implements BodyReader {
   private duplicatePath = false;
   private readonly splitter = new JsonArraySplitter(ORDERS_PATH, (value, index) => {
     if (this.firstProblem !== undefined) return;
-    const parsed = orderWireSchema.safeParse(value);
-    if (!parsed.success) {
-      this.firstProblem = describeIssues(parsed.error, orderPath(index));
-      return;
-    }
-    const order = finishOrder(parsed.data);
-    if ('problem' in order) this.firstProblem = `${orderPath(index)}.${order.field} ${order.problem}`;
+    const order = readOrder(value, () => orderPath(index));
+    if ('problem' in order) this.firstProblem = order.problem;
     else this.sink.add(order);
   });
 

@@ -122,6 +122,49 @@ export function finishOrder(order: Order): Order | { field: 'submitAt' | 'sendAt
   return order;
 }
 
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isCounter = (value: unknown): value is number => isId(value) && value <= MAX_ORDER_COUNTER;
+const isRealStamp = (value: unknown): value is string => typeof value === 'string' && TIMESTAMP_PATTERN.test(value) && isRealTimestamp(value);
+
+/**
+ * The form nearly every order comes in, checked by hand: ids and counters as whole numbers in
+ * range, real timestamps, a string sender. Through the schema, a page of thousands of orders
+ * spends a third of its time in zod's checks; this costs a tenth of that. It only ever says yes
+ * to what the schema accepts, and answers as `finishOrder` would (a property test holds it to
+ * that); anything else, digit strings included, goes through the schema, which decides and
+ * explains.
+ */
+function canonicalOrder(value: unknown): Order | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, status, total, delivered, undelivered, waiting, submitAt, sendAt, sender } = value as Record<string, unknown>;
+  const shaped =
+    isId(id) &&
+    isId(status) &&
+    isCounter(total) &&
+    isCounter(delivered) &&
+    isCounter(undelivered) &&
+    isCounter(waiting) &&
+    isRealStamp(submitAt) &&
+    typeof sender === 'string';
+  if (!shaped) return undefined;
+  if (sendAt === UNSCHEDULED_SEND_AT || sendAt === submitAt) return { id, status, total, delivered, undelivered, waiting, submitAt, sendAt: submitAt, sender };
+  return isRealStamp(sendAt) ? { id, status, total, delivered, undelivered, waiting, submitAt, sendAt, sender } : undefined;
+}
+
+/**
+ * One get-reports order from its parsed JSON: the order as the whole rule has it, or what is
+ * wrong with it, paths and rules only, `where` naming where it sits in its body (asked only then).
+ */
+export function readOrder(value: unknown, where: () => string): Order | { problem: string } {
+  const canonical = canonicalOrder(value);
+  if (canonical) return canonical;
+  const at = where();
+  const parsed = orderWireSchema.safeParse(value);
+  if (!parsed.success) return { problem: describeIssues(parsed.error, at) };
+  const order = finishOrder(parsed.data);
+  return 'problem' in order ? { problem: `${at}.${order.field} ${order.problem}` } : order;
+}
+
 /** The whole rule as one schema, for callers that check an order on its own. */
 export const orderSchema = orderWireSchema.transform((order, context) => {
   const finished = finishOrder(order);

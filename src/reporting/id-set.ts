@@ -1,13 +1,15 @@
 /**
  * The order ids of one window's own days. A scan keeps every window's ids until it ends, and
  * windows run side by side, so a large range holds up to a million of them at once. Open
- * addressing in a Float64Array costs 8–16 bytes an id, where a Set costs about 40, and its
- * storage lives outside the garbage-collected heap. One set a window, rather than one for the
- * whole call, keeps each small: growing a million-id table would copy it whole.
+ * addressing in a typed array costs 4–8 bytes a slot, where a Set costs about 40 an id, and its
+ * storage lives outside the garbage-collected heap. Slots are 32 bits wide while every id fits,
+ * as iletiMerkezi's nine- and ten-digit ids do, and widen to 64 the first time one does not: a
+ * million ids then hold 8 MB rather than 16. One set a window, rather than one for the whole
+ * call, keeps each small: growing a million-id table would copy it whole.
  */
 export class IdSet {
   /** 0 marks an empty slot, so an id is stored as id + 1 (ids are safe integers, so this is exact). */
-  private slots = new Float64Array(1024);
+  private slots: Slots = new Uint32Array(1024);
   private count = 0;
 
   get size(): number {
@@ -16,8 +18,10 @@ export class IdSet {
 
   /** Adds the id and returns true, or returns false when it was already there. */
   add(id: number): boolean {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    if (!insert(this.slots, id + 1)) return false;
+    const key = id + 1;
+    if (key > MAX_NARROW_KEY && this.slots instanceof Uint32Array) this.rehash(new Float64Array(this.slots.length));
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots instanceof Uint32Array ? new Uint32Array(this.slots.length * 2) : new Float64Array(this.slots.length * 2));
+    if (!insert(this.slots, key)) return false;
     this.count += 1;
     return true;
   }
@@ -57,14 +61,20 @@ export class IdSet {
     }
   }
 
-  private grow(): void {
+  /** Moves every key into `larger`: twice the slots, or as many but 64 bits wide. */
+  private rehash(larger: Slots): void {
     const old = this.slots;
-    this.slots = new Float64Array(old.length * 2);
-    for (const key of old) if (key !== 0) insert(this.slots, key);
+    this.slots = larger;
+    for (const key of old) if (key !== 0) insert(larger, key);
   }
 }
 
-function insert(slots: Float64Array, key: number): boolean {
+type Slots = Uint32Array | Float64Array;
+
+/** The largest key a 32-bit slot holds. */
+const MAX_NARROW_KEY = 0xffff_ffff;
+
+function insert(slots: Slots, key: number): boolean {
   const mask = slots.length - 1;
   for (let index = spread(key) & mask; ; index = (index + 1) & mask) {
     const current = slots[index];
