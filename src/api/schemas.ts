@@ -72,8 +72,7 @@ export const MAX_ORDER_COUNTER = 1_000_000_000;
 
 const TOO_MANY = `must be at most ${MAX_ORDER_COUNTER.toLocaleString('en-US')}: no order holds more messages`;
 
-// The cap sits inside each option rather than in a pipe after the union: a page checks it for
-// every order, and the flat form stays on zod's fast path.
+// The cap sits inside each option, so a number and a digit string past it are refused alike.
 const counter = z.union(
   [
     z.number().int({ error: WHOLE_NUMBER }).nonnegative({ error: WHOLE_NUMBER }).max(MAX_ORDER_COUNTER, { error: TOO_MANY }),
@@ -91,11 +90,11 @@ const status = z.object({ code: wholeNumber, message: z.string().nullish() });
 export const envelopeSchema = z.object({ response: z.object({ status }) });
 
 /**
- * A get-reports order as the wire has it, every field's shape checked. It carries no refinement
- * or transform on purpose: zod compiles such an object into fast code, and a page of thousands
- * of orders is checked order by order. `finishOrder` does the rest.
+ * A get-reports order as the wire has it, every field's shape checked; `finishOrder` does the
+ * rest. Orders in the usual form are checked by hand instead (see `readOrder`), so this decides,
+ * and explains, the others: digit strings from a drifting API, and faults.
  */
-export const orderWireSchema = z.object({
+const orderWireSchema = z.object({
   // Ids are large and status is a code: neither is a count of messages.
   id: wholeNumber,
   status: wholeNumber,
@@ -115,7 +114,7 @@ export type Order = z.infer<typeof orderWireSchema>;
  * all zeros means the order was not scheduled, so it was sent on submission (the tools read
  * sendAt !== submitAt as "scheduled", which stays true to the order this way).
  */
-export function finishOrder(order: Order): Order | { field: 'submitAt' | 'sendAt'; problem: string } {
+function finishOrder(order: Order): Order | { field: 'submitAt' | 'sendAt'; problem: string } {
   if (!isRealTimestamp(order.submitAt)) return { field: 'submitAt', problem: REAL_TIMESTAMP };
   if (order.sendAt === UNSCHEDULED_SEND_AT) return { ...order, sendAt: order.submitAt };
   if (order.sendAt !== order.submitAt && !isRealTimestamp(order.sendAt)) return { field: 'sendAt', problem: REAL_TIMESTAMP };
