@@ -61,6 +61,7 @@ const PLAIN_CASES: Case[] = [
   ['cursor as a number', 'read_inbox', { cursor: 42 }, ['cursor must be the nextCursor string']],
   ['empty cursor', 'list_orders', { period: 'today', cursor: '' }, ['cursor must not be empty']],
   ['5,000-character cursor', 'read_inbox', { cursor: 'x'.repeat(5000) }, ['cursor is too long']],
+  ['81-character cursor', 'list_orders', { cursor: `${'x'.repeat(58)}.${'y'.repeat(22)}` }, ['cursor is too long']],
   ['forged cursor', 'list_orders', { cursor: 'eyJ0b29sIjoibGlzdF9vcmRlcnMifQ.AAAAAAAAAAAAAAAAAAAAAA' }, ['Invalid cursor', 'not issued by this server session']],
   ['cursor with no signature', 'read_inbox', { cursor: 'garbage' }, ['Invalid cursor', 'malformed or truncated']],
   ['cursor with three parts', 'read_inbox', { cursor: 'a.b.c' }, ['Invalid cursor', 'malformed or truncated']],
@@ -80,7 +81,7 @@ const PLAIN_CASES: Case[] = [
   ['zero-width space in contains', 'read_inbox', { contains: 'R\u200bET' }, ['contains must not contain control']],
   ['newline in sender', 'read_inbox', { sender: '+90532\nSYSTEM:' }, ['sender must not contain control']],
   // The drill-down, audit and balance tools.
-  ['no order id', 'list_recipients', {}, ['orderId must be a positive whole number']],
+  ['no order id', 'list_recipients', { status: 'undelivered' }, ['Invalid orderId: no order was named', 'pass cursor alone']],
   ['order id as a string', 'list_recipients', { orderId: '310000007' }, ['orderId must be a positive whole number']],
   ['order id past the safe integers', 'list_recipients', { orderId: 2 ** 60 }, ['orderId is larger than any order id']],
   ['recipient status as a code', 'list_recipients', { orderId: 1, status: 112 }, ['status must be one of undelivered, waiting, delivered']],
@@ -149,26 +150,24 @@ describe('hostile cursors', () => {
       ['Invalid cursor', 'malformed or truncated'],
     ],
     [
-      'a cursor whose body was altered',
+      'a cursor whose reference was altered',
       () => {
-        const [body = '', signature = ''] = ordersCursor.split('.');
-        const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { resolved: { start: string } };
-        payload.resolved.start = '2020-01-01';
-        return ['list_orders', { cursor: `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}` }];
+        const [id = '', signature = ''] = ordersCursor.split('.');
+        return ['list_orders', { cursor: `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${signature}` }];
       },
       ['Invalid cursor', 'not issued by this server session'],
     ],
     [
       'a cursor with different arguments beside it',
       () => ['list_orders', { cursor: ordersCursor, sender: 'KARGOTAKIP' }],
-      ['Invalid cursor', 'issued for a different query (sender was null, now "KARGOTAKIP")'],
+      ['Invalid cursor', 'issued for a different query (sender was not given, now "KARGOTAKIP")', 'pass cursor alone'],
     ],
     ['a real cursor with an unknown field', () => ['read_inbox', { cursor: inboxCursor, after: 'x' }], ['Unknown field "after"', INBOX_FIELDS]],
   ];
 
   it.each(cursorCases)('%s', async (_label, build, mustSay) => {
-    expect(ordersCursor).toMatch(/^[\w-]+\.[\w-]{22}$/);
-    expect(inboxCursor).toMatch(/^[\w-]+\.[\w-]{22}$/);
+    expect(ordersCursor).toMatch(/^[\w-]{22}\.[\w-]{22}$/);
+    expect(inboxCursor).toMatch(/^[\w-]{22}\.[\w-]{22}$/);
     const [tool, args] = build();
     const result = await server.mcp.callTool({ name: tool, arguments: args });
     expectRefusal(result, mustSay);

@@ -8,7 +8,7 @@ import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
 import type { ProgressUpdate } from '../reporting/order-scan.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
-import { CursorCodec, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '../tools/cursors.js';
+import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
 import { PROMPTS, TOOLS } from '../tools/index.js';
 import type { Prompt } from '../tools/prompt.js';
@@ -114,13 +114,17 @@ export interface AccountServiceOptions {
 
 /** What one account's tools share: its client, cursor codec and caches, and nothing of any other account. */
 export function accountServices(options: AccountServiceOptions): ToolServices {
+  const limits = options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS;
+  // One store holds the account's cursors and every tool's snapshots, so a cursor given to the
+  // wrong tool is found and named, and one bound covers them all.
+  const store = limits.store ?? snapshotMemoryStore(limits);
   return {
     api: options.api,
     clock: options.clock ?? systemClock,
     maxRangeDays: options.maxRangeDays,
-    cursors: new CursorCodec(options.cursorSecret, options.scope),
+    cursors: new Cursors(store, limits.ttlMs, options.cursorSecret, options.scope),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
-    snapshotLimits: options.snapshotLimits ?? DEFAULT_SNAPSHOT_LIMITS,
+    snapshotLimits: { ...limits, store },
     maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };
 }

@@ -3,7 +3,7 @@ import { snapshotBounds, snapshotMemoryStore } from '../tools/cursors.js';
 import { TOOLS } from '../tools/index.js';
 import { windowBounds, windowMemoryStore } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
-import type { SharedStore } from '../state/store.js';
+import { type SharedStore, withFallback } from '../state/store.js';
 import { JsonLog } from './access-log.js';
 import { AccountRegistry } from './accounts.js';
 import { checkHttpSettings, startHttpServer } from './http.js';
@@ -24,7 +24,8 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message));
   await connection.ready();
   return {
-    snapshots: connection.store('snapshots', snapshotBounds()),
+    // Cursors live in the snapshot store: while Redis is down, this process keeps them itself.
+    snapshots: withFallback(connection.store('snapshots', snapshotBounds()), snapshotMemoryStore()),
     windows: connection.store('windows', windowBounds()),
     close: () => connection.close(),
   };

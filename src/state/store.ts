@@ -29,3 +29,14 @@ export function scoped(store: SharedStore, scope: string): SharedStore {
     set: (key, value) => store.set(`${scope}:${key}`, value),
   };
 }
+
+/**
+ * A store that writes to `fallback` what `primary` refuses (Redis in an outage, say), and reads
+ * there what `primary` misses, so cursors issued while Redis is down still continue on this process.
+ */
+export function withFallback(primary: SharedStore, fallback: SharedStore): SharedStore {
+  return {
+    get: async <V>(key: string) => (await primary.get<V>(key)) ?? fallback.get<V>(key),
+    set: async (key, value) => (await primary.set(key, value)) || fallback.set(key, value),
+  };
+}

@@ -205,7 +205,7 @@ export const auditOptOutsTool = defineTool({
   createState: (services) => ({ snapshots: new SnapshotStore<RankedOptOut, Meta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
-    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
+    const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const checkSends = resumed.args.checkSends ?? true;
     const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
       const { items, ...meta } = await auditOptOuts(

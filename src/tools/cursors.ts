@@ -6,75 +6,98 @@ import type { SharedStore, StoreBounds } from '../state/store.js';
 import { type Listing, type PageBudget, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
- * Cursors of the listing tools: a signed, opaque continuation of one tool's query, and the
- * snapshots that let a cursor continue without refetching the range.
+ * Cursors of the listing tools: a short, signed reference to one tool's query kept server-side,
+ * and the snapshots that let a cursor continue without refetching the range.
  */
 
 const sortKeySchema = z.object({ at: z.string(), id: z.string() });
 
-// A cursor carries its position inline, or, when the position's id is long, the reference of a
-// copy kept server-side, so a cursor stays short whatever ids the API serves.
-const cursorSchema = z
-  .object({
-    tool: z.string(),
-    query: z.record(z.string(), z.unknown()),
-    resolved: z.unknown(),
-    after: sortKeySchema.optional(),
-    afterRef: z.string().optional(),
-    snapshot: z.string().optional(),
-  })
-  .refine((payload) => (payload.after === undefined) !== (payload.afterRef === undefined));
+/**
+ * What a cursor stands for, kept server-side for the cursor's life: the tool, its query, what the
+ * query resolved to when first run, the position of the next page, and the listing's snapshot.
+ */
+const cursorStateSchema = z.object({
+  tool: z.string(),
+  query: z.record(z.string(), z.unknown()),
+  resolved: z.unknown(),
+  after: sortKeySchema,
+  snapshot: z.string().optional(),
+});
 
-export type CursorPayload = z.infer<typeof cursorSchema>;
+export type CursorState = z.infer<typeof cursorStateSchema>;
 
 const START_OVER = 'Pass nextCursor exactly as a previous result returned it, or omit cursor to start from the newest item.';
 
-/** A cursor at most this long carries its position inline; a longer one refers to a kept copy. */
-const SHORT_CURSOR_CHARS = 512;
-/** The longest cursor the tools accept (`cursorField`): none longer is ever issued. */
-export const MAX_CURSOR_CHARS = 4096;
+/** The longest cursor the tools accept (`cursorField`); every cursor issued is `<id>.<signature>`, 45 characters. */
+export const MAX_CURSOR_CHARS = 80;
+
+/** 128 random bits, written as 22 base64url characters. */
+const newId = () => randomBytes(16).toString('base64url');
 
 /**
- * Cursors are signed with a key every replica shares (or one that lives as long as the process)
- * and with the account they were issued to: a forged, altered or truncated cursor fails its
- * signature and is refused, and so is one of another account or another tool.
+ * The cursors of one account. A cursor is a short reference to a state kept in the account's
+ * store, signed with a key every replica shares (or one that lives as long as the process) for
+ * the account and the tool: a forged, altered or truncated cursor fails its signature and is
+ * refused, and so is one of another account or another tool.
  */
-export class CursorCodec {
+export class Cursors {
   constructor(
+    /** The account's store, shared with its snapshots (one scope of the server's store). */
+    private readonly store: SharedStore,
+    /** How long a cursor's state lives, for the message about an expired one. */
+    private readonly ttlMs: number,
     private readonly secret: Buffer = randomBytes(32),
     /** The account the cursors belong to; a cursor signed for one scope fails in any other. */
     private readonly scope = '',
   ) {}
 
-  encode(payload: CursorPayload): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return `${body}.${this.sign(body)}`;
+  /** Keeps the state and returns the cursor that names it, or undefined when the store refused it. */
+  async issue(state: CursorState): Promise<string | undefined> {
+    const id = newId();
+    return (await this.store.set(`cursor:${id}`, state)) ? `${id}.${this.sign(state.tool, id)}` : undefined;
   }
 
-  decode(tool: string, cursor: string): CursorPayload {
-    const [body = '', signature = '', ...rest] = cursor.split('.');
-    if (rest.length > 0 || !body || !signature) {
+  /** The state a cursor of `tool` names, once its signature proves this server issued it to this account for this tool. */
+  async resume(tool: string, cursor: string): Promise<CursorState> {
+    const [id = '', signature = '', ...rest] = cursor.split('.');
+    if (rest.length > 0 || !id || !signature) {
       throw new UserInputError('cursor', `it is malformed or truncated. ${START_OVER}`);
     }
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    if (!this.signs(tool, id, signature)) {
+      const state = await this.state(id);
+      if (state && state.tool !== tool && this.signs(state.tool, id, signature)) {
+        throw new UserInputError('cursor', `it belongs to ${state.tool}, not ${tool}. ${START_OVER}`);
+      }
       throw new UserInputError(
         'cursor',
         'it was not issued by this server session for this account (it was altered, truncated, belongs to another ' +
           `account, or the server restarted). ${START_OVER}`,
       );
     }
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
-    if (!parsed.success) throw new UserInputError('cursor', `it is malformed. ${START_OVER}`);
-    if (parsed.data.tool !== tool) {
-      throw new UserInputError('cursor', `it belongs to ${parsed.data.tool}, not ${tool}. ${START_OVER}`);
+    const state = await this.state(id);
+    if (state?.tool !== tool) {
+      throw new UserInputError(
+        'cursor',
+        `it has expired: cursors last ${Math.round(this.ttlMs / 60_000)} minutes, fewer when the server needs the room. ` +
+          `Call ${tool} again without cursor, with the arguments of the first call, to start over.`,
+      );
     }
-    return parsed.data;
+    return state;
   }
 
-  private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(this.scope).update('\n').update(body).digest('base64url').slice(0, 22);
+  private async state(id: string): Promise<CursorState | undefined> {
+    const parsed = cursorStateSchema.safeParse(await this.store.get(`cursor:${id}`));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  private signs(tool: string, id: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(tool, id));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private sign(tool: string, id: string): string {
+    return createHmac('sha256', this.secret).update(this.scope).update('\n').update(tool).update('\n').update(id).digest('base64url').slice(0, 22);
   }
 }
 
@@ -118,17 +141,13 @@ export interface Snapshot<T, M> {
 
 /**
  * Keeps a listing's computed items for the life of its cursors, so following a cursor does not
- * refetch the range, and the positions too long to carry in a cursor. Bounded in bytes, count
- * and age; the oldest goes first.
+ * refetch the range. Bounded in bytes, count and age; the oldest goes first.
  */
 export class SnapshotStore<T, M> {
   private readonly store: SharedStore;
-  /** How long a snapshot, and so a cursor that names a kept position, lives. */
-  readonly ttlMs: number;
 
   constructor(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {
     this.store = limits.store ?? snapshotMemoryStore(limits);
-    this.ttlMs = limits.ttlMs;
   }
 
   /** Keeps the snapshot and returns its id, or undefined when it is too large to keep. */
@@ -140,16 +159,6 @@ export class SnapshotStore<T, M> {
   async get(id: string | undefined): Promise<Snapshot<T, M> | undefined> {
     return id === undefined ? undefined : this.store.get(`snapshot:${id}`);
   }
-
-  /** Keeps a position and returns its reference, or undefined when the store refused it. */
-  async keepPosition(after: SortKey): Promise<string | undefined> {
-    const id = randomUUID();
-    return (await this.store.set(`position:${id}`, after)) ? id : undefined;
-  }
-
-  async position(ref: string): Promise<SortKey | undefined> {
-    return this.store.get(`position:${ref}`);
-  }
 }
 
 export interface ResumedQuery<A, R> {
@@ -158,43 +167,38 @@ export interface ResumedQuery<A, R> {
   /** What the arguments resolved to when the query was first run (its date range, say). */
   resolved: R;
   after: SortKey | undefined;
-  /** A position kept server-side, in place of `after`. */
-  afterRef?: string | undefined;
   snapshot: string | undefined;
 }
+
+/** A value as an error names it: an argument that was not given reads as such, not as null. */
+const shown = (value: unknown) => (value === undefined ? 'not given' : JSON.stringify(value));
 
 /**
  * The query a listing call serves. Without a cursor, it is the call's own arguments, resolved
  * now. With one, it is the cursor's query as first resolved, so a relative period does not
  * shift under a walk that crosses midnight. Arguments passed beside a cursor must repeat it.
  */
-export function resumeQuery<A extends Record<string, unknown>, R>(
-  codec: CursorCodec,
+export async function resumeQuery<A extends Record<string, unknown>, R>(
+  cursors: Cursors,
   tool: string,
   cursor: string | undefined,
   args: A,
   resolve: (args: A) => R,
-): ResumedQuery<A, R> {
+): Promise<ResumedQuery<A, R>> {
   const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)) as A;
   if (cursor === undefined) return { args: given, resolved: resolve(given), after: undefined, snapshot: undefined };
-  const payload = codec.decode(tool, cursor);
+  const state = await cursors.resume(tool, cursor);
   for (const [field, value] of Object.entries(given)) {
-    if (JSON.stringify(payload.query[field]) !== JSON.stringify(value)) {
+    if (JSON.stringify(state.query[field]) !== JSON.stringify(value)) {
       throw new UserInputError(
         'cursor',
-        `it was issued for a different query (${field} was ${JSON.stringify(payload.query[field] ?? null)}, now ` +
-          `${JSON.stringify(value)}). Omit cursor to start the new query, or repeat the original arguments.`,
+        `it was issued for a different query (${field} was ${shown(state.query[field])}, now ${shown(value)}). ` +
+          `To continue, pass cursor alone (limit may change the page size) or with ${field} as it was; to ask the new query, omit cursor.`,
       );
     }
   }
-  // The payload's signature proves this server wrote it from these very types.
-  return {
-    args: payload.query as A,
-    resolved: payload.resolved as R,
-    after: payload.after,
-    afterRef: payload.afterRef,
-    snapshot: payload.snapshot,
-  };
+  // The state's signature proves this server kept it from these very types.
+  return { args: state.query as A, resolved: state.resolved as R, after: state.after, snapshot: state.snapshot };
 }
 
 export interface PageRequest<T, M> {
@@ -202,7 +206,7 @@ export interface PageRequest<T, M> {
   resumed: ResumedQuery<Record<string, unknown>, unknown>;
   limit: number;
   keyOf: (item: T) => SortKey;
-  codec: CursorCodec;
+  cursors: Cursors;
   snapshots: SnapshotStore<T, M>;
   /** Computes the items after `after`, newest first; it may keep as few as `keep` of them. */
   compute: (after: SortKey | undefined, keep: number) => Promise<Listing<T, M>>;
@@ -216,7 +220,7 @@ export interface PageRequest<T, M> {
  */
 export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ items: T[]; meta: M; nextCursor?: string }> {
   const { resumed, limit, keyOf, snapshots } = request;
-  const after = await positionOf(resumed, snapshots);
+  const { after } = resumed;
   let snapshotId = resumed.snapshot;
   let source: Snapshot<T, M> | undefined = await snapshots.get(snapshotId);
   let fresh: Listing<T, M> | undefined;
@@ -227,32 +231,18 @@ export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ ite
   const page = pageAfter(source.items, keyOf, after, limit, request.budget);
   if (!page.nextAfter) return { items: page.items, meta: source.meta };
   if (fresh) snapshotId = fresh.complete ? await snapshots.put(fresh) : undefined;
-  const payload = { tool: request.tool, query: resumed.args, resolved: resumed.resolved, ...(snapshotId ? { snapshot: snapshotId } : {}) };
-  const nextCursor = await shortCursor(request.codec, payload, page.nextAfter, snapshots);
+  const nextCursor = await request.cursors.issue({
+    tool: request.tool,
+    query: resumed.args,
+    resolved: resumed.resolved,
+    after: page.nextAfter,
+    ...(snapshotId ? { snapshot: snapshotId } : {}),
+  });
+  if (nextCursor === undefined) {
+    throw new ConfigurationError(
+      'More items follow, but the cursor for them could not be kept (the store of cursors is unavailable). ' +
+        'Try again in a moment, or narrow the query so that fewer items match.',
+    );
+  }
   return { items: page.items, meta: source.meta, nextCursor };
-}
-
-async function positionOf<T, M>(resumed: ResumedQuery<unknown, unknown>, snapshots: SnapshotStore<T, M>): Promise<SortKey | undefined> {
-  if (resumed.afterRef === undefined) return resumed.after;
-  const kept = await snapshots.position(resumed.afterRef);
-  if (!kept) throw new UserInputError('cursor', `it has expired (cursors last ${Math.round(snapshots.ttlMs / 60_000)} minutes). ${START_OVER}`);
-  return kept;
-}
-
-/** The cursor for the next page: short, and never longer than the tools accept. */
-async function shortCursor<T, M>(
-  codec: CursorCodec,
-  payload: Omit<CursorPayload, 'after' | 'afterRef'>,
-  after: SortKey,
-  snapshots: SnapshotStore<T, M>,
-): Promise<string> {
-  const inline = codec.encode({ ...payload, after });
-  if (inline.length <= SHORT_CURSOR_CHARS) return inline;
-  const ref = await snapshots.keepPosition(after);
-  if (ref !== undefined) return codec.encode({ ...payload, afterRef: ref });
-  if (inline.length <= MAX_CURSOR_CHARS) return inline;
-  throw new ConfigurationError(
-    'More items follow, but the position of the next page could not be kept (the shared store is unavailable) and ' +
-      'is too long to carry in a cursor. Try again in a moment, or narrow the query so that fewer items match.',
-  );
 }

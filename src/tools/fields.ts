@@ -65,7 +65,10 @@ export const cursorField = z
   .min(1, { error: 'cursor must not be empty' })
   .max(MAX_CURSOR_CHARS, { error: 'cursor is too long to be one this server issued' })
   .optional()
-  .describe('nextCursor from a previous result of this tool, to get the next items. The other arguments may be omitted.');
+  .describe(
+    'nextCursor from a previous result of this tool, for the next page. Pass it alone: it carries the query. limit may ' +
+      'change the page size; any other argument must be left out or repeat the query\'s own.',
+  );
 
 /** A field name as an error may repeat it: a hostile name is cut, so no error echoes a huge input. */
 function quotedField(key: string): string {

@@ -151,7 +151,7 @@ export const listFailedNumbersTool = defineTool({
   createState: (services) => ({ snapshots: new SnapshotStore<RankedNumber, Meta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
-    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
+    const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
       const report = await findFailedNumbers(
         context.api,

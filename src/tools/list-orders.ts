@@ -115,14 +115,14 @@ export const listOrdersTool = defineTool({
   createState: (services) => ({ snapshots: new SnapshotStore<Order, OrderListMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
-    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
+    const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const status = resumed.args.status ? ORDER_STATUS[resumed.args.status] : undefined;
     const page = await servePage({
       tool: NAME,
       resumed,
       limit,
       keyOf: orderKey,
-      codec: context.cursors,
+      cursors: context.cursors,
       snapshots: context.state.snapshots,
       compute: (after, keep) =>
         listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context)),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { UserInputError } from '../errors.js';
 import { MESSAGE_STATUS, orderStateOf } from '../api/order-status.js';
 import type { ReportMessage } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
@@ -36,7 +37,9 @@ const inputSchema = strictInput({
     .int({ error: 'orderId must be a positive whole number, the id list_orders shows' })
     .positive({ error: 'orderId must be a positive whole number, the id list_orders shows' })
     .max(Number.MAX_SAFE_INTEGER, { error: 'orderId is larger than any order id' })
-    .describe('The order to read, as list_orders shows it.'),
+    // Optional in the schema only so that a cursor alone continues its own order.
+    .optional()
+    .describe('The order to read, as list_orders shows it. Required unless cursor is given.'),
   status: z
     .enum(RECIPIENT_STATES, { error: `status must be one of ${RECIPIENT_STATES.join(', ')}` })
     .optional()
@@ -144,6 +147,13 @@ async function rankedRecipients(
 
 const weigh = answerWeight(present, recipientLine);
 
+function requireOrderId(orderId: number | undefined): number {
+  if (orderId === undefined) {
+    throw new UserInputError('orderId', 'no order was named. Pass orderId as list_orders shows it, or pass cursor alone to continue a listing.');
+  }
+  return orderId;
+}
+
 export const listRecipientsTool = defineTool({
   name: NAME,
   title: 'List the recipients of one SMS order',
@@ -159,8 +169,8 @@ export const listRecipientsTool = defineTool({
   createState: (services) => ({ snapshots: new SnapshotStore<RankedRecipient, RecipientsMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
-    const resumed = resumeQuery(context.cursors, NAME, cursor, query, () => null);
-    const { orderId, status } = resumed.args;
+    const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args) => requireOrderId(args.orderId));
+    const { resolved: orderId, args: { status } } = resumed;
     const page = await serveRankedPage(NAME, context, { resumed, limit }, () =>
       rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status), weigh);
     const { order, counts, consistent } = page.meta.read;

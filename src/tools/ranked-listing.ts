@@ -1,5 +1,5 @@
 import { positionKey } from '../reporting/listing.js';
-import { type CursorCodec, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
+import { type Cursors, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
 import { ITEMS_BUDGET_BYTES } from './fields.js';
 
 /** An item of a list the tool ranks itself, with its place in that ranking. */
@@ -10,7 +10,7 @@ export function ranked<T extends object>(items: readonly T[]): Ranked<T>[] {
 }
 
 interface RankedContext<T, M> {
-  cursors: CursorCodec;
+  cursors: Cursors;
   state: { snapshots: SnapshotStore<Ranked<T>, M> };
 }
 
@@ -31,7 +31,7 @@ export function serveRankedPage<T, M>(
     resumed: query.resumed,
     limit: query.limit,
     keyOf: (item: Ranked<T>) => positionKey(item.position),
-    codec: context.cursors,
+    cursors: context.cursors,
     snapshots: context.state.snapshots,
     compute: async () => ({ ...(await compute()), complete: true }),
     budget: { bytes: ITEMS_BUDGET_BYTES, weigh },

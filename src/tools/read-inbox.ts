@@ -163,14 +163,14 @@ export const readInboxTool = defineTool({
   createState: (services) => ({ snapshots: new SnapshotStore<CleanMessage, InboxMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
-    const resumed = resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange | null => resolveRange(args, context) ?? null);
+    const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange | null => resolveRange(args, context) ?? null);
     const range = resumed.resolved ?? undefined;
     const page = await servePage({
       tool: NAME,
       resumed,
       limit,
       keyOf: messageKey,
-      codec: context.cursors,
+      cursors: context.cursors,
       snapshots: context.state.snapshots,
       compute: () => readInbox(context.api, { ...resumed.args, range }, context.signal),
       budget: { bytes: ITEMS_BUDGET_BYTES, weigh },

@@ -4,13 +4,13 @@ import { type Clock, today } from '../reporting/calendar.js';
 import type { RangeRules } from '../reporting/date-range.js';
 import type { ProgressUpdate, ScanOptions } from '../reporting/order-scan.js';
 import type { FinalWindowCache } from '../reporting/window-cache.js';
-import type { CursorCodec, SnapshotLimits } from './cursors.js';
+import type { Cursors, SnapshotLimits } from './cursors.js';
 
 /** What every tool of one server shares: the client, the clock, and the caches that outlive a call. */
 export interface ToolServices extends RangeRules {
   api: IletimerkeziApi;
   clock: Clock;
-  cursors: CursorCodec;
+  cursors: Cursors;
   finalWindows: FinalWindowCache;
   snapshotLimits: SnapshotLimits;
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
