@@ -68,8 +68,10 @@ describe('the HTTP server, each caller bringing its own account', () => {
     const range = { start: '2026-01-01', end: '2026-04-22' };
     const result = await mcp.callTool({ name: 'summarize_delivery', arguments: range }, undefined, { onprogress: (update) => updates.push(update) });
     expect((result.structuredContent as { orders: number }).orders).toBe(ordersBetween(OTHER_ACCOUNT.orders, range.start, range.end).length);
-    expect(updates.length).toBeGreaterThan(12);
-    expect(updates.at(-1)).toMatchObject({ progress: 12, total: 12 });
+    // At least the start and the end, however fast the call: the notifications are spaced out.
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates[0]).toMatchObject({ progress: 0, total: 100 });
+    expect(updates.at(-1)).toMatchObject({ progress: 100, total: 100 });
     await mcp.close();
   });
 

@@ -140,18 +140,20 @@ describe('summarize_delivery', () => {
     expect(data.undelivered).toBe(truth.undelivered);
   });
 
-  it('sends progress notifications that increase and end at the number of windows', async () => {
+  it('sends progress notifications in percent that increase from the start to the end', async () => {
     session = await connect();
     const updates: Array<{ progress: number; total?: number }> = [];
     await session.mcp.callTool({ name: 'summarize_delivery', arguments: { start: '2026-01-01', end: '2026-04-22' } }, undefined, {
       onprogress: (update) => updates.push(update),
     });
-    expect(updates.length).toBeGreaterThan(12);
-    expect(updates.every((update) => update.total === 12)).toBe(true);
+    // Spaced out, so a fast call shows its start, a step or a few, and its end (test/progress.test.ts has the rules).
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.every((update) => update.total === 100)).toBe(true);
     for (let index = 1; index < updates.length; index += 1) {
       expect(updates[index]?.progress).toBeGreaterThan(updates[index - 1]?.progress ?? 0);
     }
-    expect(updates.at(-1)?.progress).toBe(12);
+    expect(updates[0]?.progress).toBe(0);
+    expect(updates.at(-1)?.progress).toBe(100);
   });
 
   it('refuses a call without a range, before any API call', async () => {

@@ -1,6 +1,7 @@
 import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { MESSAGE_STATUS } from '../api/order-status.js';
+import { progressPhases } from './call-progress.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { matchingIfGiven } from './filters.js';
@@ -112,10 +113,11 @@ class FailureTally {
 /**
  * Which numbers failed in a range: the orders scanned as summarize_delivery scans them, then the
  * recipients read only for the orders with undelivered > 0, and the undelivered ones tallied per
- * number. Progress runs on from the scan's windows, one step per order read.
+ * number. The scan is the first half of the progress, the recipients the second.
  */
 export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
-  const { found, stats } = await scanForFailures(api, query, options);
+  const progress = progressPhases(options.onProgress, { scan: 1, recipients: 1 });
+  const { found, stats } = await scanForFailures(api, query, { ...options, onProgress: progress.scan });
   const tally = new FailureTally();
   const results = await readRecipientsOfOrders(
     api,
@@ -125,7 +127,7 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
       for (const number of failed) tally.add(number, order);
       return { orderId: order.id, expected: order.undelivered, found: failed.length };
     },
-    { signal: options.signal, onProgress: options.onProgress, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: 'Ask for a narrower range, or pass sender to look at one sender.', progressBase: stats.windows },
+    { signal: options.signal, onProgress: progress.recipients, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: 'Ask for a narrower range, or pass sender to look at one sender.' },
   );
   return {
     range: query.range,

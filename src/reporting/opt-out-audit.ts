@@ -2,6 +2,7 @@ import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { UpstreamError, WorkLimitError } from '../errors.js';
 import { type Day, dayOfTimestamp, inclusiveDays, shiftDays } from './calendar.js';
+import { type ProgressReport, progressPhases } from './call-progress.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
@@ -87,14 +88,18 @@ function optOutsOf(messages: readonly CleanMessage[]): Map<string, Omit<AuditedO
 /** A backstop against a blacklist that pages forever; at 1000 a page this is ten million numbers. */
 const MAX_BLACKLIST_PAGES = 10_000;
 
-/** The whole blacklist, normalized: paged until a page has no numbers, `count` never trusted as a total. */
-async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal): Promise<Set<string>> {
+/**
+ * The whole blacklist, normalized: paged until a page has no numbers, `count` never trusted as a
+ * total, so a page read counts k/(k+1) of the way, as the scan's windows do.
+ */
+async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal, onProgress?: ProgressReport): Promise<Set<string>> {
   const numbers = new Set<string>();
   for (let page = 1; ; page += 1) {
     const entries = await api.readBlacklistPage(page, signal);
     if (entries.length === 0) return numbers;
     const before = numbers.size;
     for (const entry of entries) numbers.add(entry.number);
+    onProgress?.({ progress: page, total: page + 1, message: `${numbers.size} blacklisted numbers read` });
     // A blacklist holds each number once, so a page with nothing new is the API repeating itself.
     if (numbers.size === before || page >= MAX_BLACKLIST_PAGES) {
       throw new UpstreamError(
@@ -153,11 +158,19 @@ function digitTail(value: string | number): string {
 
 const isProblem = (item: AuditedOptOut) => item.blacklisted === false || item.sendCount > 0;
 
+/**
+ * The audit's phases, set out up front: the inbox and the blacklist are a request or a few, the
+ * later-sends scan and its get-report reads most of the work. Phases a call skips are crossed.
+ */
+const AUDIT_PHASES = { inbox: 1, blacklist: 1, sendsScan: 4, recipients: 4 };
+
 export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, options: AuditOptions): Promise<OptOutAudit> {
+  const progress = progressPhases(options.onProgress, AUDIT_PHASES);
   const inbox = await readInbox(api, { range: query.range, optOutOnly: true }, options.signal);
   const optOuts = optOutsOf(inbox.items);
+  progress.inbox?.({ progress: 1, total: 1, message: `inbox read, ${optOuts.size} opted-out senders found` });
   const checkable = [...optOuts.values()].filter((optOut) => optOut.isPhoneNumber);
-  const blacklist = optOuts.size > 0 ? await readWholeBlacklist(api, options.signal) : new Set<string>();
+  const blacklist = optOuts.size > 0 ? await readWholeBlacklist(api, options.signal, progress.blacklist) : new Set<string>();
 
   const sends = new Map<string, SendAfterOptOut[]>();
   let ordersChecked = 0;
@@ -166,7 +179,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
   let dropped: DroppedOrders = { duplicates: 0, outOfRange: 0 };
   if (query.checkSends && checkable.length > 0) {
     const earliest = checkable.reduce((first, optOut) => (optOut.optedOutAt < first ? optOut.optedOutAt : first), checkable[0]?.optedOutAt ?? '');
-    const scanned = await ordersSentAfter(api, earliest, query, options);
+    const scanned = await ordersSentAfter(api, earliest, query, { ...options, onProgress: progress.sendsScan });
     scheduledLater = scanned.scheduledLater;
     sendsScanned = scanned.range;
     dropped = droppedBy(scanned.stats);
@@ -191,13 +204,12 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
       },
       {
         signal: options.signal,
-        onProgress: options.onProgress,
+        onProgress: progress.recipients,
         maxReportOrders: options.maxReportOrders,
         what: 'orders sent after the earliest opt-out',
         advice:
           'Later sends are checked from the earliest opt-out up to today, so audit a shorter or more recent range, ' +
           'or pass checkSends: false for the blacklist check alone.',
-        progressBase: scanned.stats.windows,
       },
     );
   }

@@ -2,13 +2,14 @@ import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, Order, OrderSink } from '../api/client.js';
 import { OrderList } from '../api/orders-page.js';
 import { CancelledError, UpstreamError } from '../errors.js';
+import type { ProgressUpdate } from './call-progress.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
 import { FinalWindowShare, type FinalWindows, type WindowKeeper } from './final-window-share.js';
 import { OrderLedger, PageSink } from './scan-ledger.js';
-import { type ProgressUpdate, WindowProgress } from './scan-progress.js';
+import { WindowProgress } from './scan-progress.js';
 import { WindowPace } from './window-pace.js';
 
-export type { ProgressUpdate } from './scan-progress.js';
+export type { ProgressUpdate } from './call-progress.js';
 export type { FinalWindows } from './final-window-share.js';
 
 export interface ScanOptions {

@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, ReportMessage, ReportPage } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
 import { CancelledError, UpstreamError, WorkLimitError } from '../errors.js';
-import type { ProgressUpdate } from './scan-progress.js';
+import type { ProgressUpdate } from './call-progress.js';
+import { PagedProgress } from './scan-progress.js';
 
 /** How an order's recipients stand, counted from the messages themselves. */
 export type RecipientCounts = Record<MessageStateName | 'other', number>;
@@ -152,8 +153,6 @@ export interface ManyOrdersOptions {
   what: string;
   /** What to ask instead when there are too many of them. */
   advice: string;
-  /** Progress already reported (the scan's windows): one step per order read follows it. */
-  progressBase: number;
 }
 
 /**
@@ -179,8 +178,8 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
   const cancel = () => operation.abort();
   options.signal?.addEventListener('abort', cancel, { once: true });
   let failure: Error | undefined;
-  let done = 0;
-  const readOne = async (order: O): Promise<R | undefined> => {
+  const progress = new PagedProgress(orders.length, options.onProgress, (done, all) => `orders scanned; recipients of ${done} of ${all} ${options.what} read`);
+  const readOne = async (order: O, index: number): Promise<R | undefined> => {
     try {
       const kept: T[] = [];
       const read = await readOrderRecipients(
@@ -191,15 +190,11 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
             const picked = keep(message, order);
             if (picked !== undefined) kept.push(picked);
           }
+          progress.pageRead(index);
         },
         operation.signal,
       );
-      done += 1;
-      options.onProgress?.({
-        progress: options.progressBase + done,
-        total: options.progressBase + orders.length,
-        message: `orders scanned; recipients of ${done} of ${orders.length} ${options.what} read`,
-      });
+      progress.partFinished(index);
       return finish(order, kept, read);
     } catch (error) {
       failure ??= error instanceof Error ? error : new Error(String(error));

@@ -6,7 +6,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
-import type { ProgressUpdate } from '../reporting/order-scan.js';
+import { CallProgress, type ProgressUpdate } from '../reporting/call-progress.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
@@ -33,6 +33,8 @@ export interface ServerOptions {
   callTimeoutMs?: number;
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders?: number;
+  /** Milliseconds from any fixed point, for the spacing of progress notifications. */
+  progressClock?: () => number;
 }
 
 const DEMO_NOTICE = 'DEMO ACCOUNT: simulated data, not a real iletiMerkezi account.';
@@ -79,12 +81,14 @@ function answerResult({ data, text }: { data: Record<string, unknown>; text: str
   );
 }
 
-function progressReporter(extra: Extra): (update: ProgressUpdate) => void {
+/** The call's progress as its client asked for it, with a progress token; none without one. */
+function callProgress(extra: Extra, clock: (() => number) | undefined): CallProgress | undefined {
   const progressToken = extra._meta?.progressToken;
-  if (progressToken === undefined) return () => {};
-  return (update) => {
+  if (progressToken === undefined) return undefined;
+  const send = (update: ProgressUpdate) => {
     extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...update } }).catch(() => {});
   };
+  return new CallProgress(send, clock);
 }
 
 /** A tool opened for one account: its metadata, and the call bound to that account's services and state. */
@@ -140,6 +144,8 @@ export interface BuildOptions {
   callTimeoutMs?: number | undefined;
   /** The prompts to serve; the registry's by default. */
   prompts?: readonly Prompt[] | undefined;
+  /** Milliseconds from any fixed point, for the spacing of progress notifications. */
+  progressClock?: (() => number) | undefined;
 }
 
 function register(server: McpServer, { tool, call }: OpenedTool, options: BuildOptions): void {
@@ -154,15 +160,21 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
       annotations: tool.annotations,
     },
     async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+      const progress = callProgress(extra, options.progressClock);
+      progress?.start();
       try {
-        const request = { signal: extra.signal, reportProgress: progressReporter(extra) };
+        const request = { signal: extra.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
         const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
         const result = answerResult(answer, options.demo);
+        // The end goes out before the answer: a client stops listening for a call's progress once it has the answer.
+        progress?.finish();
         options.onToolCall?.(tool.name, result.isError ? 'tool-error' : 'ok');
         return result;
       } catch (error) {
         options.onToolCall?.(tool.name, 'tool-error');
         return failureResult(error, logger);
+      } finally {
+        progress?.stop();
       }
     },
   );

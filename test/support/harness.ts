@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js';
 import { generateDemoAccount } from '../../src/demo/account.js';
 import type { Logger } from '../../src/log.js';
@@ -52,6 +53,9 @@ export async function connect(
     tools?: ServerOptions['tools'];
     callTimeoutMs?: number;
     maxReportOrders?: number;
+    progressClock?: () => number;
+    /** Sees each message as the server hands it to the transport, before the client does. */
+    onServerMessage?: (message: JSONRPCMessage) => void;
   } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
@@ -64,8 +68,17 @@ export async function connect(
     ...(options.tools ? { tools: options.tools } : {}),
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
     ...(options.maxReportOrders ? { maxReportOrders: options.maxReportOrders } : {}),
+    ...(options.progressClock ? { progressClock: options.progressClock } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const { onServerMessage } = options;
+  if (onServerMessage) {
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message, sendOptions) => {
+      onServerMessage(message);
+      return send(message, sendOptions);
+    };
+  }
   await server.connect(serverSide);
   const mcp = new Client({ name: 'test', version: '1.0.0' });
   await mcp.connect(clientSide);
