@@ -5,12 +5,22 @@ import { generateDemoAccount } from '../src/demo/account.js';
 import { DEMO_CREDENTIALS, startDemoApi } from '../src/demo/demo-api.js';
 import { TZDate } from '@date-fns/tz';
 import { TIMEZONE, inclusiveDays, shiftDays, toTimestamp, today } from '../src/reporting/calendar.js';
-import { resolveRange } from '../src/reporting/date-range.js';
+import { NAMED_PERIODS, resolveRange } from '../src/reporting/date-range.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { scanOrders } from '../src/reporting/order-scan.js';
 import { committedInto } from './support/sinks.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { DEMO_OPT_OUT_TEXTS, ordersBetween, totals } from './support/ground-truth.js';
+import { TOOLS } from '../src/tools/index.js';
+
+/** The demo's printed calls: each question, then the tool and its JSON arguments on the next line. */
+function demoCalls(stdout: string): Array<{ question: string; tool: string; arguments: Record<string, unknown> }> {
+  return [...stdout.matchAll(/^❯ (.+)\n {2}(\w+)\((.*)\)$/gm)].map(([, question = '', tool = '', args = '']) => ({
+    question,
+    tool,
+    arguments: JSON.parse(args) as Record<string, unknown>,
+  }));
+}
 
 describe('the demo account', () => {
   const now = new Date();
@@ -77,15 +87,20 @@ describe('the demo account', () => {
       );
     });
     expect(result.code).toBe(0);
-    for (const question of [
-      'How many SMS failed last month?',
-      'Which orders are still going out?',
-      'Which numbers failed in the last failed order?',
-      'Which numbers keep failing this month?',
-      'Who opted out this month?',
-      "Audit this month's opt-outs",
-    ]) {
-      expect(result.stdout).toContain(question);
+    const calls = demoCalls(result.stdout);
+    expect(calls.map((call) => call.question)).toEqual(expect.arrayContaining(['How many SMS failed last month?', 'Who opted out this month?']));
+    // Every tool the server registers, derived from the registry, so a new tool joins the demo or fails here.
+    expect([...new Set(calls.map((call) => call.tool))].sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
+    // Each label names what its call asks, and nothing else: its period in words and no other
+    // period, its order by id.
+    const inWords = (period: string) => period.replaceAll('_', ' ');
+    for (const call of calls) {
+      const { period, orderId } = call.arguments as { period?: string; orderId?: number };
+      const label = call.question.toLowerCase();
+      if (period !== undefined) expect(label, call.tool).toContain(inWords(period));
+      const others = NAMED_PERIODS.filter((named) => named !== period && label.includes(inWords(named)));
+      expect(others, call.question).toEqual([]);
+      if (orderId !== undefined) expect(call.question, call.tool).toContain(`#${orderId}`);
     }
     expect(result.stdout).toContain('DEMO ACCOUNT: simulated data');
     expect(result.stdout).toContain('Undelivered (failed):');
@@ -94,6 +109,7 @@ describe('the demo account', () => {
     expect(result.stdout).toContain('NOT ON THE BLACKLIST: 1 number: +905078889900');
     expect(result.stdout).toContain('RECEIVED MESSAGES AFTER OPTING OUT: 1 number');
     expect(result.stdout).toContain('+905325556677');
+    expect(result.stdout).toContain('Balance: 250,000 SMS credits');
     expect(result.stdout).toContain('All demo questions answered.');
     expect(result.stdout).not.toContain('ERROR');
   });

@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { ROOT, readJson } from './support/distribution.js';
+import { DEFAULT_RETRY_POLICY } from '../src/api/transport.js';
+import { ENVIRONMENT } from '../src/config.js';
+import { RUNWAY_BASIS_DAYS } from '../src/reporting/balance.js';
+import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
+import { SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
+import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
+import { MAX_BODY_BYTES } from '../src/server/body.js';
+import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
+import { MAX_TEXT_CHARS, RESULT_BUDGET_BYTES } from '../src/tools/fields.js';
+import { TOOLS } from '../src/tools/index.js';
+import { README_PATH, figuresIn, readmeFigures, withFigures } from '../scripts/readme-figures.js';
+import { ROOT, connectStdio, readJson, readPackageJson } from './support/distribution.js';
 
 /** The README's setup examples are what users paste: a broken one fails here, not in their client. */
 
@@ -11,6 +22,8 @@ interface Block {
   code: string;
   /** The nearest heading above the block. */
   section: string;
+  /** The bold words that open the nearest paragraph above the block in its section, such as `**Codex**`. */
+  label: string;
   line: number;
 }
 
@@ -18,6 +31,12 @@ interface ServerEntry {
   command?: unknown;
   args?: unknown;
   env?: Record<string, unknown>;
+  /** A remote server's address and headers, under the names each client gives them. */
+  url?: unknown;
+  serverUrl?: unknown;
+  httpUrl?: unknown;
+  headers?: Record<string, unknown>;
+  http_headers?: Record<string, unknown>;
 }
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -25,12 +44,13 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   let section = '';
+  let label = '';
   let open: { lang: string; line: number; lines: string[] } | undefined;
   markdown.split('\n').forEach((text, index) => {
     const fence = /^\s*```(\S*)\s*$/.exec(text);
     if (open) {
       if (fence) {
-        blocks.push({ lang: open.lang, code: open.lines.join('\n'), section, line: open.line });
+        blocks.push({ lang: open.lang, code: open.lines.join('\n'), section, label, line: open.line });
         open = undefined;
       } else {
         open.lines.push(text);
@@ -39,6 +59,9 @@ function codeBlocks(markdown: string): Block[] {
       open = { lang: fence[1] ?? '', line: index + 1, lines: [] };
     } else if (/^#{2,3} /.test(text)) {
       section = text.replace(/^#+ /, '');
+      label = '';
+    } else if (/^\*\*[^*]+\*\*/.test(text)) {
+      label = /^\*\*([^*]+)\*\*/.exec(text)?.[1] ?? '';
     }
   });
   return blocks;
@@ -65,6 +88,12 @@ function serverEntries(config: unknown): Array<[string, ServerEntry]> {
   const map = (document.mcpServers ?? document.servers ?? document.mcp_servers ?? {}) as Record<string, ServerEntry>;
   return Object.entries(map);
 }
+
+/** The keys a client may give a remote server's address under. */
+const ADDRESS_KEYS = ['url', 'serverUrl', 'httpUrl'] as const;
+const addressOf = (entry: ServerEntry): string | undefined =>
+  ADDRESS_KEYS.map((key) => entry[key]).find((value): value is string => typeof value === 'string');
+const headersOf = (entry: ServerEntry): Record<string, unknown> => ({ ...entry.headers, ...entry.http_headers });
 
 /** Anything in a command line that looks like a credential or names one. */
 const CREDENTIAL = /ILETIMERKEZI_|key|hash|secret|token|password/i;
@@ -110,13 +139,13 @@ describe('the README', () => {
   it('keeps credentials in env in every server entry, never in args, and the demo entries without them', () => {
     const all = [...configs.flatMap((block) => serverEntries(parseBlock(block))), ...serverEntries(readJson('mcp.json.example'))];
     // A hosted server is reached by URL, with the account in headers; the URL itself never carries it.
-    const remote = all.filter(([, entry]) => typeof (entry as { url?: unknown }).url === 'string');
-    expect(remote.length).toBeGreaterThan(1);
+    const remote = all.filter(([, entry]) => addressOf(entry) !== undefined);
+    expect(remote.length).toBeGreaterThan(4);
     for (const [name, entry] of remote) {
-      const { url, headers } = entry as { url: string; headers?: Record<string, string> };
-      expect(new URL(url).pathname, name).toBe('/mcp');
-      expect(CREDENTIAL.test(new URL(url).search), name).toBe(false);
-      expect(Object.keys(headers ?? {}).every((header) => /^(x-iletimerkezi-(key|hash)|authorization)$/i.test(header)), name).toBe(true);
+      const url = new URL(addressOf(entry) ?? '');
+      expect(url.pathname, name).toBe('/mcp');
+      expect(CREDENTIAL.test(url.search), name).toBe(false);
+      expect(Object.keys(headersOf(entry)).every((header) => /^(x-iletimerkezi-(key|hash)|authorization)$/i.test(header)), name).toBe(true);
     }
     const entries = all.filter((pair) => !remote.includes(pair));
     expect(entries.length).toBeGreaterThan(10);
@@ -154,5 +183,127 @@ describe('the README', () => {
       serverEntries(config).map(([name, entry]) => ({ name, command: entry.command, args: entry.args, env: Object.keys(entry.env ?? {}) }));
     expect(cursor).toBeDefined();
     expect(shape(readJson('mcp.json.example'))).toEqual(shape(parseBlock(cursor as Block)));
+  });
+
+  it('shows each client over HTTP its own keys for the address and the headers', () => {
+    const hosted = blocks.filter((block) => block.section === 'Clients over HTTP' && CONFIG_LANGS.has(block.lang));
+    // The address key each client reads for Streamable HTTP (Windsurf ignores `url`, Gemini CLI reads
+    // it as SSE), and the key its headers go in (Codex ignores `headers`).
+    const expected: Record<string, { address: (typeof ADDRESS_KEYS)[number]; headers: 'headers' | 'http_headers' }> = {
+      Cursor: { address: 'url', headers: 'headers' },
+      'VS Code': { address: 'url', headers: 'headers' },
+      Windsurf: { address: 'serverUrl', headers: 'headers' },
+      'Gemini CLI': { address: 'httpUrl', headers: 'headers' },
+      Codex: { address: 'url', headers: 'http_headers' },
+    };
+    const shown = Object.fromEntries(
+      hosted.map((block) => {
+        const entries = serverEntries(parseBlock(block));
+        expect(entries, `README.md:${block.line}`).toHaveLength(1);
+        const [, entry] = entries[0] as [string, ServerEntry];
+        const keys = Object.keys(entry);
+        return [
+          block.label.replace(/:$/, ''),
+          { address: ADDRESS_KEYS.find((key) => keys.includes(key)), headers: keys.find((key) => /headers$/.test(key)), keys: keys.length },
+        ];
+      }),
+    );
+    expect(shown).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([client, keys]) => [client, { ...keys, keys: client === 'VS Code' ? 3 : 2 }])),
+    );
+    for (const block of hosted) {
+      const [, entry] = serverEntries(parseBlock(block))[0] as [string, ServerEntry];
+      expect(Object.keys(headersOf(entry)).sort(), block.label).toEqual(['X-Iletimerkezi-Hash', 'X-Iletimerkezi-Key']);
+    }
+    const section = README.slice(README.indexOf('### Clients over HTTP'), README.indexOf('## Environment variables'));
+    expect(section).toMatch(/claude\.ai and ChatGPT\*\* connectors cannot be used yet[\s\S]*need an OAuth mode/);
+  });
+
+  it('runs every local server from a clone: each entry, with its placeholder path made this checkout\'s, starts and lists the tools', async () => {
+    const PLACEHOLDER = '/absolute/path/to/iletimerkezi-mcp';
+    const installers = blocks
+      .filter((block) => block.lang === 'sh')
+      .flatMap((block) => block.code.replace(/\\\n/g, ' ').split('\n'))
+      .filter((line) => line.includes(' -- '))
+      .map((line): ServerEntry => {
+        const [command, ...args] = line.slice(line.indexOf(' -- ') + 4).trim().split(/\s+/);
+        return { command, args };
+      });
+    const configured = [...configs.flatMap((block) => serverEntries(parseBlock(block))), ...serverEntries(readJson('mcp.json.example'))];
+    const entries = [...configured.map(([, entry]) => entry), ...installers].filter((entry) => entry.command !== undefined);
+    expect(entries.length).toBeGreaterThan(14);
+    for (const entry of entries) {
+      expect(entry.command).toBe('node');
+      expect((entry.args as string[])[0]).toBe(`${PLACEHOLDER}/dist/cli.js`);
+    }
+    const distinct = [...new Set(entries.map((entry) => JSON.stringify(entry.args)))].map((args) => JSON.parse(args) as string[]);
+    expect(distinct).toEqual(expect.arrayContaining([[`${PLACEHOLDER}/dist/cli.js`], [`${PLACEHOLDER}/dist/cli.js`, '--demo']]));
+    for (const args of distinct) {
+      const { mcp } = await connectStdio({
+        command: process.execPath,
+        args: args.map((arg) => arg.replace(PLACEHOLDER, ROOT)),
+        env: { PATH: process.env.PATH ?? '', ILETIMERKEZI_API_KEY: 'your-api-key', ILETIMERKEZI_API_HASH: 'your-api-hash' },
+        cwd: '/',
+      });
+      const { tools } = await mcp.listTools();
+      await mcp.close();
+      expect(tools.map((tool) => tool.name), args.join(' ')).toEqual(TOOLS.map((tool) => tool.name));
+    }
+  });
+
+  it('says, wherever it shows npx, that npx works once the package is on npm, and how to run it until then', () => {
+    const paragraphs = README.split(/\n\s*\n/).filter((paragraph) => /npx -y iletimerkezi-mcp|"npx"/.test(paragraph));
+    expect(paragraphs.length).toBeGreaterThan(0);
+    expect(paragraphs.filter((paragraph) => !/once iletimerkezi-mcp is on npm/i.test(paragraph))).toEqual([]);
+    const install = README.slice(README.indexOf('## Install'), README.indexOf('## Connect your account'));
+    expect(install).toContain('is not on npm yet');
+    expect(install).toContain('npm install');
+    expect(install).toContain('node dist/cli.js --version');
+    expect(clientSection('Claude Desktop')).toContain('npm run bundle');
+  });
+
+  it('shows figures that are what the code measures now (`npm run readme` rewrites them)', async () => {
+    const figures = await readmeFigures();
+    expect(figuresIn(README), 'README.md is stale: run `npm run readme`').toEqual(figuresIn(withFigures(README, figures)));
+    expect(Object.keys(figures).sort()).toEqual(['answer-sizes', 'audit-example', 'demo-questions', 'package-size', 'readme-moment']);
+    expect(README_PATH).toBe(join(ROOT, 'README.md'));
+  }, 120_000);
+
+  it('gives every setting the default the server uses', () => {
+    const rows = new Map([...README.matchAll(/^\| `(ILETIMERKEZI_\w+)` \| ([^|]+) \|/gm)].map(([, name = '', fallback = '']) => [name, fallback.trim()]));
+    const plain = (text: string) => text.replace(/[`()]/g, '');
+    expect(Object.fromEntries(ENVIRONMENT.map((variable) => [variable.name, plain(rows.get(variable.name) ?? 'missing')]))).toEqual(
+      Object.fromEntries(ENVIRONMENT.map((variable) => [variable.name, plain(variable.fallback)])),
+    );
+  });
+
+  it('states the limits the code has', () => {
+    const flat = README.replace(/\s+/g, ' ');
+    const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;
+    const minutes = (ms: number) => `${ms / 60_000} minutes`;
+    const statements = [
+      `No answer is larger than ${RESULT_BUDGET_BYTES / 1024} KB`,
+      `inbox texts longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters are cut`,
+      `Request bodies over ${mb(MAX_BODY_BYTES)} get 413`,
+      `in-memory snapshots (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}) and final windows (${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)})`,
+      `per kind (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)} and ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)})`,
+      `TTLs of ${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)} (snapshots) and ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (final windows)`,
+      `kept for ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (up to ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)} in all, windows of at most ${DEFAULT_WINDOW_CACHE_LIMITS.maxOrdersPerWindow.toLocaleString('en-US')} orders)`,
+      `while the cursor is fresh (${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)})`,
+      `accepts at most ${MAX_WINDOW_DAYS} days per request`,
+      `honouring \`Retry-After\` up to ${DEFAULT_RETRY_POLICY.retryAfterCapMs / 1000} s`,
+      `${DEFAULT_RETRY_POLICY.attempts} attempts in all`,
+      `**submitted from ${SCHEDULE_LEAD_DAYS} days before the earliest opt-out up to today**`,
+      `over the ${RUNWAY_BASIS_DAYS} full days before today`,
+    ];
+    expect(statements.filter((statement) => !flat.includes(statement))).toEqual([]);
+  });
+
+  it('has `npm test` announce the lint and the type check before each runs', () => {
+    const { scripts } = readPackageJson() as unknown as { scripts: Record<string, string> };
+    const steps = (scripts.test ?? '').split('&&').map((step) => step.trim());
+    // npm prints "> <package> <script>" and the script's command before it runs, unless silenced.
+    expect(steps.slice(0, 2)).toEqual(['npm run lint', 'npm run typecheck']);
+    expect(steps.at(-1)).toBe('vitest run');
   });
 });
