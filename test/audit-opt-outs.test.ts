@@ -25,6 +25,7 @@ interface AuditItem {
 
 interface Audit {
   range: { start: string; end: string; timezone: string };
+  verdict: string;
   optOuts: number;
   blacklisted: number;
   notBlacklisted: number;
@@ -34,7 +35,7 @@ interface Audit {
   scheduledLater: number;
   sendsChecked: boolean;
   complete: boolean;
-  inbox: { totalRows: number; fetched: number; complete: boolean };
+  inbox: { totalRows: number; fetched: number; complete: boolean; inRange: number };
   items: AuditItem[];
   truncated: boolean;
   nextCursor?: string;
@@ -76,8 +77,19 @@ describe('audit_opt_outs', () => {
     const earliest = truth.map((item) => item.optedOutAt).sort()[0] ?? '';
     const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-04-03' && order.sendAt > earliest);
     expect(earliest.slice(0, 10)).toBe('2026-04-10');
+    const received = FIXTURE_ACCOUNT.inbox.filter((message) => message.date.slice(0, 10) >= LAST_30_DAYS.start);
+    const receivedDays = [...new Set(received.map((message) => message.date.slice(0, 10)))].sort();
     expect(data).toEqual({
       range: { ...LAST_30_DAYS, timezone: 'Europe/Istanbul' },
+      verdict: 'action_needed',
+      span: {
+        days: 30,
+        daysWithData: receivedDays.length,
+        firstDayWithData: receivedDays[0],
+        lastDayWithData: receivedDays.at(-1),
+        soFar: true,
+        until: '2026-04-22T12:30:00+03:00',
+      },
       optOuts: truth.length,
       blacklisted: truth.filter((item) => item.blacklisted === true).length,
       notBlacklisted: truth.filter((item) => item.blacklisted === false).length,
@@ -87,7 +99,7 @@ describe('audit_opt_outs', () => {
       scheduledLater: 0,
       sendsChecked: true,
       complete: true,
-      inbox: { totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: FIXTURE_ACCOUNT.inbox.length, complete: true },
+      inbox: { totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: FIXTURE_ACCOUNT.inbox.length, complete: true, inRange: received.length },
       items: truth.map(shown),
       truncated: false,
       dropped: { duplicates: 0, outOfRange: 0 },
@@ -201,7 +213,8 @@ describe('audit_opt_outs', () => {
     const shortInbox = { ...FIXTURE_ACCOUNT, inbox: FIXTURE_ACCOUNT.inbox.slice(0, 3) };
     const truth = auditOf(shortInbox, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
     expect(data.complete).toBe(false);
-    expect(data.inbox).toEqual({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 3, complete: false });
+    expect(data.inbox).toEqual({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 3, complete: false, inRange: 3 });
+    expect(data.verdict).toBe('partial');
     expect(data.items).toEqual(truth.map(shown));
     expect(text).toContain(`INCOMPLETE INBOX: the API returned 3 of the ${FIXTURE_ACCOUNT.inbox.length} inbox messages it reports, so this audit covers only the messages it returned`);
     expect(text).toContain('Verdict: partial.');

@@ -13,7 +13,8 @@ import { expectedInbox, expectedPageRequests, expectedSummary, sleep } from './s
 
 const START = '2026-02-22';
 const END = '2026-04-22';
-const SUMMARY = expectedSummary(FIXTURE_ACCOUNT.orders, START, END);
+/** The range reaches the fixed clock's today, so it covers it up to 12:30. */
+const SUMMARY = expectedSummary(FIXTURE_ACCOUNT.orders, START, END, '2026-04-22T12:30:00+03:00');
 const INBOX = expectedInbox(FIXTURE_ACCOUNT.inbox);
 const PAGES = expectedPageRequests(FIXTURE_ACCOUNT.orders, START, END);
 

@@ -37,6 +37,7 @@ const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? []
 const LAST_MONTH = { start: '2026-03-01', end: '2026-03-31' };
 const MARCH = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_MONTH.start, LAST_MONTH.end);
 const MARCH_FAILING = MARCH.filter((order) => order.undelivered > 0);
+const MARCH_DAYS = [...new Set(MARCH.map((order) => order.submitAt.slice(0, 10)))].sort();
 
 describe('list_failed_numbers', () => {
   it('aggregates the failed numbers of a month exactly, reading only the orders with failures', async () => {
@@ -46,6 +47,7 @@ describe('list_failed_numbers', () => {
     expect(data).toEqual({
       range: { ...LAST_MONTH, timezone: 'Europe/Istanbul' },
       ordersScanned: MARCH.length,
+      span: { days: 31, daysWithData: MARCH_DAYS.length, firstDayWithData: MARCH_DAYS[0], lastDayWithData: MARCH_DAYS.at(-1), soFar: false, until: null },
       ordersWithFailures: MARCH_FAILING.length,
       failedMessages: expected,
       expectedFailedMessages: expected,

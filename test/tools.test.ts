@@ -32,7 +32,7 @@ interface ToolData {
     statusCounts: Record<'in_progress' | 'completed' | 'failed' | 'other', number>;
     provisional: boolean;
     inconsistentOrders: number;
-    groups?: Array<Counters & { key: string; provisional: boolean }>;
+    groups?: Array<Counters & { key: string; provisional: boolean; deliveryRate: number | null }>;
   };
   list_orders: {
     range: RangeOutput;
@@ -79,6 +79,7 @@ describe('summarize_delivery', () => {
       statusCounts: truth.statusCounts,
       provisional: false,
       inconsistentOrders: 0,
+      span: { days: 31, daysWithData: 31, firstDayWithData: LAST_MONTH.start, lastDayWithData: LAST_MONTH.end, soFar: false, until: null },
       dropped: { duplicates: 0, outOfRange: 0 },
     });
     expect(truth.statusCounts.failed).toBeGreaterThan(0);
@@ -113,8 +114,24 @@ describe('summarize_delivery', () => {
     };
     const expected = new Map<string, Order[]>();
     for (const order of orders) expected.set(keyOf(order), [...(expected.get(keyOf(order)) ?? []), order]);
+    // A period grouping is the range's complete series: every day, week or month, oldest first, with or without orders.
+    const series: string[] = [];
+    if (groupBy !== 'sender') {
+      const first = groupBy === 'week' ? '2026-01-05' : groupBy === 'month' ? '2026-01-01' : range.start;
+      for (let day = new Date(`${first}T00:00:00Z`); day.toISOString().slice(0, 10) <= range.end; day.setUTCDate(day.getUTCDate() + (groupBy === 'week' ? 7 : 1))) {
+        const key = groupBy === 'month' ? day.toISOString().slice(0, 7) : day.toISOString().slice(0, 10);
+        if (series.at(-1) !== key) series.push(key);
+      }
+    }
     const groups = data.groups as NonNullable<ToolData['summarize_delivery']['groups']>;
-    expect(groups.map((group) => group.key).sort()).toEqual([...expected.keys()].sort());
+    if (groupBy === 'sender') {
+      expect(groups.map((group) => group.key).sort()).toEqual([...expected.keys()].sort());
+      const volumes = groups.map((group) => group.total);
+      expect(volumes).toEqual([...volumes].sort((a, b) => b - a));
+    } else {
+      expect(groups.map((group) => group.key)).toEqual(series);
+      expect(series.length).toBe({ day: 103, week: 16, month: 4 }[groupBy]);
+    }
     for (const group of groups) {
       const truth = totals(expected.get(group.key) ?? []);
       expect(group).toEqual({
@@ -125,6 +142,7 @@ describe('summarize_delivery', () => {
         undelivered: truth.undelivered,
         waiting: truth.waiting,
         provisional: truth.waiting > 0,
+        deliveryRate: truth.delivered + truth.undelivered === 0 ? null : truth.delivered / (truth.delivered + truth.undelivered),
       });
     }
     for (const field of ['orders', 'total', 'delivered', 'undelivered', 'waiting'] as const) {

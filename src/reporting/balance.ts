@@ -3,6 +3,7 @@ import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, summarizeDelivery } from './delivery-summary.js';
 import type { ScanOptions } from './order-scan.js';
+import type { Coverage } from './span.js';
 
 /** The days a runway is measured over: the 30 full days before today. */
 export const RUNWAY_BASIS_DAYS = 30;
@@ -13,6 +14,8 @@ export interface BalanceReport extends Balance {
   /** How many days the SMS credit lasts at that rate; null when nothing was sent, or when the account runs on TL. */
   runwayDays: number | null;
   basis: DayRange;
+  /** The basis days on which any order was submitted. */
+  coverage: Coverage;
   /** Orders the basis scan left out (served twice, or from outside the basis). */
   dropped: DroppedOrders;
 }
@@ -45,6 +48,7 @@ export async function readBalance(api: IletimerkeziApi, today: Day, options: Sca
     averageDailyMessages,
     runwayDays: averageDailyMessages === 0 || runsOnTl ? null : balance.sms / averageDailyMessages,
     basis,
+    coverage: sent.coverage,
     dropped: sent.dropped,
   };
 }

@@ -107,3 +107,8 @@ export function toTimestamp(instant: Date): string {
 export function weekdayOf(day: Day): number {
   return toZoned(day).getDay();
 }
+
+/** The day's weekday as text reads it: Mon, Tue, … */
+export function weekdayName(day: Day): string {
+  return format(toZoned(day), 'EEE');
+}

@@ -1,9 +1,10 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import { type OrderState, orderStateOf } from '../api/order-status.js';
-import { dayOfTimestamp, mondayOf } from './calendar.js';
+import { type Day, dayOfTimestamp, firstOfMonth, mondayOf, shiftDays, shiftMonths } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { matchingIfGiven } from './filters.js';
 import { type ScanOptions, type ScanStats, scanOrders } from './order-scan.js';
+import { type Coverage, coverageOf } from './span.js';
 import { equalsIgnoringCase } from './text.js';
 
 export interface Counters {
@@ -54,11 +55,19 @@ export class Tally implements Counters {
   }
 }
 
+/** delivered / (delivered + undelivered): the share of settled messages that arrived; null when none has settled. */
+export function deliveryRateOf(counters: Pick<Counters, 'delivered' | 'undelivered'>): number | null {
+  const settled = counters.delivered + counters.undelivered;
+  return settled === 0 ? null : counters.delivered / settled;
+}
+
 export type GroupBy = 'sender' | 'day' | 'week' | 'month';
+export type PeriodGroupBy = Exclude<GroupBy, 'sender'>;
 
 export interface DeliveryGroup extends Counters {
   key: string;
   provisional: boolean;
+  deliveryRate: number | null;
 }
 
 export interface DeliverySummary extends Counters {
@@ -67,7 +76,10 @@ export interface DeliverySummary extends Counters {
   statusCounts: StatusCounts;
   provisional: boolean;
   inconsistentOrders: number;
+  /** By sender, largest volume (messages) first; by period, every period of the range in time order, empty ones too. */
   groups?: DeliveryGroup[];
+  /** The submission days of the orders counted. */
+  coverage: Coverage;
   dropped: DroppedOrders;
 }
 
@@ -81,6 +93,21 @@ export interface DroppedOrders {
 
 export function droppedBy(stats: ScanStats): DroppedOrders {
   return { duplicates: stats.duplicatesDropped, outOfRange: stats.outOfRangeDropped };
+}
+
+/**
+ * Every period key of the range, oldest first, as groupKeyFor writes them: a day, the Monday that
+ * starts a week, or a month as YYYY-MM. The first week or month may begin before the range.
+ */
+export function periodKeys(range: DayRange, groupBy: PeriodGroupBy): string[] {
+  const keys: string[] = [];
+  if (groupBy === 'month') {
+    for (let first = firstOfMonth(range.start); first <= range.end; first = shiftMonths(first, 1)) keys.push(first.slice(0, 7));
+    return keys;
+  }
+  const step = groupBy === 'week' ? 7 : 1;
+  for (let day = groupBy === 'week' ? mondayOf(range.start) : range.start; day <= range.end; day = shiftDays(day, step)) keys.push(day);
+  return keys;
 }
 
 /** Group keys come from the order's submission day (submitAt, Istanbul wall-clock). */
@@ -104,24 +131,32 @@ function groupKeyFor(groupBy: GroupBy): (order: Order) => string {
 class DeliveryTotals {
   readonly overall = new Tally();
   readonly groups = new Map<string, Tally>();
+  readonly days = new Set<Day>();
 
   constructor(private readonly keyOf: ((order: Order) => string) | undefined) {}
 
   add(order: Order): void {
     this.overall.add(order);
+    this.days.add(dayOfTimestamp(order.submitAt));
     if (this.keyOf) this.groupFor(this.keyOf(order)).add(order);
   }
 
   merge(other: DeliveryTotals): void {
     this.overall.merge(other.overall);
+    for (const day of other.days) this.days.add(day);
     for (const [key, tally] of other.groups) this.groupFor(key).merge(tally);
   }
 
-  sortedGroups(groupBy: GroupBy): DeliveryGroup[] {
-    const list = [...this.groups].map(([key, tally]) => ({ key, ...tally.counters() }));
-    return groupBy === 'sender'
-      ? list.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
-      : list.sort((a, b) => a.key.localeCompare(b.key));
+  /** Senders by volume; periods as the range's complete series, a period without orders as zeros. */
+  groupList(groupBy: GroupBy, range: DayRange): DeliveryGroup[] {
+    const group = (key: string, tally: Tally): DeliveryGroup => {
+      const counters = tally.counters();
+      return { key, ...counters, deliveryRate: deliveryRateOf(counters) };
+    };
+    if (groupBy !== 'sender') return periodKeys(range, groupBy).map((key) => group(key, this.groups.get(key) ?? new Tally()));
+    return [...this.groups]
+      .map(([key, tally]) => group(key, tally))
+      .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
   }
 
   private groupFor(key: string): Tally {
@@ -162,14 +197,14 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
   );
 
   const { overall } = totals;
-  const settled = overall.delivered + overall.undelivered;
   return {
     range: query.range,
     ...overall.counters(),
-    deliveryRate: settled === 0 ? null : overall.delivered / settled,
+    deliveryRate: deliveryRateOf(overall),
     statusCounts: { ...overall.statusCounts },
     inconsistentOrders: overall.inconsistent,
-    ...(query.groupBy ? { groups: totals.sortedGroups(query.groupBy) } : {}),
+    ...(query.groupBy ? { groups: totals.groupList(query.groupBy, query.range) } : {}),
+    coverage: coverageOf(query.range, totals.days),
     dropped: droppedBy(stats),
   };
 }

@@ -2,11 +2,13 @@ import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { MESSAGE_STATUS } from '../api/order-status.js';
 import { progressPhases } from './call-progress.js';
+import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { matchingIfGiven } from './filters.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { readRecipientsOfOrders } from './recipients.js';
+import { type Coverage, coverageOf } from './span.js';
 import { equalsIgnoringCase } from './text.js';
 
 /** One number that failed, over every order of the range in which it did. */
@@ -37,6 +39,8 @@ export interface FailedNumbersReport {
   /** Every failing number, most failures first, then by number. */
   numbers: FailedNumber[];
   mismatched: MismatchedOrder[];
+  /** The submission days of the orders scanned. */
+  coverage: Coverage;
   dropped: DroppedOrders;
 }
 
@@ -53,13 +57,14 @@ export interface RecipientReadOptions extends ScanOptions {
 /** What a scan of the range found: the orders counted, and those with failures whose recipients to read. */
 interface FailingOrders {
   scanned: number;
+  days: Set<Day>;
   expectedFailures: number;
   failing: Array<Pick<Order, 'id' | 'sendAt' | 'undelivered'>>;
 }
 
 async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, options: ScanOptions) {
   const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
-  const found: FailingOrders = { scanned: 0, expectedFailures: 0, failing: [] };
+  const found: FailingOrders = { scanned: 0, days: new Set(), expectedFailures: 0, failing: [] };
   const stats = await scanOrders(
     api,
     query.range,
@@ -72,6 +77,7 @@ async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, 
         commit: () => {
           for (const order of page) {
             found.scanned += 1;
+            found.days.add(dayOfTimestamp(order.submitAt));
             found.expectedFailures += order.undelivered;
             // Orders without failures are never read: that is most of the saving.
             if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
@@ -137,6 +143,7 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
     expectedFailedMessages: found.expectedFailures,
     numbers: tally.sorted(),
     mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
+    coverage: coverageOf(query.range, found.days),
     dropped: droppedBy(stats),
   };
 }

@@ -8,6 +8,7 @@ import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { messageStateOf, readRecipientsOfOrders } from './recipients.js';
+import { type Coverage, coverageOf } from './span.js';
 
 /**
  * The opt-out audit: who said RET in a range, whether each is on the blacklist, and whether any
@@ -38,8 +39,15 @@ export interface AuditedOptOut extends PhoneNumber {
   sendsAfterOptOut: SendAfterOptOut[];
 }
 
+/**
+ * What the audit found, in one word: `clean` needs something audited, so a range without a
+ * single inbox message is `nothing_to_audit`; an audit that could not see everything is `partial`.
+ */
+export type AuditVerdict = 'clean' | 'action_needed' | 'partial' | 'nothing_to_audit';
+
 export interface OptOutAudit {
   range: DayRange;
+  verdict: AuditVerdict;
   optOuts: number;
   blacklisted: number;
   notBlacklisted: number;
@@ -51,7 +59,10 @@ export interface OptOutAudit {
   scheduledLater: number;
   /** The submission days whose orders were scanned for later sends; null when none were. */
   sendsScanned: DayRange | null;
-  inbox: { totalRows: number; fetched: number; complete: boolean };
+  /** inRange: the messages received in the range, opt-outs or not: what the audit looked at. */
+  inbox: { totalRows: number; fetched: number; complete: boolean; inRange: number };
+  /** The days of the range on which any inbox message was received. */
+  coverage: Coverage;
   blacklistSize: number;
   checkSends: boolean;
   /** Problems first (not blacklisted, or messaged after opting out), then newest opt-out first. */
@@ -164,10 +175,18 @@ const isProblem = (item: AuditedOptOut) => item.blacklisted === false || item.se
  */
 const AUDIT_PHASES = { inbox: 1, blacklist: 1, sendsScan: 4, recipients: 4 };
 
+function verdictOf(audit: Omit<OptOutAudit, 'verdict' | 'items' | 'range' | 'coverage'>): AuditVerdict {
+  if (!audit.inbox.complete) return 'partial';
+  if (audit.inbox.inRange === 0) return 'nothing_to_audit';
+  if (!audit.checkSends) return 'partial';
+  return audit.notBlacklisted > 0 || audit.messagedAfterOptOut > 0 || audit.scheduledLater > 0 ? 'action_needed' : 'clean';
+}
+
 export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, options: AuditOptions): Promise<OptOutAudit> {
   const progress = progressPhases(options.onProgress, AUDIT_PHASES);
-  const inbox = await readInbox(api, { range: query.range, optOutOnly: true }, options.signal);
-  const optOuts = optOutsOf(inbox.items);
+  // Every message of the range, not the opt-outs alone: a range with none has nothing to audit, which is not clean.
+  const inbox = await readInbox(api, { range: query.range }, options.signal);
+  const optOuts = optOutsOf(inbox.items.filter((message) => message.optOut));
   progress.inbox?.({ progress: 1, total: 1, message: `inbox read, ${optOuts.size} opted-out senders found` });
   const checkable = [...optOuts.values()].filter((optOut) => optOut.isPhoneNumber);
   const blacklist = optOuts.size > 0 ? await readWholeBlacklist(api, options.signal, progress.blacklist) : new Set<string>();
@@ -229,8 +248,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
       (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : 0) ||
       (a.number < b.number ? -1 : a.number > b.number ? 1 : 0),
   );
-  return {
-    range: query.range,
+  const figures = {
     optOuts: items.length,
     blacklisted: items.filter((item) => item.blacklisted === true).length,
     notBlacklisted: items.filter((item) => item.blacklisted === false).length,
@@ -239,10 +257,16 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
     ordersChecked,
     scheduledLater,
     sendsScanned,
-    inbox: { totalRows: inbox.meta.totalRows, fetched: inbox.meta.fetched, complete: inbox.meta.fetched === inbox.meta.totalRows },
+    inbox: { totalRows: inbox.meta.totalRows, fetched: inbox.meta.fetched, complete: inbox.meta.fetched === inbox.meta.totalRows, inRange: inbox.items.length },
     blacklistSize: blacklist.size,
     checkSends: query.checkSends,
-    items,
     dropped,
+  };
+  return {
+    range: query.range,
+    verdict: verdictOf(figures),
+    ...figures,
+    coverage: coverageOf(query.range, inbox.items.map((message) => dayOfTimestamp(message.date))),
+    items,
   };
 }

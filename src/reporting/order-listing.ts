@@ -1,9 +1,11 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
+import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { matchingIfGiven } from './filters.js';
 import { type Listing, NewestFirstCollector, type SortKey } from './listing.js';
+import { type Coverage, coverageOf } from './span.js';
 import { equalsIgnoringCase } from './text.js';
 
 export interface OrderListQuery {
@@ -14,6 +16,8 @@ export interface OrderListQuery {
 
 export interface OrderListMeta {
   totalOrders: number;
+  /** The submission days of the matching orders. */
+  coverage: Coverage;
   dropped: DroppedOrders;
 }
 
@@ -33,6 +37,7 @@ export async function listOrders(
   const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
   const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
   let totalOrders = 0;
+  const days = new Set<Day>();
   const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);
   const stats = await scanOrders(
     api,
@@ -45,12 +50,15 @@ export async function listOrders(
         },
         commit: () => {
           totalOrders += matching.length;
-          for (const order of matching) collector.add(order);
+          for (const order of matching) {
+            collector.add(order);
+            days.add(dayOfTimestamp(order.submitAt));
+          }
         },
       };
     },
     options,
   );
   const { items, complete } = collector.finish();
-  return { items, complete, meta: { totalOrders, dropped: droppedBy(stats) } };
+  return { items, complete, meta: { totalOrders, coverage: coverageOf(query.range, days), dropped: droppedBy(stats) } };
 }

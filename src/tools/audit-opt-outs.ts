@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { timestampToIso, toTimestamp, today } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type AuditedOptOut, MAX_SENDS_LISTED, type OptOutAudit, SCHEDULE_LEAD_DAYS, auditOptOuts } from '../reporting/opt-out-audit.js';
+import { type Span, spanOf } from '../reporting/span.js';
 import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
   MAX_TEXT_CHARS,
@@ -26,12 +27,15 @@ import {
   untrustedSection,
 } from './fields.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'audit_opt_outs';
 
 /** Problems named in the verdict lines; the rest are in the items. */
 const MAX_VERDICT_NUMBERS = 20;
+/** A range shorter than this says little about opt-outs, which come a few a week: the text points to a rolling week. */
+const SHORT_RANGE_DAYS = 3;
 
 const inputSchema = strictInput({
   ...rangeFields,
@@ -67,6 +71,14 @@ const itemOutput = z.object({
 
 const outputSchema = z.object({
   range: rangeOutput.describe('The inbox days whose opt-out messages were audited.'),
+  verdict: z
+    .enum(['clean', 'action_needed', 'partial', 'nothing_to_audit'])
+    .describe(
+      'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
+        'partial: the inbox came back incomplete or later sends were not checked; nothing_to_audit: no inbox message at all ' +
+        'was received in the range, so nothing was checked (this is not clean).',
+    ),
+  span: spanOutput('inbox messages received, opt-outs or not'),
   optOuts: z.number().int().describe('Distinct numbers that opted out (RET) in the range.'),
   blacklisted: z.number().int(),
   notBlacklisted: z.number().int(),
@@ -76,7 +88,12 @@ const outputSchema = z.object({
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
   sendsChecked: z.boolean().describe('Whether later sends were checked (checkSends).'),
   complete: z.boolean().describe('False when the inbox came back incomplete, or when checkSends was false: then the audit is partial.'),
-  inbox: z.object({ totalRows: z.number().int(), fetched: z.number().int(), complete: z.boolean() }),
+  inbox: z.object({
+    totalRows: z.number().int(),
+    fetched: z.number().int(),
+    complete: z.boolean(),
+    inRange: z.number().int().describe('Inbox messages received in the range, opt-outs or not: what the audit looked at.'),
+  }),
   items: z.array(itemOutput).describe('At most limit opted-out numbers: problems first, then newest opt-out first.'),
   ...pagingOutput('opted-out numbers'),
   dropped: droppedOutput,
@@ -87,7 +104,8 @@ type Item = Audit['items'][number];
 
 type RankedOptOut = Ranked<AuditedOptOut>;
 
-type Meta = Omit<OptOutAudit, 'items'>;
+/** What an audit keeps for its cursors: its figures, with the span as it was when the inbox was read. */
+type Meta = Omit<OptOutAudit, 'items' | 'coverage'> & { span: Span };
 
 function present(entry: RankedOptOut): Item {
   const { text, textTruncated } = cutText(entry.text);
@@ -130,7 +148,8 @@ function render(audit: Audit): string {
   const { range } = audit;
   const lines = [
     `Opt-out audit of the inbox messages received ${range.start}..${range.end} (${range.timezone}): ` +
-      `${counted(audit.optOuts, 'number')} opted out (RET).`,
+      `${counted(audit.optOuts, 'number')} opted out (RET), among ${counted(audit.inbox.inRange, 'message')} received.`,
+    spanLine(range, audit.span, 'inbox messages'),
   ];
   if (!audit.inbox.complete) {
     lines.push(
@@ -138,6 +157,38 @@ function render(audit: Audit): string {
         'so this audit covers only the messages it returned; opt-outs among the missing ones were not checked. The panel has the full inbox.',
     );
   }
+  if (audit.verdict !== 'nothing_to_audit') lines.push(...findingLines(audit));
+  lines.push(verdictLine(audit.verdict));
+  if (audit.span.days < SHORT_RANGE_DAYS) {
+    lines.push(
+      `This range has only ${counted(audit.span.days, 'day')}: for a rolling view of opt-outs, audit period "last_7_days" ` +
+        '(today and the 6 days before).',
+    );
+  }
+  lines.push(...droppedLines(audit.dropped));
+  if (audit.items.length > 0) {
+    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(audit.items.map(evidenceLine)));
+  }
+  lines.push(...continuationLines(NAME, 'opted-out numbers', audit.nextCursor));
+  return lines.join('\n');
+}
+
+function verdictLine(verdict: Audit['verdict']): string {
+  switch (verdict) {
+    case 'clean':
+      return 'Verdict: clean. Every checkable opt-out is on the blacklist and no order reached an opted-out number afterwards.';
+    case 'nothing_to_audit':
+      return 'Verdict: nothing to audit in this range. No inbox message at all was received in it, so no opt-out was checked; this is not a clean result.';
+    case 'partial':
+      return 'Verdict: partial. Act on the problems above; the audit cannot vouch for what it could not check.';
+    case 'action_needed':
+      return 'Verdict: action needed on the points above.';
+  }
+}
+
+/** What the audit found about the blacklist, later sends, scheduled orders and uncheckable senders. */
+function findingLines(audit: Audit): string[] {
+  const lines: string[] = [];
   const notListed = audit.items.filter((item) => item.blacklisted === false);
   lines.push(
     audit.notBlacklisted === 0
@@ -175,19 +226,7 @@ function render(audit: Audit): string {
   if (audit.uncheckable > 0) {
     lines.push(`${counted(audit.uncheckable, 'opt-out')} came from senders that are not phone numbers (short codes or names): listed below, they cannot be checked against the blacklist or the orders.`);
   }
-  if (audit.complete && audit.notBlacklisted === 0 && audit.messagedAfterOptOut === 0 && audit.scheduledLater === 0) {
-    lines.push('Verdict: clean. Every checkable opt-out is on the blacklist and no order reached an opted-out number afterwards.');
-  } else if (!audit.complete) {
-    lines.push('Verdict: partial. Act on the problems above; the audit cannot vouch for what it could not check.');
-  } else {
-    lines.push('Verdict: action needed on the points above.');
-  }
-  lines.push(...droppedLines(audit.dropped));
-  if (audit.items.length > 0) {
-    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(audit.items.map(evidenceLine)));
-  }
-  lines.push(...continuationLines(NAME, 'opted-out numbers', audit.nextCursor));
-  return lines.join('\n');
+  return lines;
 }
 
 export const auditOptOutsTool = defineTool({
@@ -208,16 +247,19 @@ export const auditOptOutsTool = defineTool({
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const checkSends = resumed.args.checkSends ?? true;
     const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
-      const { items, ...meta } = await auditOptOuts(
+      const readAt = context.clock();
+      const { items, coverage, ...figures } = await auditOptOuts(
         context.api,
         { range: resumed.resolved, checkSends, today: today(context.clock), now: toTimestamp(context.clock()), maxRangeDays: context.maxRangeDays },
         { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
       );
-      return { items: ranked(items), meta };
+      return { items: ranked(items), meta: { ...figures, span: spanOf(resumed.resolved, coverage, readAt) } };
     }, weigh);
     const { meta } = page;
     return {
       range: rangeWithTimezone(meta.range),
+      verdict: meta.verdict,
+      span: meta.span,
       optOuts: meta.optOuts,
       blacklisted: meta.blacklisted,
       notBlacklisted: meta.notBlacklisted,

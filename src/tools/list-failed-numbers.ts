@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '../reporting/failed-numbers.js';
+import { type Span, spanOf } from '../reporting/span.js';
 import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
@@ -26,6 +27,7 @@ import {
   timestampForText,
 } from './fields.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_failed_numbers';
@@ -51,6 +53,7 @@ const inputSchema = strictInput({
 const outputSchema = z.object({
   range: rangeOutput,
   ordersScanned: z.number().int().describe('Orders in the range (and of the sender) that were counted.'),
+  span: spanOutput('orders counted (by submission day)'),
   ordersWithFailures: z.number().int().describe('Of those, the orders with undelivered > 0: the only ones whose recipients were read.'),
   failedMessages: z.number().int().describe('Undelivered recipients found in those orders.'),
   expectedFailedMessages: z.number().int().describe("The orders' undelivered counters summed: summarize_delivery's undelivered for the same range and sender."),
@@ -84,7 +87,7 @@ type Item = FailedNumbers['items'][number];
 
 type RankedNumber = Ranked<FailedNumber>;
 
-type Meta = Omit<FailedNumbersReport, 'numbers'> & { numbers: number; matched: number; failedMoreThanOnce: number };
+type Meta = Omit<FailedNumbersReport, 'numbers' | 'coverage'> & { numbers: number; matched: number; failedMoreThanOnce: number; span: Span };
 
 function present(entry: RankedNumber): Item {
   return {
@@ -106,6 +109,7 @@ function render(result: FailedNumbers): string {
     `Failed numbers for ${range.start}..${range.end} (${range.timezone}): ${counted(result.failedMessages, 'undelivered message')} to ` +
       `${counted(result.numbers, 'distinct number')}, in ${formatCount(result.ordersWithFailures)} of the ${counted(result.ordersScanned, 'order')} ` +
       '(only orders with failures were read).',
+    spanLine(range, result.span, 'orders'),
   ];
   if (result.failedMessages === result.expectedFailedMessages && result.mismatchedOrders.count === 0) {
     lines.push("That equals the orders' undelivered counters (summarize_delivery's undelivered figure).");
@@ -153,7 +157,8 @@ export const listFailedNumbersTool = defineTool({
     const { limit, cursor, ...query } = params;
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const page = await serveRankedPage(NAME, context, { resumed, limit }, async () => {
-      const report = await findFailedNumbers(
+      const readAt = context.clock();
+      const { coverage, ...report } = await findFailedNumbers(
         context.api,
         { range: resumed.resolved, sender: resumed.args.sender },
         { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
@@ -165,6 +170,7 @@ export const listFailedNumbersTool = defineTool({
         numbers: report.numbers.length,
         matched: items.length,
         failedMoreThanOnce: report.numbers.filter((entry) => entry.failures > 1).length,
+        span: spanOf(resumed.resolved, coverage, readAt),
       };
       return { items, meta };
     }, weigh);
@@ -172,6 +178,7 @@ export const listFailedNumbersTool = defineTool({
     return {
       range: rangeWithTimezone(meta.range),
       ordersScanned: meta.ordersScanned,
+      span: meta.span,
       ordersWithFailures: meta.ordersWithFailures,
       failedMessages: meta.failedMessages,
       expectedFailedMessages: meta.expectedFailedMessages,

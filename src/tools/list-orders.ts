@@ -4,6 +4,7 @@ import { ORDER_STATE_NAMES, ORDER_STATUS, orderStateOf } from '../api/order-stat
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type OrderListMeta, listOrders, orderKey } from '../reporting/order-listing.js';
+import { type Span, spanOf } from '../reporting/span.js';
 import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
   ITEMS_BUDGET_BYTES,
@@ -26,6 +27,7 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_orders';
@@ -54,12 +56,16 @@ const orderOutput = z.object({
 const outputSchema = z.object({
   range: rangeOutput,
   totalOrders: z.number().int().describe('All orders in the range that match the filters.'),
+  span: spanOutput('matching orders (by submission day)'),
   orders: z.array(orderOutput).describe('At most limit orders, newest first; fewer when more would pass the answer size budget.'),
   ...pagingOutput('orders'),
   dropped: droppedOutput,
 });
 
 type OrderList = z.infer<typeof outputSchema>;
+
+/** What a listing keeps for its cursors: its figures, with the span as it was when the orders were read. */
+type ListMeta = Omit<OrderListMeta, 'coverage'> & { span: Span };
 
 function present(order: Order): z.infer<typeof orderOutput> {
   return {
@@ -92,7 +98,7 @@ function render(list: OrderList): string {
     `Orders submitted ${range.start}..${range.end} (${range.timezone}): ${counted(list.totalOrders, 'order')} match` +
     (list.totalOrders === 1 ? 'es' : '') +
     (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
-  const lines = [head, ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
+  const lines = [head, spanLine(range, list.span, 'matching orders'), ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
   lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
@@ -112,7 +118,7 @@ export const listOrdersTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
-  createState: (services) => ({ snapshots: new SnapshotStore<Order, OrderListMeta>(services.snapshotLimits) }),
+  createState: (services) => ({ snapshots: new SnapshotStore<Order, ListMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
@@ -124,13 +130,18 @@ export const listOrdersTool = defineTool({
       keyOf: orderKey,
       cursors: context.cursors,
       snapshots: context.state.snapshots,
-      compute: (after, keep) =>
-        listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context)),
+      compute: async (after, keep) => {
+        const readAt = context.clock();
+        const listing = await listOrders(context.api, { range: resumed.resolved, sender: resumed.args.sender, status }, after, keep, scanOptionsFor(context));
+        const { coverage, ...meta } = listing.meta;
+        return { ...listing, meta: { ...meta, span: spanOf(resumed.resolved, coverage, readAt) } };
+      },
       budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
     });
     return {
       range: rangeWithTimezone(resumed.resolved),
       totalOrders: page.meta.totalOrders,
+      span: page.meta.span,
       orders: page.items.map(present),
       ...paging(page.nextCursor),
       dropped: page.meta.dropped,

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { today } from '../reporting/calendar.js';
 import { RUNWAY_BASIS_DAYS, readBalance } from '../reporting/balance.js';
+import { spanOf } from '../reporting/span.js';
 import { READ_ONLY_ANNOTATIONS, droppedLines, droppedOutput, formatCount, strictInput } from './fields.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const outputSchema = z.object({
@@ -11,10 +13,15 @@ const outputSchema = z.object({
   runwayDays: z
     .number()
     .nullable()
-    .describe('sms / averageDailyMessages: days the SMS credit lasts at that rate. Null when nothing was sent, or for an account on TL credit.'),
+    .describe(
+      'sms / averageDailyMessages: days the SMS credit lasts at that rate, at one credit per message; a long message, or one ' +
+        'with Turkish characters, may use more than one credit, so the credit may run out sooner. Null when nothing was sent, ' +
+        'or for an account on TL credit.',
+    ),
   basis: z
     .object({ start: z.string(), end: z.string() })
     .describe(`The ${RUNWAY_BASIS_DAYS} full days before today (Istanbul), YYYY-MM-DD, both included.`),
+  span: spanOutput('orders submitted in the basis'),
   dropped: droppedOutput,
 });
 
@@ -38,7 +45,10 @@ function runwayLine(result: BalanceResult): string {
   if (result.runwayDays === null) {
     return `At ${rate}, a runway in days would need the price per message, which get-balance does not give, so none is computed for TL credit.`;
   }
-  return `At ${rate}, the SMS credit lasts about ${oneDecimal.format(result.runwayDays)} days.`;
+  return (
+    `At ${rate}, the SMS credit lasts about ${oneDecimal.format(result.runwayDays)} days, counting one credit a message. ` +
+    'A long message, or one with Turkish characters (ç, ğ, ı, ö, ş, ü), may use more than one credit, so the credit may run out sooner.'
+  );
 }
 
 export const readBalanceTool = defineTool({
@@ -47,19 +57,23 @@ export const readBalanceTool = defineTool({
   useFor: 'for the credit left and how long it lasts',
   description:
     'The account\'s credit: the SMS credit and the TL balance, which of the two the account runs on, and a runway: how ' +
-    `many days the SMS credit lasts at the average daily volume of the last ${RUNWAY_BASIS_DAYS} full days. Use it for ` +
+    `many days the SMS credit lasts at the average daily volume of the last ${RUNWAY_BASIS_DAYS} full days, at one credit a ` +
+    'message (a long or Turkish-character message may use more). Use it for ' +
     '"how much credit is left?" or "will our credit last the campaign?". It costs no credit and changes nothing.',
   inputSchema: strictInput({}),
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
   async handler(_params, context) {
-    return readBalance(context.api, today(context.clock), scanOptionsFor(context));
+    const readAt = context.clock();
+    const { coverage, ...report } = await readBalance(context.api, today(context.clock), scanOptionsFor(context));
+    return { ...report, span: spanOf(report.basis, coverage, readAt) };
   },
   render: (result) =>
     [
       `Balance: ${formatCount(result.sms)} SMS credits; ${tl.format(result.amount)} TL.`,
       unitLine(result),
       runwayLine(result),
+      spanLine(result.basis, result.span, 'orders'),
       ...droppedLines(result.dropped),
     ].join('\n'),
 });

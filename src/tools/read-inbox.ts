@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { timestampToIso } from '../reporting/calendar.js';
+import { dayOfTimestamp, timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, resolveRange } from '../reporting/date-range.js';
 import { type CleanMessage, type InboxMeta, messageKey, readInbox } from '../reporting/inbox.js';
+import { type Span, coverageOf, spanOf } from '../reporting/span.js';
 import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
   ITEMS_BUDGET_BYTES,
@@ -27,6 +28,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool } from './tool.js';
 
 const NAME = 'read_inbox';
@@ -55,6 +57,7 @@ const messageOutput = z.object({
 
 const outputSchema = z.object({
   range: rangeOutput.nullable().describe('The date filter, or null for the whole inbox.'),
+  span: spanOutput('matching messages (by the day received)').nullable().describe('What a date range covered; null for the whole inbox.'),
   totalRows: z.number().int().describe('How many messages the API says the inbox holds.'),
   fetched: z.number().int().describe('Messages actually received from the API, without duplicates.'),
   complete: z
@@ -73,6 +76,9 @@ const outputSchema = z.object({
 });
 
 type InboxResult = z.infer<typeof outputSchema>;
+
+/** What a reading keeps for its cursors: its figures, with the span as it was when the inbox was read. */
+type ReadMeta = InboxMeta & { span: Span | null };
 
 const TEXT_PREVIEW_CHARS = 280;
 
@@ -118,6 +124,7 @@ function render(result: InboxResult): string {
     `Inbox: ${counted(result.matched, 'message')} ${scope} match the filters; ` +
       `${formatCount(result.fetched)} of ${formatCount(result.totalRows)} inbox messages were read.`,
   ];
+  if (result.range && result.span) lines.push(spanLine(result.range, result.span, 'matching messages'));
   if (result.fetched > result.totalRows) {
     lines.push(
       `INCONSISTENT: the API returned ${formatCount(result.fetched)} messages but reports ${formatCount(result.totalRows)} in all, ` +
@@ -160,7 +167,7 @@ export const readInboxTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
-  createState: (services) => ({ snapshots: new SnapshotStore<CleanMessage, InboxMeta>(services.snapshotLimits) }),
+  createState: (services) => ({ snapshots: new SnapshotStore<CleanMessage, ReadMeta>(services.snapshotLimits) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange | null => resolveRange(args, context) ?? null);
@@ -172,12 +179,19 @@ export const readInboxTool = defineTool({
       keyOf: messageKey,
       cursors: context.cursors,
       snapshots: context.state.snapshots,
-      compute: () => readInbox(context.api, { ...resumed.args, range }, context.signal),
+      compute: async () => {
+        const readAt = context.clock();
+        const listing = await readInbox(context.api, { ...resumed.args, range }, context.signal);
+        // The listing holds every matching message, so their days are the range's days with data.
+        const span = range ? spanOf(range, coverageOf(range, listing.items.map((message) => dayOfTimestamp(message.date))), readAt) : null;
+        return { ...listing, meta: { ...listing.meta, span } };
+      },
       budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
     });
     const { meta } = page;
     return {
       range: range ? rangeWithTimezone(range) : null,
+      span: meta.span,
       totalRows: meta.totalRows,
       fetched: meta.fetched,
       complete: meta.fetched === meta.totalRows,

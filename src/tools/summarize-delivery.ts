@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { ORDER_STATUS } from '../api/order-status.js';
+import { UserInputError } from '../errors.js';
 import { requireRange } from '../reporting/date-range.js';
-import { type DeliveryGroup, summarizeDelivery } from '../reporting/delivery-summary.js';
+import { type DeliveryGroup, periodKeys, summarizeDelivery } from '../reporting/delivery-summary.js';
+import { spanOf } from '../reporting/span.js';
 import {
   READ_ONLY_ANNOTATIONS,
   counted,
@@ -15,11 +17,18 @@ import {
   senderField,
   strictInput,
 } from './fields.js';
+import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
-/** A day grouping of the longest range fits; only a sender grouping can pass it. */
+/**
+ * Groups one answer holds: a day series of the default longest range (366 days) fits. Senders
+ * past it are left out, the smallest first; a longer period series is refused before any request,
+ * since a series with gaps would read as empty periods.
+ */
 const MAX_GROUPS = 400;
 const MAX_GROUP_LINES = 31;
+/** A sender is named best or worst only with this many messages: a handful say nothing about a rate. */
+const MIN_RATED_MESSAGES = 100;
 
 const counters = {
   orders: z.number().int().describe('Orders counted.'),
@@ -28,6 +37,8 @@ const counters = {
   undelivered: z.number().int().describe('Messages that could not be delivered: the "failed" figure.'),
   waiting: z.number().int().describe('Messages still queued; while above 0 the figures are provisional.'),
 };
+
+const ratedSender = z.object({ key: z.string(), deliveryRate: z.number(), total: z.number().int() });
 
 const inputSchema = strictInput({
   ...rangeFields,
@@ -52,23 +63,59 @@ const outputSchema = z.object({
     .boolean()
     .describe('True while any message is waiting or any order is still in progress: the figures may still change.'),
   inconsistentOrders: z.number().int().describe('Orders whose delivered + undelivered + waiting differs from total; summed as reported.'),
+  span: spanOutput('orders counted (by submission day)'),
   groups: z
-    .array(z.object({ key: z.string(), ...counters, provisional: z.boolean() }))
+    .array(z.object({ key: z.string(), ...counters, provisional: z.boolean(), deliveryRate: z.number().nullable() }))
     .optional()
-    .describe(`At most ${MAX_GROUPS} groups: the largest senders, or the periods in order.`),
-  groupsOmitted: z.number().int().optional().describe('Groups left out of groups to keep the answer bounded.'),
+    .describe(
+      `At most ${MAX_GROUPS} groups: the senders by volume (messages), largest first; or every day, week (key: its Monday) ` +
+        'or month (YYYY-MM) of the range in time order, with zeros where nothing was submitted.',
+    ),
+  groupsOmitted: z.number().int().optional().describe('Sender groups left out of groups, the smallest, to keep the answer bounded.'),
+  senderRates: z
+    .object({
+      minMessages: z.number().int(),
+      best: ratedSender.nullable(),
+      worst: ratedSender.nullable(),
+    })
+    .optional()
+    .describe(`With groupBy sender: the best and the worst delivery rate among senders with at least ${MIN_RATED_MESSAGES} messages, some settled.`),
   dropped: droppedOutput,
 });
 
 type Summary = z.infer<typeof outputSchema>;
-
+type RatedSender = z.infer<typeof ratedSender>;
 
 function groupLine(group: DeliveryGroup): string {
+  if (group.orders === 0) return `- ${JSON.stringify(group.key)}: no orders`;
   const waiting = group.waiting > 0 ? `, ${formatCount(group.waiting)} waiting (provisional)` : '';
+  const rate = group.deliveryRate === null ? 'nothing settled' : `delivery rate ${formatPercent(group.deliveryRate)}`;
   return (
     `- ${JSON.stringify(group.key)}: ${counted(group.orders, 'order')}, ${formatCount(group.total)} messages, ` +
-    `${formatCount(group.delivered)} delivered, ${formatCount(group.undelivered)} undelivered${waiting}`
+    `${formatCount(group.delivered)} delivered, ${formatCount(group.undelivered)} undelivered${waiting}; ${rate}`
   );
+}
+
+/** The best and the worst rate among the senders large enough to rate; on a tie, the larger sender. */
+function senderRatesOf(groups: readonly DeliveryGroup[]): NonNullable<Summary['senderRates']> {
+  let best: RatedSender | null = null;
+  let worst: RatedSender | null = null;
+  // Largest first, so a later sender with the same rate never displaces an earlier one.
+  for (const { key, deliveryRate, total } of groups) {
+    if (total < MIN_RATED_MESSAGES || deliveryRate === null) continue;
+    if (best === null || deliveryRate > best.deliveryRate) best = { key, deliveryRate, total };
+    if (worst === null || deliveryRate < worst.deliveryRate) worst = { key, deliveryRate, total };
+  }
+  return { minMessages: MIN_RATED_MESSAGES, best, worst };
+}
+
+function senderRatesLine({ minMessages, best, worst }: NonNullable<Summary['senderRates']>): string {
+  const rated = (sender: RatedSender) => `${JSON.stringify(sender.key)} ${formatPercent(sender.deliveryRate)} (${counted(sender.total, 'message')})`;
+  if (best === null || worst === null) {
+    return `No sender has at least ${formatCount(minMessages)} messages with some settled, so none is named best or worst.`;
+  }
+  if (best.key === worst.key) return `Only one sender has at least ${formatCount(minMessages)} messages with some settled: ${rated(best)}.`;
+  return `Among senders with at least ${formatCount(minMessages)} messages: best delivery rate ${rated(best)}, worst ${rated(worst)}.`;
 }
 
 function render(summary: Summary): string {
@@ -76,6 +123,7 @@ function render(summary: Summary): string {
   const lines = [
     `Delivery summary for ${range.start}..${range.end} (${range.timezone}): ${counted(summary.orders, 'order')}, ` +
       `${counted(summary.total, 'message')}.`,
+    spanLine(range, summary.span, 'orders'),
     `Undelivered (failed): ${formatCount(summary.undelivered)}. Delivered: ${formatCount(summary.delivered)}. ` +
       `Waiting: ${formatCount(summary.waiting)}.` +
       (summary.deliveryRate === null ? ' No message has settled yet.' : ` Delivery rate of settled messages: ${formatPercent(summary.deliveryRate)}.`),
@@ -108,6 +156,7 @@ function render(summary: Summary): string {
     if (summary.groupsOmitted) {
       lines.push(`${counted(summary.groupsOmitted, 'smaller group')} left out; filter by sender or narrow the range to see them.`);
     }
+    if (summary.senderRates) lines.push(senderRatesLine(summary.senderRates));
   }
   return lines.join('\n');
 }
@@ -128,13 +177,27 @@ export const summarizeDeliveryTool = defineTool({
   annotations: READ_ONLY_ANNOTATIONS,
   async handler(params, context) {
     const range = requireRange(params, context);
-    const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy: params.groupBy }, scanOptionsFor(context));
-    const { range: _range, groups, ...figures } = summary;
+    const { groupBy } = params;
+    if (groupBy !== undefined && groupBy !== 'sender') {
+      const periods = periodKeys(range, groupBy).length;
+      if (periods > MAX_GROUPS) {
+        throw new UserInputError(
+          'groupBy',
+          `grouping ${range.start}..${range.end} by ${groupBy} gives ${formatCount(periods)} groups, more than the ${MAX_GROUPS} ` +
+            `one answer holds; group by ${groupBy === 'day' ? 'week or month' : 'month'}, or ask for a shorter range.`,
+        );
+      }
+    }
+    const readAt = context.clock();
+    const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy }, scanOptionsFor(context));
+    const { range: _range, groups, coverage, ...figures } = summary;
     return {
       range: rangeWithTimezone(range),
       ...figures,
+      span: spanOf(range, coverage, readAt),
       ...(groups ? { groups: groups.slice(0, MAX_GROUPS) } : {}),
       ...(groups && groups.length > MAX_GROUPS ? { groupsOmitted: groups.length - MAX_GROUPS } : {}),
+      ...(groups && groupBy === 'sender' ? { senderRates: senderRatesOf(groups) } : {}),
     };
   },
   render,

@@ -6,9 +6,13 @@ import { ordersBetween, totals } from './ground-truth.js';
  * data with plain loops, never from the production aggregation, windowing or text code.
  */
 
-/** The fields summarize_delivery reports, as the fixture says they must be. */
-export function expectedSummary(orders: Order[], start: string, end: string) {
+/**
+ * The fields summarize_delivery reports, as the fixture says they must be; `until` is the clock's
+ * now (ISO 8601) for a range that reaches today, null for one that ended before.
+ */
+export function expectedSummary(orders: Order[], start: string, end: string, until: string | null = null) {
   const picked = ordersBetween(orders, start, end);
+  const days = [...new Set(picked.map((order) => order.submitAt.slice(0, 10)))].sort();
   const sum = totals(picked);
   let inconsistent = 0;
   for (const order of picked) {
@@ -26,6 +30,7 @@ export function expectedSummary(orders: Order[], start: string, end: string) {
     statusCounts: sum.statusCounts,
     provisional: sum.waiting > 0 || sum.statusCounts.in_progress > 0,
     inconsistentOrders: inconsistent,
+    span: { days: daysBetween(start, end).length, daysWithData: days.length, firstDayWithData: days[0] ?? null, lastDayWithData: days.at(-1) ?? null, soFar: until !== null, until },
     dropped: { duplicates: 0, outOfRange: 0 },
   };
 }
