@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../src/api/limiter.js';
 import { AccountRegistry } from '../src/server/accounts.js';
 import { MemoryStore } from '../src/state/memory-store.js';
-import { scoped, sizeOf } from '../src/state/store.js';
 import { TOOLS } from '../src/tools/index.js';
 import { silentLogger } from '../src/log.js';
+import { BYTE_BOUNDS, ENTRY_BOUNDS, checkByteShares, checkEntryShares } from './support/store-shares.js';
 
 function registry(secret?: string, maxAccounts = 2): AccountRegistry {
   const store = () => new MemoryStore({ ttlMs: 60_000, maxBytes: 1_000_000, maxEntryBytes: 1_000_000 });
@@ -56,16 +56,20 @@ describe('accounts', () => {
     await accounts.close();
   });
 
-  it('share one byte-bounded memory store, so all accounts together stay within it', async () => {
-    const value = { pad: 'x'.repeat(100) };
-    const store = new MemoryStore({ ttlMs: 60_000, maxBytes: sizeOf(value) * 2, maxEntryBytes: sizeOf(value) });
-    const [a, b] = [scoped(store, 'a'), scoped(store, 'b')];
-    await a.set('one', value);
-    await b.set('one', value);
-    expect([await a.get('one'), await b.get('one')]).toEqual([value, value]);
-    await b.set('two', value);
-    expect([await a.get('one'), await b.get('one'), await b.get('two')]).toEqual([undefined, value, value]);
-    expect(await a.set('big', { pad: 'x'.repeat(200) })).toBe(false);
+  it('share one memory store, each within its share in bytes, the one holding the most of its share giving way when all together fill it', async () => {
+    await checkByteShares(new MemoryStore(BYTE_BOUNDS));
+  });
+
+  it('share one memory store, each within its share in entries too', async () => {
+    await checkEntryShares(new MemoryStore(ENTRY_BOUNDS));
+  });
+
+  it('keep a private memory store whole, with no share, when used without an account', async () => {
+    const store = new MemoryStore(BYTE_BOUNDS);
+    for (const key of ['one', 'two', 'three', 'four']) expect(await store.set(key, { p: 'x'.repeat(92) })).toBe(true);
+    expect(await Promise.all(['one', 'two', 'three', 'four'].map((key) => store.get(key)))).toEqual(Array(4).fill({ p: 'x'.repeat(92) }));
+    expect(await store.set('five', { p: 'x'.repeat(92) })).toBe(true);
+    expect(await store.get('one')).toBeUndefined();
   });
 });
 

@@ -95,7 +95,7 @@ describe('cursors', () => {
   });
 
   it('evicted to make room, say so as expired ones do', async () => {
-    const cursors = new Cursors(new MemoryStore({ ttlMs: TTL_MS, maxBytes: 10_000_000, maxEntryBytes: 10_000_000 }, () => 0, 1), TTL_MS);
+    const cursors = new Cursors(new MemoryStore({ ttlMs: TTL_MS, maxBytes: 10_000_000, maxEntryBytes: 10_000_000, maxEntries: 1 }, () => 0), TTL_MS);
     const oldest = (await cursors.issue(STATE)) as string;
     const newest = (await cursors.issue({ ...STATE, after: { at: 'b', id: '2' } })) as string;
     await expect(cursors.resume('list', newest)).resolves.toMatchObject({ after: { at: 'b', id: '2' } });

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from '../src/state/redis-store.js';
-import { scoped } from '../src/state/store.js';
 import { type RedisInstance, startRedis } from './support/redis-server.js';
+import { BYTE_BOUNDS, ENTRY_BOUNDS, checkByteShares, checkEntryShares } from './support/store-shares.js';
 
 describe('the Redis store, against a real redis-server', () => {
   let redis: RedisInstance;
@@ -25,31 +25,35 @@ describe('the Redis store, against a real redis-server', () => {
   it('keeps a kind within its byte bounds, the oldest going first, each entry scoped by its account', async () => {
     const entry = (n: number) => ({ pad: 'x'.repeat(30), n });
     const size = JSON.stringify(entry(1)).length;
-    const store = connection.store('bounded', { ttlMs: 60_000, maxBytes: size * 2, maxEntryBytes: size + 5 });
-    const account = scoped(store, 'a'.repeat(64));
+    const store = connection.store('bounded', { ttlMs: 60_000, maxBytes: size * 2, maxEntryBytes: size * 2 });
+    const account = store.forAccount('a'.repeat(64));
     expect(await account.set('one', entry(1))).toBe(true);
     expect(await account.set('two', entry(2))).toBe(true);
     expect(await account.set('three', entry(3))).toBe(true);
     expect([await account.get('one'), await account.get('two'), await account.get('three')]).toEqual([undefined, entry(2), entry(3)]);
     expect(await account.set('two', entry(4))).toBe(true);
     expect([await account.get('two'), await account.get('three')]).toEqual([entry(4), entry(3)]);
-    expect(await account.set('big', { pad: 'x'.repeat(size) })).toBe(false);
+    expect(await account.set('big', { pad: 'x'.repeat(size * 2) })).toBe(false);
     expect(await account.get('big')).toBeUndefined();
     expect(Number(await inspect.get('iletimerkezi-mcp:{bounded}:~bytes'))).toBe(size * 2);
     const keys = (await inspect.keys('iletimerkezi-mcp:*')).sort();
     expect(keys).toEqual([
       `iletimerkezi-mcp:{bounded}:${'a'.repeat(64)}:three`,
       `iletimerkezi-mcp:{bounded}:${'a'.repeat(64)}:two`,
+      `iletimerkezi-mcp:{bounded}:~account:${'a'.repeat(64)}`,
       'iletimerkezi-mcp:{bounded}:~bytes',
+      'iletimerkezi-mcp:{bounded}:~held',
       'iletimerkezi-mcp:{bounded}:~index',
+      'iletimerkezi-mcp:{bounded}:~loads',
+      'iletimerkezi-mcp:{bounded}:~owners',
       'iletimerkezi-mcp:{bounded}:~sizes',
     ]);
     // Another account's scope sees none of it.
-    expect(await scoped(store, 'b'.repeat(64)).get('two')).toBeUndefined();
+    expect(await store.forAccount('b'.repeat(64)).get('two')).toBeUndefined();
   });
 
   it('forgets entries after their TTL, and counts them out of the total', async () => {
-    const store = connection.store('expiring', { ttlMs: 150, maxBytes: 1_000, maxEntryBytes: 1_000 });
+    const store = connection.store('expiring', { ttlMs: 150, maxBytes: 1_000, maxEntryBytes: 1_000 }).forAccount('c'.repeat(64));
     expect(await store.set('soon', { a: 1 })).toBe(true);
     expect(await store.get('soon')).toEqual({ a: 1 });
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -57,5 +61,17 @@ describe('the Redis store, against a real redis-server', () => {
     expect(await store.set('later', { b: 2 })).toBe(true);
     expect(Number(await inspect.get('iletimerkezi-mcp:{expiring}:~bytes'))).toBe(JSON.stringify({ b: 2 }).length);
     expect(events).toEqual([]);
+  });
+
+  it('keeps each account within its share in bytes, the one holding the most of its share giving way when all together fill the kind', async () => {
+    await checkByteShares(connection.store('byte-shares', BYTE_BOUNDS));
+    expect(Number(await inspect.get('iletimerkezi-mcp:{byte-shares}:~bytes'))).toBe(375);
+    expect(await inspect.hlen('iletimerkezi-mcp:{byte-shares}:~sizes')).toBe(7);
+  });
+
+  it('keeps each account within its share in entries too', async () => {
+    await checkEntryShares(connection.store('entry-shares', ENTRY_BOUNDS));
+    expect(await inspect.hlen('iletimerkezi-mcp:{entry-shares}:~sizes')).toBe(16);
+    expect(await inspect.zcard(`iletimerkezi-mcp:{entry-shares}:~account:${'a'.repeat(64)}`)).toBe(3);
   });
 });

@@ -99,7 +99,7 @@ describe('replicas sharing a real redis-server', () => {
     expect(keys.length).toBeGreaterThan(5);
     const accounts = new Set<string>();
     for (const key of keys) {
-      const match = /^iletimerkezi-mcp:\{(snapshots|windows)\}:(?:([0-9a-f]{64}):(?:snapshot|cursor|window):.+|~(?:index|sizes|bytes))$/.exec(key);
+      const match = /^iletimerkezi-mcp:\{(snapshots|windows)\}:(?:([0-9a-f]{64}):(?:snapshot|cursor|window):.+|~(?:index|sizes|bytes|owners|held|loads|account:[0-9a-f]{64}))$/.exec(key);
       expect(match, key).not.toBeNull();
       if (match?.[2]) accounts.add(match[2]);
       for (const secret of [TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash, OTHER_CREDENTIALS.key, OTHER_CREDENTIALS.hash]) expect(key).not.toContain(secret);

@@ -5,7 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../reporting/calendar.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../reporting/window-cache.js';
-import { type SharedStore, scoped } from '../state/store.js';
+import type { AccountStore } from '../state/store.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
 import type { Tool } from '../tools/tool.js';
 import { type OpenedTool, accountServices, openTools } from './create-server.js';
@@ -28,8 +28,8 @@ export interface AccountSettings {
   maxReportOrders?: number | undefined;
   client: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>;
   tools: readonly Tool[];
-  /** Shared by every account: each account sees only its own scope of them. */
-  stores: { snapshots: SharedStore; windows: SharedStore };
+  /** Shared by every account: each account sees only its own scope of them, within its own share. */
+  stores: { snapshots: AccountStore; windows: AccountStore };
   /** The replicas' shared secret; a random one for a lone process. */
   secret?: string | undefined;
   clock?: Clock | undefined;
@@ -106,8 +106,8 @@ export class AccountRegistry {
       clock: this.settings.clock,
       cursorSecret: this.cursorKey,
       scope: id,
-      snapshotLimits: { ...DEFAULT_SNAPSHOT_LIMITS, store: scoped(this.settings.stores.snapshots, id) },
-      windowCacheLimits: { ...DEFAULT_WINDOW_CACHE_LIMITS, store: scoped(this.settings.stores.windows, id) },
+      snapshotLimits: { ...DEFAULT_SNAPSHOT_LIMITS, store: this.settings.stores.snapshots.forAccount(id) },
+      windowCacheLimits: { ...DEFAULT_WINDOW_CACHE_LIMITS, store: this.settings.stores.windows.forAccount(id) },
     });
     const account: Account = { id, tag: id.slice(0, 8), tools: openTools(this.settings.tools, services), callsInFlight: 0, close: () => api.close() };
     this.accounts.set(id, account);

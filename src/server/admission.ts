@@ -6,8 +6,8 @@ import type { Account, AccountRegistry } from './accounts.js';
  * decisions the HTTP server makes from a request before any MCP handling.
  */
 
-const KEY_HEADER = 'x-iletimerkezi-key';
-const HASH_HEADER = 'x-iletimerkezi-hash';
+/** The headers that carry a caller's account, as their names are usually spelled. */
+export const ACCOUNT_HEADERS = { key: 'X-Iletimerkezi-Key', hash: 'X-Iletimerkezi-Hash' } as const;
 
 export type AccountChoice = { account: Account } | { refusal: string };
 
@@ -16,8 +16,8 @@ export type AccountChoice = { account: Account } | { refusal: string };
  * never override; else the account the headers name, or none, whose tool calls say what to send.
  */
 export function accountOf(request: IncomingMessage, shared: Account | undefined, registry: AccountRegistry): AccountChoice {
-  const key = request.headers[KEY_HEADER];
-  const hash = request.headers[HASH_HEADER];
+  const key = request.headers[ACCOUNT_HEADERS.key.toLowerCase()];
+  const hash = request.headers[ACCOUNT_HEADERS.hash.toLowerCase()];
   const given = key !== undefined || hash !== undefined;
   if (shared) {
     return given
@@ -48,9 +48,20 @@ export function toolNameOf(calls: readonly Message[]): string | null {
   return typeof name === 'string' ? name.slice(0, 64) : null;
 }
 
-/** The JSON-RPC answer to calls past the account's cap: an error per call, saying to retry. */
+/**
+ * The JSON-RPC answer to a body whose tool calls pass the account's cap. Nothing in it runs: a
+ * batch is refused as a whole, so every request in it (a ping beside the tool call too) gets
+ * its error, and a client waiting on any of them hears back.
+ */
 export function busyAnswer(body: unknown, calls: readonly Message[], max: number): unknown {
-  const error = { code: -32000, message: `This account already has ${max} tool calls running; retry in a moment.` };
-  const answers = calls.map((call) => ({ jsonrpc: '2.0', id: call.id ?? null, error }));
-  return Array.isArray(body) ? answers : answers[0];
+  const batch = Array.isArray(body);
+  const message =
+    calls.length > max
+      ? `One request may carry at most ${max} tool calls, and this one carries ${calls.length}; send them in smaller batches.`
+      : `This account already has ${max} tool calls running; retry in a moment.${batch ? ' None of this batch ran.' : ''}`;
+  const error = (id: unknown) => ({ jsonrpc: '2.0', id, error: { code: -32000, message } });
+  if (!batch) return error((body as Message).id ?? null);
+  // Notifications and responses in the batch get no answer, as JSON-RPC has it.
+  const requests = body.filter((message: unknown): message is Message => typeof message === 'object' && message !== null && 'method' in message && 'id' in message);
+  return requests.map((request) => error(request.id));
 }

@@ -9,7 +9,7 @@ import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import { buildServer } from './create-server.js';
 import { isLoopbackAddress } from '../loopback.js';
-import { type GuardSettings, bearerMatches, passesRebindingCheck } from './request-guard.js';
+import { type GuardSettings, bearerMatches, passesRebindingCheck, repeatedHeader } from './request-guard.js';
 
 export interface HttpSettings {
   host: string;
@@ -184,6 +184,11 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     if (path !== '/mcp') {
       refuse(response, 404, 'Not found: MCP is served at /mcp.');
+      return;
+    }
+    const repeated = repeatedHeader(request);
+    if (repeated) {
+      refuse(response, 400, `The ${repeated} header was sent more than once; send it once, with one value.`);
       return;
     }
     if (!passesRebindingCheck(request, guard)) {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LOOPBACK_NAMES } from '../loopback.js';
+import { ACCOUNT_HEADERS } from './admission.js';
 
 /**
  * DNS-rebinding protection and the bearer token, checked before the SDK transport sees a
@@ -55,4 +56,16 @@ export function bearerMatches(request: IncomingMessage, token: string): boolean 
   const header = request.headers.authorization ?? '';
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}
+
+/**
+ * Headers that carry one value. Node joins a repeated one into "first, second" (the account
+ * headers) or keeps only the first (Host, Authorization), so a request that repeats one is
+ * refused rather than read as a credential nobody sent.
+ */
+const SINGLE_VALUED = ['Host', 'Authorization', ACCOUNT_HEADERS.key, ACCOUNT_HEADERS.hash];
+
+/** The first single-valued header the request carries more than once, as its name is usually spelled. */
+export function repeatedHeader(request: IncomingMessage): string | undefined {
+  return SINGLE_VALUED.find((name) => (request.headersDistinct[name.toLowerCase()]?.length ?? 0) > 1);
 }

@@ -1,23 +1,24 @@
 import type { Config } from '../config.js';
-import { snapshotBounds, snapshotMemoryStore } from '../tools/cursors.js';
+import { snapshotBounds } from '../tools/cursors.js';
 import { TOOLS } from '../tools/index.js';
-import { windowBounds, windowMemoryStore } from '../reporting/window-cache.js';
+import { windowBounds } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
-import { type SharedStore, withFallback } from '../state/store.js';
+import { MemoryStore } from '../state/memory-store.js';
+import { type AccountStore, withFallback } from '../state/store.js';
 import { JsonLog } from './access-log.js';
 import { AccountRegistry } from './accounts.js';
 import { checkHttpSettings, startHttpServer } from './http.js';
 
 interface Stores {
-  snapshots: SharedStore;
-  windows: SharedStore;
+  snapshots: AccountStore;
+  windows: AccountStore;
   close(): Promise<void>;
 }
 
-/** Memory for one process; Redis when replicas share the state, with the same TTLs and byte bounds. */
+/** Memory for one process; Redis when replicas share the state, with the same TTLs, bounds and shares. */
 async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   if (!config.http.redisUrl) {
-    return { snapshots: snapshotMemoryStore(), windows: windowMemoryStore(), close: async () => {} };
+    return { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), close: async () => {} };
   }
   // Loaded only with Redis, so a lone process never pays for the client at start-up.
   const { RedisConnection } = await import('../state/redis-store.js');
@@ -25,7 +26,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   await connection.ready();
   return {
     // Cursors live in the snapshot store: while Redis is down, this process keeps them itself.
-    snapshots: withFallback(connection.store('snapshots', snapshotBounds()), snapshotMemoryStore()),
+    snapshots: withFallback(connection.store('snapshots', snapshotBounds()), new MemoryStore(snapshotBounds())),
     windows: connection.store('windows', windowBounds()),
     close: () => connection.close(),
   };

@@ -1,28 +1,122 @@
-import { ExpiringStore } from './expiring-store.js';
-import { type SharedStore, type StoreBounds, sizeOf } from './store.js';
+import { type AccountStore, type Share, type SharedStore, type StoreBounds, accountShare, load, sizeOf } from './store.js';
+
+interface Entry {
+  value: unknown;
+  size: number;
+  expires: number;
+}
+
+/** One account's entries, oldest first (one TTL for all, so also soonest to expire first). */
+class Holding {
+  readonly entries = new Map<string, Entry>();
+  bytes = 0;
+}
 
 /**
- * The store of one process: every account's entries in one map bounded in bytes, so memory is
- * bounded across all accounts together rather than per account times their number. Values are
- * kept as given (the caches never mutate them), so a hit costs no parse.
+ * The store of one process, bounded by entry count, total bytes and age: the caches that outlive
+ * a call keep their entries here, each account within its share (`accountShare`), all accounts
+ * together within the bounds. Values are kept as given (the caches never mutate them), so a hit
+ * costs no parse. Used without an account (`get`, `set`), it is one private store with no share.
  */
-export class MemoryStore implements SharedStore {
-  private readonly entries: ExpiringStore<{ value: unknown; size: number }>;
+export class MemoryStore implements SharedStore, AccountStore {
+  private readonly holdings = new Map<string, Holding>();
+  private readonly maxEntries: number;
+  private readonly share: Share;
+  private bytes = 0;
+  private count = 0;
 
   constructor(
     private readonly bounds: StoreBounds,
-    now: () => number = () => performance.now(),
-    maxEntries = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = () => performance.now(),
   ) {
-    this.entries = new ExpiringStore({ maxEntries, maxWeight: bounds.maxBytes, ttlMs: bounds.ttlMs, now }, (entry) => entry.size);
+    this.maxEntries = bounds.maxEntries ?? Number.POSITIVE_INFINITY;
+    this.share = accountShare(bounds);
   }
 
   get<V>(key: string): Promise<V | undefined> {
-    return Promise.resolve(this.entries.get(key)?.value as V | undefined);
+    return Promise.resolve(this.read<V>('', key));
   }
 
   set(key: string, value: unknown): Promise<boolean> {
+    return Promise.resolve(this.write('', key, value, { bytes: this.bounds.maxBytes, entries: this.maxEntries }));
+  }
+
+  forAccount(scope: string): SharedStore {
+    return {
+      get: <V>(key: string) => Promise.resolve(this.read<V>(scope, key)),
+      set: (key, value) => Promise.resolve(this.write(scope, key, value, this.share)),
+    };
+  }
+
+  private read<V>(scope: string, key: string): V | undefined {
+    const holding = this.holdings.get(scope);
+    const entry = holding?.entries.get(key);
+    if (!holding || !entry) return undefined;
+    if (entry.expires > this.now()) return entry.value as V;
+    this.forget(scope, holding, key);
+    return undefined;
+  }
+
+  private write(scope: string, key: string, value: unknown, share: Share): boolean {
     const size = sizeOf(value);
-    return Promise.resolve(size <= this.bounds.maxEntryBytes && this.entries.set(key, { value, size }));
+    if (size > this.bounds.maxEntryBytes || size > share.bytes) return false;
+    this.expire();
+    const holding = this.holdings.get(scope) ?? new Holding();
+    this.forget(scope, holding, key);
+    while (holding.bytes + size > share.bytes || holding.entries.size + 1 > share.entries) {
+      if (!this.evictOldest(scope, holding)) return false;
+    }
+    while (this.bytes + size > this.bounds.maxBytes || this.count + 1 > this.maxEntries) {
+      if (!this.evictOldest(...this.victim(scope, holding, load(share, holding.bytes + size, holding.entries.size + 1), share))) return false;
+    }
+    this.holdings.set(scope, holding);
+    holding.entries.set(key, { value, size, expires: this.now() + this.bounds.ttlMs });
+    holding.bytes += size;
+    this.bytes += size;
+    this.count += 1;
+    return true;
+  }
+
+  /** Whose oldest entry goes when the store is full: the writer's, unless another account holds more of its share. */
+  private victim(scope: string, holding: Holding, writerLoad: number, share: Share): [string, Holding] {
+    let chosen: [string, Holding] = [scope, holding];
+    let most = holding.entries.size > 0 ? writerLoad : Number.NEGATIVE_INFINITY;
+    for (const [other, held] of this.holdings) {
+      const heldLoad = load(share, held.bytes, held.entries.size);
+      if (other !== scope && held.entries.size > 0 && heldLoad > most) {
+        chosen = [other, held];
+        most = heldLoad;
+      }
+    }
+    return chosen;
+  }
+
+  /** Says whether there was an entry to evict. */
+  private evictOldest(scope: string, holding: Holding): boolean {
+    const oldest = holding.entries.keys().next();
+    if (oldest.done) return false;
+    this.forget(scope, holding, oldest.value);
+    return true;
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const [scope, holding] of this.holdings) {
+      for (const [key, entry] of holding.entries) {
+        if (entry.expires > now) break;
+        this.forget(scope, holding, key);
+      }
+    }
+  }
+
+  private forget(scope: string, holding: Holding, key: string): void {
+    const entry = holding.entries.get(key);
+    if (entry) {
+      holding.entries.delete(key);
+      holding.bytes -= entry.size;
+      this.bytes -= entry.size;
+      this.count -= 1;
+    }
+    if (holding.entries.size === 0) this.holdings.delete(scope);
   }
 }

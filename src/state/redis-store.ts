@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { SharedStore, StoreBounds } from './store.js';
+import { type AccountStore, type Share, type SharedStore, type StoreBounds, accountShare } from './store.js';
 
 /** Every key this server writes starts with this, so it can share a Redis with other software. */
 const KEY_PREFIX = 'iletimerkezi-mcp';
@@ -7,15 +7,22 @@ const KEY_PREFIX = 'iletimerkezi-mcp';
 /** Short enough that a Redis outage adds little to a tool call before it falls back to fetching. */
 const COMMAND_TIMEOUT_MS = 500;
 
+/** While Redis is down, how often a PING asks whether it answers again, so a recovery is logged without waiting for a tool call. */
+const PROBE_MS = 1_000;
+
 /**
  * One connection to Redis (or Valkey) for the whole process. Commands are never queued while
  * it is down (a queued command would hold a tool call), reconnection goes on in the background,
- * and an outage is logged once, when it starts, never per command and never with the URL,
- * which may carry a password.
+ * and every outage is logged twice, when it starts and when it ends, never per command and
+ * never with the URL, which may carry a password. An outage starts with a lost connection or a
+ * command that got no answer in time (a hung Redis keeps its connection), and ends with the
+ * next answer, to a tool's command or to the probe.
  */
 export class RedisConnection {
   readonly client: Redis;
   private down = false;
+  private probe: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(url: string, private readonly log: (event: string, message: string) => void) {
     this.client = new Redis(url, {
@@ -28,10 +35,7 @@ export class RedisConnection {
     });
     // Without a listener ioredis prints its own lines to stderr, which must hold JSON only.
     this.client.on('error', () => this.failed());
-    this.client.on('ready', () => {
-      if (this.down) this.log('redis-recovered', 'Redis is reachable again; shared cursors and windows are back in Redis.');
-      this.down = false;
-    });
+    this.client.on('ready', () => this.answered());
   }
 
   /**
@@ -54,18 +58,32 @@ export class RedisConnection {
     if (!connected) this.failed();
   }
 
-  /** Reports the start of an outage once; every caller then falls back to fetching. */
+  /** Redis did not answer: logs the start of an outage, once; every caller then falls back to fetching. */
   failed(): void {
-    if (this.down) return;
+    if (this.down || this.closed) return;
     this.down = true;
     this.log('redis-unavailable', 'Redis is unreachable; tool calls go on, fetching from the API what Redis would have served.');
+    this.probe = setInterval(() => {
+      this.client.ping().then(() => this.answered(), () => {});
+    }, PROBE_MS);
+    this.probe.unref();
   }
 
-  store(kind: string, bounds: StoreBounds): SharedStore {
+  /** Redis answered: logs the end of an outage, if one was on. */
+  answered(): void {
+    if (!this.down) return;
+    this.down = false;
+    clearInterval(this.probe);
+    this.log('redis-recovered', 'Redis is reachable again; shared cursors and windows are back in Redis.');
+  }
+
+  store(kind: string, bounds: StoreBounds): AccountStore {
     return new RedisStore(this, kind, bounds);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.probe);
     try {
       await this.client.quit();
     } catch {
@@ -75,46 +93,93 @@ export class RedisConnection {
 }
 
 /**
- * Writes an entry and keeps its kind within its byte bound, atomically, as the memory store does:
- * the kind's index (by expiry) and sizes drop expired entries, then the oldest go until the new
- * one fits. All keys of a kind share one hash tag, so the script runs on one Redis Cluster slot.
- * KEYS: entry, index, sizes, total. ARGV: value, ttl ms, now ms, max bytes, size.
+ * Writes an entry and keeps its kind within its bounds, atomically, as the memory store does. The
+ * kind's index (by expiry) drops expired entries; the writing account's own oldest go while it
+ * is over its share; then, while the kind is over its total, the oldest of whichever account
+ * holds the most of its share (the writer on a tie). It writes nothing, and returns 0, only if
+ * nothing is left to evict and the entry still does not fit. All keys of a kind share one hash
+ * tag, so the script runs on one Redis Cluster slot, each account's index included.
+ * KEYS: entry, index, sizes, total, owners, held, loads.
+ * ARGV: value, ttl ms, now ms, max bytes, max entries, size, share bytes, share entries, scope,
+ * the prefix of account indexes.
  */
 const BOUNDED_SET = `
+local ttl, now, maxBytes, maxEntries, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local shareBytes, shareEntries, scope, accounts = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], ARGV[10]
+local function loadOf(owner, extraBytes, extraEntries)
+  local bytes = tonumber(redis.call('HGET', KEYS[6], owner) or '0') + extraBytes
+  local entries = redis.call('ZCARD', accounts .. owner) + extraEntries
+  return math.max(bytes / shareBytes, entries / shareEntries), entries
+end
+local function relist(owner)
+  local load, entries = loadOf(owner, 0, 0)
+  if entries == 0 then
+    redis.call('HDEL', KEYS[6], owner)
+    redis.call('ZREM', KEYS[7], owner)
+  else
+    redis.call('ZADD', KEYS[7], load, owner)
+  end
+end
 local function forget(member)
   local size = tonumber(redis.call('HGET', KEYS[3], member) or '0')
+  local owner = redis.call('HGET', KEYS[5], member)
   redis.call('HDEL', KEYS[3], member)
+  redis.call('HDEL', KEYS[5], member)
   redis.call('ZREM', KEYS[2], member)
   redis.call('DECRBY', KEYS[4], size)
+  if owner then
+    redis.call('ZREM', accounts .. owner, member)
+    redis.call('HINCRBY', KEYS[6], owner, -size)
+    relist(owner)
+  end
 end
-local ttl, now, max, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do forget(member) end
-if redis.call('HEXISTS', KEYS[3], KEYS[1]) == 1 then forget(KEYS[1]) end
-while tonumber(redis.call('GET', KEYS[4]) or '0') + size > max do
-  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-  if not oldest then break end
+local function evictOldest(owner)
+  local oldest = redis.call('ZRANGE', accounts .. owner, 0, 0)[1]
+  if not oldest then return false end
   redis.call('DEL', oldest)
   forget(oldest)
+  return true
+end
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do forget(member) end
+if redis.call('HEXISTS', KEYS[3], KEYS[1]) == 1 then forget(KEYS[1]) end
+while loadOf(scope, size, 1) > 1 do
+  if not evictOldest(scope) then return 0 end
+end
+while tonumber(redis.call('GET', KEYS[4]) or '0') + size > maxBytes or redis.call('HLEN', KEYS[3]) + 1 > maxEntries do
+  local victim = scope
+  local writerLoad, writerEntries = loadOf(scope, size, 1)
+  local top = redis.call('ZREVRANGE', KEYS[7], 0, 0, 'WITHSCORES')
+  if top[1] and (writerEntries == 1 or tonumber(top[2]) > writerLoad) then victim = top[1] end
+  if not evictOldest(victim) then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
 redis.call('HSET', KEYS[3], KEYS[1], size)
+redis.call('HSET', KEYS[5], KEYS[1], scope)
 redis.call('INCRBY', KEYS[4], size)
-for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+redis.call('ZADD', accounts .. scope, now + ttl, KEYS[1])
+redis.call('HINCRBY', KEYS[6], scope, size)
+relist(scope)
+for i = 2, 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
+redis.call('PEXPIRE', accounts .. scope, ttl)
 return 1
 `;
 
-type BoundedSet = (entry: string, index: string, sizes: string, total: string, value: string, ttlMs: number, now: number, maxBytes: number, size: number) => Promise<number>;
+type BoundedSet = (...keysThenArgs: Array<string | number>) => Promise<number>;
+
+/** Redis takes whole numbers as bounds; an unbounded count is one no store reaches. */
+const finite = (bound: number) => (Number.isFinite(bound) ? bound : Number.MAX_SAFE_INTEGER);
 
 /**
- * One kind of entry (cursor snapshots, final windows) in Redis, with the TTL and the byte bounds
- * of its memory twin: an entry over the per-entry bound is never written, and the kind's entries
- * together stay within its total, the oldest evicted first. Redis's own `maxmemory` is the
- * backstop for everything else that shares the instance.
+ * One kind of entry (cursor snapshots, final windows) in Redis, with the TTL and the bounds of
+ * its memory twin: an entry over the per-entry bound is never written, each account keeps within
+ * its share (`accountShare`), and the kind's entries together stay within its totals. Redis's
+ * own `maxmemory` is the backstop for everything else that shares the instance.
  */
-class RedisStore implements SharedStore {
+class RedisStore implements AccountStore {
   private readonly prefix: string;
   private readonly boundedSet: BoundedSet;
+  private readonly share: Share;
 
   constructor(
     private readonly connection: RedisConnection,
@@ -122,27 +187,55 @@ class RedisStore implements SharedStore {
     private readonly bounds: StoreBounds,
   ) {
     this.prefix = `${KEY_PREFIX}:{${kind}}`;
+    this.share = accountShare(bounds);
     const client = connection.client as Redis & { boundedSet?: BoundedSet };
-    if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 4, lua: BOUNDED_SET });
+    if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 7, lua: BOUNDED_SET });
     this.boundedSet = (...args) => (client as Redis & { boundedSet: BoundedSet }).boundedSet(...args);
   }
 
-  async get<V>(key: string): Promise<V | undefined> {
+  forAccount(scope: string): SharedStore {
+    return { get: (key) => this.get(scope, key), set: (key, value) => this.set(scope, key, value) };
+  }
+
+  private async get<V>(scope: string, key: string): Promise<V | undefined> {
+    let text: string | null;
     try {
-      const text = await this.connection.client.get(`${this.prefix}:${key}`);
-      return text === null ? undefined : (JSON.parse(text) as V);
+      text = await this.connection.client.get(`${this.prefix}:${scope}:${key}`);
     } catch {
       this.connection.failed();
       return undefined;
     }
+    this.connection.answered();
+    if (text === null) return undefined;
+    try {
+      return JSON.parse(text) as V;
+    } catch {
+      // Not one this server wrote: a miss, as the store promises, and no outage.
+      return undefined;
+    }
   }
 
-  async set(key: string, value: unknown): Promise<boolean> {
+  private async set(scope: string, key: string, value: unknown): Promise<boolean> {
     const text = JSON.stringify(value);
-    if (text.length > this.bounds.maxEntryBytes) return false;
-    const { prefix, bounds } = this;
+    const { prefix, bounds, share } = this;
+    if (text.length > bounds.maxEntryBytes || text.length > share.bytes) return false;
+    const kindKeys = ['index', 'sizes', 'bytes', 'owners', 'held', 'loads'].map((name) => `${prefix}:~${name}`);
     try {
-      const done = await this.boundedSet(`${prefix}:${key}`, `${prefix}:~index`, `${prefix}:~sizes`, `${prefix}:~bytes`, text, bounds.ttlMs, Date.now(), bounds.maxBytes, text.length);
+      const done = await this.boundedSet(
+        `${prefix}:${scope}:${key}`,
+        ...kindKeys,
+        text,
+        bounds.ttlMs,
+        Date.now(),
+        bounds.maxBytes,
+        finite(bounds.maxEntries ?? Number.POSITIVE_INFINITY),
+        text.length,
+        share.bytes,
+        finite(share.entries),
+        scope,
+        `${prefix}:~account:`,
+      );
+      this.connection.answered();
       return done === 1;
     } catch {
       this.connection.failed();

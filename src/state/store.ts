@@ -9,12 +9,22 @@ export interface SharedStore {
   set(key: string, value: unknown): Promise<boolean>;
 }
 
+/**
+ * A store every account of the server shares, each through its own view: its keys apart from
+ * every other account's, and its entries within its own share (`accountShare`).
+ */
+export interface AccountStore {
+  forAccount(scope: string): SharedStore;
+}
+
 export interface StoreBounds {
   ttlMs: number;
   /** All entries together, as their JSON length. */
   maxBytes: number;
   /** One entry, as its JSON length; a larger one is never kept. */
   maxEntryBytes: number;
+  /** All entries together, counted; unbounded when absent. */
+  maxEntries?: number;
 }
 
 /** An entry's size as the bounds count it: its JSON length, the same in memory as in Redis. */
@@ -22,21 +32,52 @@ export function sizeOf(value: unknown): number {
   return JSON.stringify(value).length;
 }
 
-/** One account's view of a shared store: every key carries the account's scope, so no two accounts share an entry. */
-export function scoped(store: SharedStore, scope: string): SharedStore {
+/** What one account may hold of a store it shares with every other account. */
+export interface Share {
+  bytes: number;
+  entries: number;
+}
+
+/**
+ * How many accounts can each hold a full share before one account's write can touch another's
+ * entries. Four, so that one busy tenant alone never takes more than a quarter of the store,
+ * and the arrivals of a few others find room without evicting anything.
+ */
+const SHARES_PER_STORE = 4;
+
+/**
+ * Each account's share: a quarter of the store in bytes and in entries, but never less than the
+ * largest entry the store keeps (else that entry could never be kept) nor less than one entry.
+ * An account over its share evicts its own oldest entries. When many accounts together fill the
+ * store, the account holding the most of its share gives way (`load`), so an account that holds
+ * less than another is never evicted by that other's calls.
+ */
+export function accountShare(bounds: StoreBounds): Share {
+  const entries = bounds.maxEntries ?? Number.POSITIVE_INFINITY;
   return {
-    get: (key) => store.get(`${scope}:${key}`),
-    set: (key, value) => store.set(`${scope}:${key}`, value),
+    bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / SHARES_PER_STORE), bounds.maxEntryBytes)),
+    entries: Math.max(Math.floor(entries / SHARES_PER_STORE), 1),
   };
+}
+
+/** How much of its share an account holds: the larger of its byte and entry fractions. */
+export function load(share: Share, bytes: number, entries: number): number {
+  return Math.max(bytes / share.bytes, entries / share.entries);
 }
 
 /**
  * A store that writes to `fallback` what `primary` refuses (Redis in an outage, say), and reads
  * there what `primary` misses, so cursors issued while Redis is down still continue on this process.
  */
-export function withFallback(primary: SharedStore, fallback: SharedStore): SharedStore {
+export function withFallback(primary: AccountStore, fallback: AccountStore): AccountStore {
   return {
-    get: async <V>(key: string) => (await primary.get<V>(key)) ?? fallback.get<V>(key),
-    set: async (key, value) => (await primary.set(key, value)) || fallback.set(key, value),
+    forAccount(scope) {
+      const first = primary.forAccount(scope);
+      const second = fallback.forAccount(scope);
+      return {
+        get: async <V>(key: string) => (await first.get<V>(key)) ?? second.get<V>(key),
+        set: async (key, value) => (await first.set(key, value)) || second.set(key, value),
+      };
+    },
   };
 }

@@ -126,12 +126,12 @@ export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
 
 /** The bounds of a snapshot store, the same in memory and in Redis. */
 export function snapshotBounds(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): StoreBounds {
-  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxSnapshotBytes };
+  return { ttlMs: limits.ttlMs, maxBytes: limits.maxBytes, maxEntryBytes: limits.maxSnapshotBytes, maxEntries: limits.maxSnapshots };
 }
 
 /** The memory store the snapshot limits describe; the server shares one among all accounts. */
 export function snapshotMemoryStore(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS): SharedStore {
-  return new MemoryStore(snapshotBounds(limits), limits.now, limits.maxSnapshots);
+  return new MemoryStore(snapshotBounds(limits), limits.now);
 }
 
 export interface Snapshot<T, M> {

@@ -4,9 +4,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Credentials } from '../../src/api/client.js';
 import type { SimulatedAccount, SimulatedApi } from '../../src/simulator/api-server.js';
 import { startSimulatedApi } from '../../src/simulator/api-server.js';
-import { DEFAULT_SNAPSHOT_LIMITS, snapshotMemoryStore } from '../../src/tools/cursors.js';
+import { snapshotBounds } from '../../src/tools/cursors.js';
 import { TOOLS } from '../../src/tools/index.js';
-import { windowMemoryStore } from '../../src/reporting/window-cache.js';
+import { windowBounds } from '../../src/reporting/window-cache.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import type { AccountStore } from '../../src/state/store.js';
 import { JsonLog } from '../../src/server/access-log.js';
 import { AccountRegistry } from '../../src/server/accounts.js';
 import { type HttpService, startHttpServer } from '../../src/server/http.js';
@@ -37,6 +39,9 @@ export interface HostedOptions {
   token?: string;
   allowedOrigins?: string[];
   concurrency?: number;
+  /** The stores every account shares; memory ones with the server's own bounds by default. */
+  stores?: { snapshots: AccountStore; windows: AccountStore };
+  maxCallsPerAccount?: number;
 }
 
 export async function startHosted(options: HostedOptions): Promise<Hosted> {
@@ -51,7 +56,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     maxRangeDays: 366,
     client: { timeoutMs: 5_000, concurrency: options.concurrency ?? 4, retry: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } },
     tools: TOOLS,
-    stores: { snapshots: snapshotMemoryStore(DEFAULT_SNAPSHOT_LIMITS), windows: windowMemoryStore() },
+    stores: options.stores ?? { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()) },
     clock: fixedClock,
     logger: log.logger,
   });
@@ -65,6 +70,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     shared: options.shared ? registry.pin(options.shared) : undefined,
     demo: false,
     log,
+    maxCallsPerAccount: options.maxCallsPerAccount,
   });
   return {
     url: service.url,
@@ -111,7 +117,8 @@ export const INITIALIZE = JSON.stringify({
 /** A request through node:http, which, unlike fetch, sends the Host header it is given. */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+  /** A header given as a list is sent once per value, as a repeated header line. */
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer },
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers ?? {} }, (response) => {
