@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ROOT_FILES = ['manifest.json', 'package.json', 'LICENSE', 'README.md'];
+const ROOT_FILES = ['manifest.json', 'package.json', 'LICENSE', 'README.md', 'icon.png'];
 
 const outFlag = process.argv.indexOf('--out');
 const out = resolve(outFlag >= 0 ? process.argv[outFlag + 1] : join(ROOT, 'iletimerkezi-mcp.mcpb'));

@@ -1,21 +1,32 @@
 import { fetchOrdersPage } from './api/client.js';
-import { AUTH_STEPS, MISSING_CREDENTIALS_MESSAGE } from './api/panel.js';
-import { CancelledError, ConfigurationError, UpstreamError } from './errors.js';
+import { AUTH_STEPS, missingCredentialsMessage } from './api/panel.js';
+import type { Config } from './config.js';
+import { CancelledError, ConfigurationError, UpstreamError, isAuthFailure } from './errors.js';
 import { type Clock, today } from './reporting/calendar.js';
-import type { Runtime } from './runtime.js';
+import { openRuntime } from './runtime.js';
 
-function isAuthFailure(error: unknown): boolean {
-  return error instanceof UpstreamError && (error.details.apiCode === 401 || error.details.httpStatus === 401);
-}
+const NOTHING_TO_CHECK =
+  'Nothing to check: the demo account (--demo or ILETIMERKEZI_DEMO=1) is built in and offline, and needs no key, hash or network. ' +
+  'To check a real account, run --check without the demo, with ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH set.';
 
 /**
- * One cheap authenticated call (get-reports for today, page 1) and a plain-words verdict.
- * Returns the process exit code; all output goes to stderr, stdout stays clean.
+ * One cheap authenticated call (get-reports for today, page 1) and a plain-words verdict; in the
+ * demo, or with a credential missing, the verdict comes without a call. Returns the process exit
+ * code; all output goes to stderr, stdout stays clean.
  */
-export async function runCheck(runtime: Runtime, clock: Clock, write: (line: string) => void): Promise<number> {
-  const day = today(clock);
-  write(`Checking ${runtime.baseUrl}: get-reports for ${day} (Istanbul), page 1…`);
+export async function runCheck(config: Config, demo: boolean, clock: Clock, write: (line: string) => void): Promise<number> {
+  if (demo) {
+    write(NOTHING_TO_CHECK);
+    return 0;
+  }
+  if (!config.credentials) {
+    write(`FAILED: ${missingCredentialsMessage(config.credentialSource, config.loneCredential)}`);
+    return 1;
+  }
+  const runtime = await openRuntime(config, false);
   try {
+    const day = today(clock);
+    write(`Checking ${runtime.baseUrl}: get-reports for ${day} (Istanbul), page 1…`);
     const orders = await fetchOrdersPage(runtime.client, { start: day, end: day }, 1);
     write(
       `OK: the key and hash were accepted and the API answered (${orders.length} order${orders.length === 1 ? '' : 's'} on today's first page). ` +
@@ -23,20 +34,21 @@ export async function runCheck(runtime: Runtime, clock: Clock, write: (line: str
     );
     return 0;
   } catch (error) {
-    if (isAuthFailure(error)) {
-      write(AUTH_STEPS);
-    } else if (error instanceof ConfigurationError) {
-      write(`FAILED: ${error.message === MISSING_CREDENTIALS_MESSAGE ? error.message : `configuration: ${error.message}`}`);
-    } else if (error instanceof UpstreamError && error.kind === 'network') {
-      write(
-        `FAILED: could not reach ${runtime.baseUrl}. ${error.message} ` +
-          'Check the network connection and any proxy or firewall, and that ILETIMERKEZI_BASE_URL is right.',
-      );
-    } else if (error instanceof UpstreamError || error instanceof CancelledError) {
-      write(`FAILED: ${error.message}`);
-    } else {
-      write('FAILED: an unexpected internal error; please report it.');
-    }
+    write(failureOf(error, runtime.baseUrl));
     return 1;
+  } finally {
+    await runtime.close();
   }
+}
+
+function failureOf(error: unknown, baseUrl: string): string {
+  if (isAuthFailure(error)) return AUTH_STEPS;
+  if (error instanceof UpstreamError && error.kind === 'network') {
+    return (
+      `FAILED: could not reach ${baseUrl}. ${error.message} ` +
+      'Check the network connection and any proxy or firewall, and that ILETIMERKEZI_BASE_URL is right.'
+    );
+  }
+  if (error instanceof UpstreamError || error instanceof CancelledError || error instanceof ConfigurationError) return `FAILED: ${error.message}`;
+  return 'FAILED: an unexpected internal error; please report it.';
 }

@@ -47,21 +47,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const demo = argv.includes('--demo') || config.demo;
-  const { openRuntime } = await import('./runtime.js');
-  const runtime = await openRuntime(config, demo);
   if (argv.includes('--check')) {
     const { runCheck } = await import('./check.js');
     const { systemClock } = await import('./reporting/calendar.js');
-    const code = await runCheck(runtime, systemClock, (line) => process.stderr.write(`${line}\n`));
-    await runtime.close();
-    return code;
+    return runCheck(config, demo, systemClock, (line) => process.stderr.write(`${line}\n`));
   }
+  const { openRuntime } = await import('./runtime.js');
+  const runtime = await openRuntime(config, demo);
   if (argv.includes('--http')) {
     const { serveHttp } = await import('./server/serve-http.js');
     try {
       await serveHttp(config, runtime);
     } catch (error) {
-      // A setting that would expose an account is refused like a malformed one.
+      // A setting that would expose an account, or an address it cannot listen on, is refused like a malformed one.
       if (!(error instanceof ConfigurationError)) throw error;
       process.stderr.write(`iletimerkezi-mcp: ${error.message}\n`);
       await runtime.close();
@@ -93,6 +91,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`iletimerkezi-mcp: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    // Whatever started before the failure (the demo API, a Redis connection) must not keep the process alive.
+    process.exit(1);
   },
 );

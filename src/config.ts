@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Credentials } from './api/client.js';
-import { API_ACCESS_PAGE } from './api/panel.js';
+import { API_ACCESS_PAGE, type ConfiguredSource, type LoneCredential } from './api/panel.js';
 
 export type { Credentials } from './api/client.js';
 import { ConfigurationError } from './errors.js';
@@ -26,6 +26,11 @@ export const ENVIRONMENT = [
   },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
   { name: 'ILETIMERKEZI_DEBUG', fallback: '0', about: 'Set to 1 to log one line per upstream request to stderr (never credentials).' },
+  {
+    name: 'ILETIMERKEZI_FROM_BUNDLE',
+    fallback: '0',
+    about: "Set to 1 by the Claude Desktop extension (.mcpb), so that credential advice points to the extension's settings.",
+  },
   { name: 'ILETIMERKEZI_HTTP_HOST', fallback: '127.0.0.1', about: 'With --http: the address to listen on.' },
   { name: 'ILETIMERKEZI_HTTP_PORT', fallback: '8787', about: 'With --http: the port to listen on (0 picks a free one).' },
   { name: 'ILETIMERKEZI_HTTP_ALLOWED_HOSTS', fallback: '(none)', about: 'With --http: comma-separated Host names accepted; required on a non-loopback bind.' },
@@ -39,6 +44,10 @@ export type EnvironmentVariable = (typeof ENVIRONMENT)[number]['name'];
 
 export interface Config {
   credentials: Credentials | undefined;
+  /** The one credential set when the other is missing, so that messages can name the missing one. */
+  loneCredential: LoneCredential | undefined;
+  /** Where the user sets the credentials: the environment, or the Claude Desktop extension's settings. */
+  credentialSource: ConfiguredSource;
   baseUrl: string;
   timeoutMs: number;
   callTimeoutMs: number;
@@ -107,7 +116,8 @@ function baseUrlProblems(url: URL): string[] {
         'so the API key and hash never travel in clear text.',
     );
   }
-  if (url.username || url.password || url.search || url.hash) {
+  // A bare `?` or `#` counts too: the href keeps it, and each endpoint path would land after it.
+  if (url.username || url.password || /[?#]/.test(url.href)) {
     problems.push('ILETIMERKEZI_BASE_URL must be a plain base URL with no user, password, query or fragment.');
   }
   return problems;
@@ -203,6 +213,7 @@ const environmentSchema = z.object({
   ILETIMERKEZI_MAX_REPORT_ORDERS: wholeNumber('ILETIMERKEZI_MAX_REPORT_ORDERS', 1, 10_000, DEFAULT_MAX_REPORT_ORDERS, 'orders'),
   ILETIMERKEZI_DEMO: flag('ILETIMERKEZI_DEMO'),
   ILETIMERKEZI_DEBUG: flag('ILETIMERKEZI_DEBUG'),
+  ILETIMERKEZI_FROM_BUNDLE: flag('ILETIMERKEZI_FROM_BUNDLE'),
   ILETIMERKEZI_HTTP_HOST: z
     .string()
     .optional()
@@ -232,6 +243,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const hash = settings.ILETIMERKEZI_API_HASH?.trim();
   return {
     credentials: key && hash ? { key, hash } : undefined,
+    loneCredential: key && !hash ? 'key' : hash && !key ? 'hash' : undefined,
+    credentialSource: settings.ILETIMERKEZI_FROM_BUNDLE ? 'bundle' : 'environment',
     baseUrl: settings.ILETIMERKEZI_BASE_URL,
     timeoutMs: settings.ILETIMERKEZI_TIMEOUT_MS,
     callTimeoutMs: settings.ILETIMERKEZI_CALL_TIMEOUT_MS,

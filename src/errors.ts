@@ -48,6 +48,11 @@ export class UpstreamError extends ToolError {
   }
 }
 
+/** The API refused the key and hash: HTTP 401 or status code 401, whichever told. */
+export function isAuthFailure(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError && (error.details.apiCode === 401 || error.details.httpStatus === 401);
+}
+
 /** The MCP request was cancelled by the client; no further upstream request is started. */
 export class CancelledError extends ToolError {
   override readonly name = 'CancelledError';

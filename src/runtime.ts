@@ -29,7 +29,13 @@ function runtimeOf(client: IletimerkeziClient, demo: boolean, baseUrl: string, a
 export async function openRuntime(config: Config, demo: boolean, now: Date = new Date()): Promise<Runtime> {
   const settings = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, logger: stderrLogger(config.debug) };
   if (!demo) {
-    const client = new IletimerkeziClient({ ...settings, baseUrl: config.baseUrl, credentials: config.credentials });
+    const client = new IletimerkeziClient({
+      ...settings,
+      baseUrl: config.baseUrl,
+      credentials: config.credentials,
+      credentialSource: config.credentialSource,
+      loneCredential: config.loneCredential,
+    });
     const account = { apiUrl: config.baseUrl, credentials: config.credentials };
     return runtimeOf(client, demo, config.baseUrl, account, () => client.close());
   }

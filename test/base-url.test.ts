@@ -46,6 +46,13 @@ describe('ILETIMERKEZI_BASE_URL refusals', () => {
     expect(message).not.toContain(SECRET);
   });
 
+  it.each(['http://127.0.0.1:8080/v1?', 'http://127.0.0.1:8080/v1#', 'https://api.iletimerkezi.com/v1?#', 'https://api.iletimerkezi.com/?', 'https://api.iletimerkezi.com#'])(
+    '%s: a bare ? or # is refused like a query or fragment, as each endpoint path would land after it',
+    (value) => {
+      expect(refusal(value)).toBe(PLAIN);
+    },
+  );
+
   it('no refused URL repeats any part of its value', () => {
     const secret = fc.stringMatching(/^[A-Za-z0-9]{6,16}$/).map((text) => `Zq${text}`);
     const TEMPLATES = [
@@ -62,6 +69,13 @@ describe('ILETIMERKEZI_BASE_URL refusals', () => {
         expect(refusal(template(value))).not.toContain(value);
       }),
     );
+  });
+
+  it('the built server refuses a base URL that ends in a bare ? at start-up', async () => {
+    const exit = await runToExit({ ILETIMERKEZI_API_KEY: 'key', ILETIMERKEZI_API_HASH: 'hash', ILETIMERKEZI_BASE_URL: 'http://127.0.0.1:9/v1?' }, ['--check']);
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toBe(`iletimerkezi-mcp: ${PLAIN}\n`);
+    expect(exit.stdout.toString()).toBe('');
   });
 
   it('the built server refuses at start-up without printing the password', async () => {

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../src/config.js';
 import { PROMPTS, TOOLS } from '../src/tools/index.js';
-import { textOf } from './support/harness.js';
+import { EXTENSION_SETTINGS, missingCredentialsMessage } from '../src/api/panel.js';
+import { startFake, textOf } from './support/harness.js';
 import {
+  ROOT,
   connectStdio,
   filesUnder,
   importClosure,
@@ -27,6 +30,12 @@ interface UserConfigOption {
 interface Manifest {
   manifest_version: string;
   name: string;
+  display_name: string;
+  icon: string;
+  repository: { type: string; url: string };
+  homepage: string;
+  support: string;
+  privacy_policies: string[];
   version: string;
   license: string;
   server: { type: string; entry_point: string; mcp_config: { command: string; args: string[]; env: Record<string, string> } };
@@ -70,12 +79,13 @@ describe('the MCP Bundle manifest', () => {
     expect(Object.keys(config.env).filter((name) => !names.includes(name))).toEqual([]);
   });
 
-  it('asks for the key and hash as sensitive strings and has a demo switch, each with a default', () => {
+  it('asks for the key and hash as sensitive strings and has a demo switch, each with a default, and marks the server as bundled', () => {
     const { env } = manifest.server.mcp_config;
     expect(env).toEqual({
       ILETIMERKEZI_API_KEY: '${user_config.api_key}',
       ILETIMERKEZI_API_HASH: '${user_config.api_hash}',
       ILETIMERKEZI_DEMO: '${user_config.demo}',
+      ILETIMERKEZI_FROM_BUNDLE: '1',
     });
     expect(manifest.user_config.api_key).toMatchObject({ type: 'string', sensitive: true });
     expect(manifest.user_config.api_hash).toMatchObject({ type: 'string', sensitive: true });
@@ -84,6 +94,25 @@ describe('the MCP Bundle manifest', () => {
     // has a default, and the server would send that text to the API as the key.
     const referenced = Object.values(env).flatMap((value) => [...value.matchAll(PLACEHOLDER)].map((match) => match[1] ?? ''));
     expect(referenced.filter((key) => manifest.user_config[key]?.default === undefined)).toEqual([]);
+  });
+
+  it('names the extension, its fields and its demo switch as the server\'s advice does', () => {
+    expect(EXTENSION_SETTINGS).toBe(`Claude Desktop → Settings → Extensions → ${manifest.display_name} → Configure`);
+    const advice = missingCredentialsMessage('bundle');
+    for (const option of ['api_key', 'api_hash', 'demo']) expect(advice).toContain(`"${manifest.user_config[option]?.title}"`);
+  });
+
+  it('has a 512×512 PNG icon, the API provider\'s privacy policy, and the repository, homepage and support pages', () => {
+    expect(manifest.icon).toBe('icon.png');
+    const png = readFileSync(join(ROOT, manifest.icon));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    expect(manifest.privacy_policies).toEqual(['https://www.iletimerkezi.com/gizlilik-politikasi']);
+    const repository = 'https://github.com/iletimerkezi-mcp/iletimerkezi-mcp';
+    expect(manifest.repository).toEqual({ type: 'git', url: repository });
+    expect(manifest.homepage).toBe(`${repository}#readme`);
+    expect(manifest.support).toBe(`${repository}/issues`);
   });
 
   it('passes mcpb validate', async () => {
@@ -115,8 +144,54 @@ describe('the MCP Bundle', () => {
     folder.remove();
   });
 
-  it('carries the server, its package.json, the manifest, LICENSE and README, and nothing else', () => {
-    expect(filesUnder(installed)).toEqual([...importClosure('dist/cli.js'), 'LICENSE', 'README.md', 'manifest.json', 'package.json'].sort());
+  it('carries the server, its package.json, the manifest, its icon, LICENSE and README, and nothing else', () => {
+    expect(filesUnder(installed)).toEqual([...importClosure('dist/cli.js'), 'LICENSE', 'README.md', 'icon.png', 'manifest.json', 'package.json'].sort());
+    expect(readFileSync(join(installed, 'icon.png')).equals(readFileSync(join(ROOT, 'icon.png')))).toBe(true);
+  });
+
+  /** The unpacked bundle's server as Claude Desktop starts it with these settings, plus `extra` environment. */
+  const startInstalled = (chosen: Record<string, string | number | boolean>, extra: Record<string, string> = {}) => {
+    const config = resolveMcpConfig(manifest, installed, chosen);
+    return connectStdio({
+      command: config.command === 'node' ? process.execPath : config.command,
+      args: config.args,
+      env: { PATH: process.env.PATH ?? '', ...config.env, ...extra },
+      cwd: folder.path,
+    });
+  };
+
+  it('tells a user who left the key empty to fill in the extension\'s settings or switch on its demo', async () => {
+    const { mcp: empty } = await startInstalled({});
+    try {
+      const answer = await empty.callTool({ name: 'read_balance', arguments: {} });
+      expect(answer.isError).toBe(true);
+      expect(textOf(answer)).toBe(
+        'No iletiMerkezi API key and hash are set in the extension\'s settings. Open Claude Desktop → Settings → Extensions → ' +
+          'iletiMerkezi SMS reports → Configure and fill in both "API key" and "API hash" from panel.iletimerkezi.com → ' +
+          'Settings → Security → API Access (turn on "Allow API access" there too), or switch on "Demo account" there to try the ' +
+          'extension without an account.',
+      );
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('tells a user whose key the API refuses to check the extension\'s settings or switch on its demo', async () => {
+    const fake = await startFake();
+    const { mcp: refused } = await startInstalled({ api_key: 'KEY-typo-leakprobe', api_hash: 'HASH-typo-leakprobe' }, { ILETIMERKEZI_BASE_URL: fake.baseUrl });
+    try {
+      const answer = await refused.callTool({ name: 'read_balance', arguments: {} });
+      expect(answer.isError).toBe(true);
+      const text = textOf(answer);
+      expect(text).toContain('authentication failed');
+      expect(text).toContain(`Check the "API key" and "API hash" fields of the extension's settings (${EXTENSION_SETTINGS}) against panel.iletimerkezi.com`);
+      expect(text).toContain('Or switch on "Demo account" there to try the extension without an account.');
+      expect(text).not.toContain('ILETIMERKEZI_API_KEY');
+      expect(text).not.toContain('leakprobe');
+    } finally {
+      await refused.close();
+      await fake.close();
+    }
   });
 
   it('starts from its own entry with the demo switch on, lists the tools and answers', async () => {

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
   it('has the documented defaults and no credentials', () => {
     expect(loadConfig({})).toEqual({
       credentials: undefined,
+      loneCredential: undefined,
+      credentialSource: 'environment',
       baseUrl: DEFAULT_BASE_URL,
       timeoutMs: 10_000,
       callTimeoutMs: 120_000,
@@ -51,9 +53,12 @@ describe('loadConfig', () => {
         ILETIMERKEZI_MAX_REPORT_ORDERS: '40',
         ILETIMERKEZI_DEMO: '1',
         ILETIMERKEZI_DEBUG: 'true',
+        ILETIMERKEZI_FROM_BUNDLE: '1',
       }),
     ).toEqual({
       credentials: { key: 'key', hash: 'hash' },
+      loneCredential: undefined,
+      credentialSource: 'bundle',
       baseUrl: 'http://127.0.0.1:8080/v1',
       timeoutMs: 2500,
       callTimeoutMs: 30_000,
@@ -94,8 +99,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_TOKEN: 'short' })).not.toThrow(/short/);
   });
 
-  it('needs both credentials', () => {
-    expect(loadConfig({ ILETIMERKEZI_API_KEY: 'key' }).credentials).toBeUndefined();
+  it('needs both credentials, and says which one is set when the other is not', () => {
+    expect(loadConfig({ ILETIMERKEZI_API_KEY: 'key' })).toMatchObject({ credentials: undefined, loneCredential: 'key' });
+    expect(loadConfig({ ILETIMERKEZI_API_KEY: 'key', ILETIMERKEZI_API_HASH: '  ' })).toMatchObject({ credentials: undefined, loneCredential: 'key' });
+    expect(loadConfig({ ILETIMERKEZI_API_HASH: 'hash' })).toMatchObject({ credentials: undefined, loneCredential: 'hash' });
+    expect(loadConfig({ ILETIMERKEZI_API_KEY: '', ILETIMERKEZI_API_HASH: '' })).toMatchObject({ credentials: undefined, loneCredential: undefined });
   });
 
   it('names the variable of a malformed setting', () => {

@@ -124,14 +124,13 @@ describe('the HTTP server, each caller bringing its own account', () => {
     await mcp.close();
   });
 
-  it('points a caller whose headers the API refuses at those headers, not at server settings', async () => {
-    const mcp = await httpClient(hosted.url, accountHeaders({ key: 'not-a-known-key', hash: 'not-a-known-hash' }));
-    const result = await mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'today' } });
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain('authentication failed');
-    expect(textOf(result)).toContain('Check the X-Iletimerkezi-Key and X-Iletimerkezi-Hash headers against panel.iletimerkezi.com');
-    expect(textOf(result)).not.toContain('ILETIMERKEZI_API_KEY');
-    await mcp.close();
+  it('points a caller whose headers the API refuses at those headers, not at server settings, when it connects', async () => {
+    const response = await post(hosted.url, INITIALIZE, accountHeaders({ key: 'not-a-known-key', hash: 'not-a-known-hash' }));
+    expect(response.status).toBe(401);
+    const { message } = ((await response.json()) as { error: { message: string } }).error;
+    expect(message).toContain('authentication failed. The API said: "unknown account".');
+    expect(message).toContain('Check the X-Iletimerkezi-Key and X-Iletimerkezi-Hash headers against panel.iletimerkezi.com');
+    expect(message).not.toContain('ILETIMERKEZI_API_KEY');
   });
 
   it('names the two headers when a call brings no account', async () => {

@@ -98,13 +98,17 @@ describe('replicas sharing a real redis-server', () => {
     inspect.disconnect();
     expect(keys.length).toBeGreaterThan(5);
     const accounts = new Set<string>();
+    const kinds = new Set<string>();
     for (const key of keys) {
-      const match = /^iletimerkezi-mcp:\{(snapshots|windows)\}:(?:([0-9a-f]{64}):(?:snapshot|cursor|window):.+|~(?:index|sizes|bytes|owners|held|loads|account:[0-9a-f]{64}))$/.exec(key);
+      const match = /^iletimerkezi-mcp:\{(snapshots|windows|key-checks)\}:(?:([0-9a-f]{64}):(?:(?:snapshot|cursor|window):.+|key-check)|~(?:index|sizes|bytes|owners|held|loads|account:[0-9a-f]{64}))$/.exec(key);
       expect(match, key).not.toBeNull();
+      if (match?.[1]) kinds.add(match[1]);
       if (match?.[2]) accounts.add(match[2]);
       for (const secret of [TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash, OTHER_CREDENTIALS.key, OTHER_CREDENTIALS.hash]) expect(key).not.toContain(secret);
     }
     expect(accounts.size).toBe(2);
+    // The key checks of both accounts went to Redis too, beside the cursors and windows.
+    expect([...kinds].sort()).toEqual(['key-checks', 'snapshots', 'windows']);
   });
 
   it('keeps answering exactly when Redis goes away, and says so once in the log', async () => {

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { ConfigurationError, UpstreamError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import { type CredentialSource, MISSING_CREDENTIALS_MESSAGE, authGuidance } from './panel.js';
+import { type CredentialSource, type LoneCredential, authGuidance, missingCredentialsMessage } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { revealsCredential } from './secrets.js';
 import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
@@ -82,6 +82,8 @@ export interface ClientOptions {
   random?: () => number;
   /** Where the credentials came from, for the guidance after a 401; the environment by default. */
   credentialSource?: CredentialSource;
+  /** The one credential set when `credentials` is missing the other, for the message that names it. */
+  loneCredential?: LoneCredential | undefined;
 }
 
 interface EndpointCall<R extends BodyReader> {
@@ -194,8 +196,8 @@ export class IletimerkeziClient implements IletimerkeziApi {
   }
 
   private async call<R extends BodyReader>(call: EndpointCall<R>): Promise<SuccessfulRead<R>> {
-    const { credentials, baseUrl } = this.options;
-    if (!credentials) throw new ConfigurationError(MISSING_CREDENTIALS_MESSAGE);
+    const { credentials, baseUrl, credentialSource, loneCredential } = this.options;
+    if (!credentials) throw new ConfigurationError(missingCredentialsMessage(credentialSource ?? 'environment', loneCredential));
     const payload = JSON.stringify({ request: { authentication: { key: credentials.key, hash: credentials.hash }, ...call.fields } });
     const transport = await this.open();
     return transport.post({ url: `${baseUrl}/${call.endpoint}/json`, payload, label: call.label, signal: call.signal, openReader: call.openReader });

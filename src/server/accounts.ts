@@ -1,14 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ClientOptions, type Credentials, IletimerkeziClient } from '../api/client.js';
-import { API_ACCESS_PAGE, type CredentialSource, PANEL } from '../api/panel.js';
+import { type CredentialSource, missingCredentialsMessage } from '../api/panel.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Clock } from '../reporting/calendar.js';
+import { type Clock, systemClock } from '../reporting/calendar.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../reporting/window-cache.js';
 import type { AccountStore } from '../state/store.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
 import type { Tool } from '../tools/tool.js';
 import { type OpenedTool, accountServices, openTools } from './create-server.js';
+import { KeyCheck } from './key-check.js';
 
 /** One account as the HTTP server serves it: its own client, tools, caches and calls in flight. */
 export interface Account {
@@ -19,6 +20,11 @@ export interface Account {
   tools: readonly OpenedTool[];
   /** Tool calls running now; the server refuses more than its cap. */
   callsInFlight: number;
+  /**
+   * The API's reason for refusing the key and hash a caller sent in headers (see KeyCheck);
+   * undefined when it accepts them, cannot say now, or the server holds the account itself.
+   */
+  keyRefusal(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -29,7 +35,7 @@ export interface AccountSettings {
   client: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>;
   tools: readonly Tool[];
   /** Shared by every account: each account sees only its own scope of them, within its own share. */
-  stores: { snapshots: AccountStore; windows: AccountStore };
+  stores: { snapshots: AccountStore; windows: AccountStore; keyChecks: AccountStore };
   /** The replicas' shared secret; a random one for a lone process. */
   secret?: string | undefined;
   clock?: Clock | undefined;
@@ -38,12 +44,9 @@ export interface AccountSettings {
   maxAccounts?: number;
 }
 
-const MISSING_HEADERS_MESSAGE =
-  'No iletiMerkezi account was given. Send the account\'s API key and hash in the X-Iletimerkezi-Key and ' +
-  'X-Iletimerkezi-Hash headers of every request (the headers block of your MCP client configuration); the panel ' +
-  `issues them at ${PANEL} → ${API_ACCESS_PAGE}.`;
-
 const DEFAULT_MAX_ACCOUNTS = 256;
+
+const unchecked = (): Promise<undefined> => Promise.resolve(undefined);
 
 /**
  * The accounts a process serves, each opened once: its client with its own upstream limit (all
@@ -56,15 +59,18 @@ export class AccountRegistry {
   private readonly pinned = new Set<string>();
   private readonly identityKey: Buffer;
   private readonly cursorKey: Buffer;
+  private readonly keyCheck: KeyCheck;
   readonly anonymous: Account;
 
   constructor(private readonly settings: AccountSettings) {
     const root = settings.secret ?? randomBytes(32).toString('hex');
     this.identityKey = createHmac('sha256', root).update('account identity').digest();
     this.cursorKey = createHmac('sha256', root).update('cursor signature').digest();
-    const refuse = (): Promise<never> => Promise.reject(new ConfigurationError(MISSING_HEADERS_MESSAGE));
+    const refuse = (): Promise<never> => Promise.reject(new ConfigurationError(missingCredentialsMessage('headers')));
     const tools = settings.tools.map((tool) => ({ tool, call: refuse }));
-    this.anonymous = { id: '', tag: null, tools, callsInFlight: 0, close: async () => {} };
+    this.anonymous = { id: '', tag: null, tools, callsInFlight: 0, keyRefusal: unchecked, close: async () => {} };
+    const clock = settings.clock ?? systemClock;
+    this.keyCheck = new KeyCheck(settings.stores.keyChecks, () => clock().getTime(), settings.logger);
   }
 
   identify(credentials: Credentials): string {
@@ -90,7 +96,7 @@ export class AccountRegistry {
     }
     this.evictIdle();
     const { client, apiUrl, logger } = this.settings;
-    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger, credentialSource: source }));
+    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger, credentialSource: source }), source === 'headers');
   }
 
   async close(): Promise<void> {
@@ -98,7 +104,7 @@ export class AccountRegistry {
     this.accounts.clear();
   }
 
-  private open(id: string, api: IletimerkeziClient): Account {
+  private open(id: string, api: IletimerkeziClient, checkKey: boolean): Account {
     const services = accountServices({
       api,
       maxRangeDays: this.settings.maxRangeDays,
@@ -109,7 +115,15 @@ export class AccountRegistry {
       snapshotLimits: { ...DEFAULT_SNAPSHOT_LIMITS, store: this.settings.stores.snapshots.forAccount(id) },
       windowCacheLimits: { ...DEFAULT_WINDOW_CACHE_LIMITS, store: this.settings.stores.windows.forAccount(id) },
     });
-    const account: Account = { id, tag: id.slice(0, 8), tools: openTools(this.settings.tools, services), callsInFlight: 0, close: () => api.close() };
+    const account: Account = {
+      id,
+      tag: id.slice(0, 8),
+      tools: openTools(this.settings.tools, services),
+      callsInFlight: 0,
+      // The server's own account (team mode, the demo) was set up by its operator: only callers' keys are checked.
+      keyRefusal: checkKey ? () => this.keyCheck.refusal(id, api) : unchecked,
+      close: () => api.close(),
+    };
     this.accounts.set(id, account);
     return account;
   }

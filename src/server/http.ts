@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, errorCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { JsonLog } from './access-log.js';
 import type { Account, AccountRegistry } from './accounts.js';
@@ -61,6 +61,23 @@ export function checkHttpSettings(settings: {
         'or unset the credentials so that each caller sends its own in X-Iletimerkezi-Key and X-Iletimerkezi-Hash.',
     );
   }
+}
+
+/** Why the server cannot listen, naming the two settings that say where it listens. */
+function listenFailure(error: unknown, host: string, port: number): ConfigurationError {
+  const code = errorCode(error);
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'something else already listens there',
+    EACCES: 'this user may not listen there (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name does not resolve',
+  };
+  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new ConfigurationError(
+    `--http cannot listen on ${where}: ${(code && reasons[code]) ?? 'listening failed'}${code ? ` (${code})` : ''}. ` +
+      'Set ILETIMERKEZI_HTTP_PORT to a free port (0 picks one), or ILETIMERKEZI_HTTP_HOST to an address of this machine.',
+  );
 }
 
 interface Exchange {
@@ -130,6 +147,12 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const { account } = choice;
     exchange.account = account;
+    const keyRefusal = await account.keyRefusal();
+    if (keyRefusal !== undefined) {
+      // Not a bearer challenge: no token would help, the account's own key and hash must change.
+      refuse(response, 401, keyRefusal, { 'www-authenticate': 'X-Iletimerkezi-Key realm="iletimerkezi-mcp"' });
+      return;
+    }
     const calls = toolCallsOf(parsed);
     exchange.tool = toolNameOf(calls);
     if (calls.length > 0 && account.callsInFlight + calls.length > maxCalls) {
@@ -208,7 +231,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenFailure(error, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -8,17 +8,19 @@ import { type AccountStore, withFallback } from '../state/store.js';
 import { JsonLog } from './access-log.js';
 import { AccountRegistry } from './accounts.js';
 import { checkHttpSettings, startHttpServer } from './http.js';
+import { KEY_CHECK_BOUNDS, keyCheckMemoryStore } from './key-check.js';
 
 interface Stores {
   snapshots: AccountStore;
   windows: AccountStore;
+  keyChecks: AccountStore;
   close(): Promise<void>;
 }
 
 /** Memory for one process; Redis when replicas share the state, with the same TTLs, bounds and shares. */
 async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   if (!config.http.redisUrl) {
-    return { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), close: async () => {} };
+    return { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), keyChecks: keyCheckMemoryStore(), close: async () => {} };
   }
   // Loaded only with Redis, so a lone process never pays for the client at start-up.
   const { RedisConnection } = await import('../state/redis-store.js');
@@ -28,6 +30,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
     // Cursors live in the snapshot store: while Redis is down, this process keeps them itself.
     snapshots: withFallback(connection.store('snapshots', snapshotBounds()), new MemoryStore(snapshotBounds())),
     windows: connection.store('windows', windowBounds()),
+    keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS),
     close: () => connection.close(),
   };
 }
@@ -53,15 +56,23 @@ export async function serveHttp(config: Config, runtime: Runtime): Promise<void>
     secret: config.http.cursorSecret,
     logger: log.logger,
   });
-  const service = await startHttpServer({
-    ...settings,
-    port: config.http.port,
-    allowedOrigins: config.http.allowedOrigins,
-    callTimeoutMs: config.callTimeoutMs,
-    registry,
-    shared: held ? registry.pin(held) : undefined,
-    log,
-  });
+  let service;
+  try {
+    service = await startHttpServer({
+      ...settings,
+      port: config.http.port,
+      allowedOrigins: config.http.allowedOrigins,
+      callTimeoutMs: config.callTimeoutMs,
+      registry,
+      shared: held ? registry.pin(held) : undefined,
+      log,
+    });
+  } catch (error) {
+    // Nothing may keep the process alive after a refused start: the caller closes the runtime.
+    await registry.close();
+    await stores.close().catch(() => {});
+    throw error;
+  }
   const mode = runtime.demo ? 'the demo account' : held ? 'one team account' : 'the account in each request';
   log.event('listening', `serving MCP at ${service.url} for ${mode}${config.http.redisUrl ? ', state shared through Redis' : ''}`);
   let stopping = false;

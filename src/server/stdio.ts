@@ -6,6 +6,11 @@ import { createServer } from './create-server.js';
 
 const WARM_UP_DELAY_MS = 250;
 
+/** For a person who started the server at a terminal: stdin is theirs, and it waits for JSON-RPC. */
+const WAITING_AT_TERMINAL =
+  'iletimerkezi-mcp is waiting for an MCP client on stdin/stdout; MCP clients start it themselves. ' +
+  'See iletimerkezi-mcp --help to set one up or to check an account (Ctrl+C stops it).';
+
 /** Serves MCP over stdin/stdout until the client goes away; only JSON-RPC is written to stdout. */
 export async function serveStdio(config: Config, runtime: Runtime): Promise<void> {
   const logger = stderrLogger(config.debug);
@@ -32,6 +37,7 @@ export async function serveStdio(config: Config, runtime: Runtime): Promise<void
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
   await server.connect(transport);
+  if (process.stdin.isTTY) process.stderr.write(`${WAITING_AT_TERMINAL}\n`);
   logger.debug(`serving MCP over stdio against ${runtime.baseUrl}`);
   // After the handshake a client usually lists tools, then waits for its user: prepare the
   // first call then, rather than during either.

@@ -2,15 +2,16 @@ import { request as httpRequest } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Credentials } from '../../src/api/client.js';
-import type { SimulatedAccount, SimulatedApi } from '../../src/simulator/api-server.js';
+import type { SimulatedAccount, SimulatedApi, SimulatorOptions } from '../../src/simulator/api-server.js';
 import { startSimulatedApi } from '../../src/simulator/api-server.js';
 import { snapshotBounds } from '../../src/tools/cursors.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { windowBounds } from '../../src/reporting/window-cache.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
-import type { AccountStore } from '../../src/state/store.js';
 import { JsonLog } from '../../src/server/access-log.js';
-import { AccountRegistry } from '../../src/server/accounts.js';
+import { type AccountSettings, AccountRegistry } from '../../src/server/accounts.js';
+import { keyCheckMemoryStore } from '../../src/server/key-check.js';
+import type { Clock } from '../../src/reporting/calendar.js';
 import { type HttpService, startHttpServer } from '../../src/server/http.js';
 import { type AccountRouter, startAccountRouter } from './account-router.js';
 import { fixedClock } from './harness.js';
@@ -21,6 +22,8 @@ export interface FakeAccount {
   credentials: Credentials;
   account: SimulatedAccount;
   latencyMs?: number;
+  /** Answers some requests by hand (see SimulatorOptions.script). */
+  script?: SimulatorOptions['script'];
 }
 
 export interface Hosted {
@@ -39,14 +42,18 @@ export interface HostedOptions {
   token?: string;
   allowedOrigins?: string[];
   concurrency?: number;
+  /** The clock of the tools and of the key check; the fixtures' fixed day by default. */
+  clock?: Clock;
+  /** Replicas that share stores (Redis) share this secret, so they agree on every account's identity. */
+  secret?: string;
   /** The stores every account shares; memory ones with the server's own bounds by default. */
-  stores?: { snapshots: AccountStore; windows: AccountStore };
+  stores?: Partial<AccountSettings['stores']>;
   maxCallsPerAccount?: number;
 }
 
 export async function startHosted(options: HostedOptions): Promise<Hosted> {
   const fakes = await Promise.all(
-    options.accounts.map((fake) => startSimulatedApi({ account: fake.account, credentials: fake.credentials, latencyMs: fake.latencyMs ?? 0 })),
+    options.accounts.map((fake) => startSimulatedApi({ account: fake.account, credentials: fake.credentials, latencyMs: fake.latencyMs ?? 0, script: fake.script })),
   );
   const router: AccountRouter = await startAccountRouter(new Map(options.accounts.map((fake, index) => [fake.credentials.key, fakes[index] as SimulatedApi])));
   const lines: string[] = [];
@@ -56,8 +63,9 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     maxRangeDays: 366,
     client: { timeoutMs: 5_000, concurrency: options.concurrency ?? 4, retry: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } },
     tools: TOOLS,
-    stores: options.stores ?? { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()) },
-    clock: fixedClock,
+    stores: { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), keyChecks: keyCheckMemoryStore(), ...options.stores },
+    secret: options.secret,
+    clock: options.clock ?? fixedClock,
     logger: log.logger,
   });
   const service = await startHttpServer({
