@@ -2,9 +2,8 @@ import type { IletimerkeziApi, Order } from '../api/client.js';
 import { type OrderState, orderStateOf } from '../api/order-status.js';
 import { dayOfTimestamp, mondayOf } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import { matchingIfGiven } from './filters.js';
-import { type ScanOptions, type ScanStats, scanOrders } from './order-scan.js';
-import { equalsIgnoringCase } from './text.js';
+import type { ScanOptions, ScanStats } from './order-scan.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 
 export interface Counters {
   orders: number;
@@ -69,6 +68,8 @@ export interface DeliverySummary extends Counters {
   inconsistentOrders: number;
   groups?: DeliveryGroup[];
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 /** Orders the API served that were not counted, so that leaving them out is never silent. */
@@ -142,25 +143,21 @@ export interface SummaryQuery {
 
 /** Totals for a range, aggregated page by page without keeping orders. */
 export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuery, options: ScanOptions): Promise<DeliverySummary> {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
   const keyOf = query.groupBy ? groupKeyFor(query.groupBy) : undefined;
-  const totals = new DeliveryTotals(keyOf);
-
-  const stats = await scanOrders(
+  const totalsBy = bySenderMatch(() => new DeliveryTotals(keyOf));
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const page = new DeliveryTotals(keyOf);
-      return {
-        add: (order) => {
-          if (matchesSender(order.sender)) page.add(order);
-        },
-        commit: () => totals.merge(page),
-      };
+    query.sender,
+    {
+      create: () => new DeliveryTotals(keyOf),
+      add: (page, order) => page.add(order),
+      commit: (page, kind) => totalsBy[kind].merge(page),
     },
     options,
   );
 
+  const totals = totalsBy[match];
   const { overall } = totals;
   const settled = overall.delivered + overall.undelivered;
   return {
@@ -171,5 +168,6 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     inconsistentOrders: overall.inconsistent,
     ...(query.groupBy ? { groups: totals.sortedGroups(query.groupBy) } : {}),
     dropped: droppedBy(stats),
+    ...(filter ? { senderFilter: filter } : {}),
   };
 }

@@ -3,10 +3,9 @@ import { normalizePhoneNumber } from '../api/phone-number.js';
 import { MESSAGE_STATUS } from '../api/order-status.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
-import { matchingIfGiven } from './filters.js';
-import { type ScanOptions, scanOrders } from './order-scan.js';
+import type { ScanOptions } from './order-scan.js';
 import { readRecipientsOfOrders } from './recipients.js';
-import { equalsIgnoringCase } from './text.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 
 /** One number that failed, over every order of the range in which it did. */
 export interface FailedNumber {
@@ -37,6 +36,8 @@ export interface FailedNumbersReport {
   numbers: FailedNumber[];
   mismatched: MismatchedOrder[];
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 export interface FailedNumbersQuery {
@@ -57,30 +58,27 @@ interface FailingOrders {
 }
 
 async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, options: ScanOptions) {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
-  const found: FailingOrders = { scanned: 0, expectedFailures: 0, failing: [] };
-  const stats = await scanOrders(
+  const foundBy = bySenderMatch((): FailingOrders => ({ scanned: 0, expectedFailures: 0, failing: [] }));
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const page: Order[] = [];
-      return {
-        add: (order) => {
-          if (matchesSender(order.sender)) page.push(order);
-        },
-        commit: () => {
-          for (const order of page) {
-            found.scanned += 1;
-            found.expectedFailures += order.undelivered;
-            // Orders without failures are never read: that is most of the saving.
-            if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
-          }
-        },
-      };
+    query.sender,
+    {
+      create: (): Order[] => [],
+      add: (page, order) => page.push(order),
+      commit: (page, kind) => {
+        const found = foundBy[kind];
+        for (const order of page) {
+          found.scanned += 1;
+          found.expectedFailures += order.undelivered;
+          // Orders without failures are never read: that is most of the saving.
+          if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
+        }
+      },
     },
     options,
   );
-  return { found, stats };
+  return { found: foundBy[match], stats, filter };
 }
 
 /** Per-number tallies of undelivered messages. */
@@ -115,7 +113,7 @@ class FailureTally {
  * number. Progress runs on from the scan's windows, one step per order read.
  */
 export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
-  const { found, stats } = await scanForFailures(api, query, options);
+  const { found, stats, filter } = await scanForFailures(api, query, options);
   const tally = new FailureTally();
   const results = await readRecipientsOfOrders(
     api,
@@ -136,5 +134,6 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
     numbers: tally.sorted(),
     mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
     dropped: droppedBy(stats),
+    ...(filter ? { senderFilter: filter } : {}),
   };
 }

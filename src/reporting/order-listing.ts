@@ -1,10 +1,9 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
-import { type ScanOptions, scanOrders } from './order-scan.js';
-import { matchingIfGiven } from './filters.js';
+import type { ScanOptions } from './order-scan.js';
 import { type Listing, NewestFirstCollector, type SortKey } from './listing.js';
-import { equalsIgnoringCase } from './text.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 
 export interface OrderListQuery {
   range: DayRange;
@@ -15,6 +14,8 @@ export interface OrderListQuery {
 export interface OrderListMeta {
   totalOrders: number;
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 /** Past this many orders a listing keeps only one page, and its cursor recomputes the next. */
@@ -30,27 +31,28 @@ export async function listOrders(
   keep: number,
   options: ScanOptions,
 ): Promise<Listing<Order, OrderListMeta>> {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
-  const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
-  let totalOrders = 0;
-  const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);
-  const stats = await scanOrders(
+  const collectors = bySenderMatch(() => new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD));
+  const totalOrders = bySenderMatch(() => 0);
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const matching: Order[] = [];
-      return {
-        add: (order) => {
-          if (matches(order)) matching.push(order);
-        },
-        commit: () => {
-          totalOrders += matching.length;
-          for (const order of matching) collector.add(order);
-        },
-      };
+    query.sender,
+    {
+      create: (): Order[] => [],
+      add: (page, order) => {
+        if (query.status === undefined || order.status === query.status) page.push(order);
+      },
+      commit: (page, kind) => {
+        totalOrders[kind] += page.length;
+        for (const order of page) collectors[kind].add(order);
+      },
     },
     options,
   );
-  const { items, complete } = collector.finish();
-  return { items, complete, meta: { totalOrders, dropped: droppedBy(stats) } };
+  const { items, complete } = collectors[match].finish();
+  return {
+    items,
+    complete,
+    meta: { totalOrders: totalOrders[match], dropped: droppedBy(stats), ...(filter ? { senderFilter: filter } : {}) },
+  };
 }

@@ -26,13 +26,14 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { SENDER_NAME_RULE, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 const NAME = 'list_orders';
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  sender: senderField.optional().describe(`Only orders sent with this sender ID. ${SENDER_NAME_RULE}`),
   status: z
     .enum(ORDER_STATE_NAMES, { error: `status must be one of ${ORDER_STATE_NAMES.join(', ')}` })
     .optional()
@@ -57,6 +58,7 @@ const outputSchema = z.object({
   orders: z.array(orderOutput).describe('At most limit orders, newest first; fewer when more would pass the answer size budget.'),
   ...pagingOutput('orders'),
   dropped: droppedOutput,
+  senderFilter: orderSenderFilterOutput.optional(),
 });
 
 type OrderList = z.infer<typeof outputSchema>;
@@ -92,7 +94,7 @@ function render(list: OrderList): string {
     `Orders submitted ${range.start}..${range.end} (${range.timezone}): ${counted(list.totalOrders, 'order')} match` +
     (list.totalOrders === 1 ? 'es' : '') +
     (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
-  const lines = [head, ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
+  const lines = [head, ...orderSenderLines(list.senderFilter), ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
   lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
@@ -134,6 +136,7 @@ export const listOrdersTool = defineTool({
       orders: page.items.map(present),
       ...paging(page.nextCursor),
       dropped: page.meta.dropped,
+      ...orderSenderFilterIfGiven(page.meta.senderFilter),
     };
   },
   render,

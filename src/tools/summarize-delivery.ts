@@ -15,6 +15,7 @@ import {
   senderField,
   strictInput,
 } from './fields.js';
+import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
 /** A day grouping of the longest range fits; only a sender grouping can pass it. */
@@ -31,7 +32,7 @@ const counters = {
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  sender: senderField.optional().describe(`Only orders sent with this sender ID. ${SENDER_NAME_RULE}`),
   groupBy: z
     .enum(['sender', 'day', 'week', 'month'], { error: 'groupBy must be one of sender, day, week, month' })
     .optional()
@@ -58,6 +59,7 @@ const outputSchema = z.object({
     .describe(`At most ${MAX_GROUPS} groups: the largest senders, or the periods in order.`),
   groupsOmitted: z.number().int().optional().describe('Groups left out of groups to keep the answer bounded.'),
   dropped: droppedOutput,
+  senderFilter: orderSenderFilterOutput.optional(),
 });
 
 type Summary = z.infer<typeof outputSchema>;
@@ -73,6 +75,10 @@ function groupLine(group: DeliveryGroup): string {
 
 function render(summary: Summary): string {
   const { range, statusCounts } = summary;
+  if (matchedNoSender(summary.senderFilter)) {
+    // Zeros and "nothing has settled" would read as figures of the sender; there are none.
+    return [`Delivery summary for ${range.start}..${range.end} (${range.timezone}): no figures.`, ...orderSenderLines(summary.senderFilter), ...droppedLines(summary.dropped)].join('\n');
+  }
   const lines = [
     `Delivery summary for ${range.start}..${range.end} (${range.timezone}): ${counted(summary.orders, 'order')}, ` +
       `${counted(summary.total, 'message')}.`,
@@ -92,7 +98,7 @@ function render(summary: Summary): string {
         : `${counted(statusCounts.in_progress, 'order is', 'orders are')} still in progress`;
     lines.push(`PROVISIONAL: ${pending}, so these figures may change; ask again later for final numbers.`);
   }
-  lines.push(...droppedLines(summary.dropped));
+  lines.push(...orderSenderLines(summary.senderFilter), ...droppedLines(summary.dropped));
   if (summary.inconsistentOrders > 0) {
     lines.push(
       `Note: ${counted(summary.inconsistentOrders, 'order')} reported delivered + undelivered + waiting different from total; ` +
@@ -129,10 +135,11 @@ export const summarizeDeliveryTool = defineTool({
   async handler(params, context) {
     const range = requireRange(params, context);
     const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy: params.groupBy }, scanOptionsFor(context));
-    const { range: _range, groups, ...figures } = summary;
+    const { range: _range, groups, senderFilter, ...figures } = summary;
     return {
       range: rangeWithTimezone(range),
       ...figures,
+      ...orderSenderFilterIfGiven(senderFilter),
       ...(groups ? { groups: groups.slice(0, MAX_GROUPS) } : {}),
       ...(groups && groups.length > MAX_GROUPS ? { groupsOmitted: groups.length - MAX_GROUPS } : {}),
     };
