@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizePhoneNumber } from '../src/api/phone-number.js';
+import { normalizePhoneNumber, readNumberInput } from '../src/api/phone-number.js';
 import { expectedNumber } from './support/ground-truth.js';
 
 describe('phone numbers', () => {
@@ -36,5 +36,51 @@ describe('phone numbers', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a number as people type it', () => {
+  it.each([
+    '+905325556677',
+    '905325556677',
+    '05325556677',
+    '5325556677',
+    '+90 532 555 66 77',
+    '0532 555 66 77',
+    '(0532) 555-66-77',
+    '0532.555.66.77',
+    '0532-555-66-77',
+    '+90 (532) 555 66 77',
+    '0090 532 555 66 77',
+    ' 0532 555 66 77 ',
+  ])('reads %j as the phone number +905325556677', (typed) => {
+    expect(readNumberInput(typed)).toEqual({ kind: 'phone-number', number: '+905325556677' });
+  });
+
+  it.each(['7889', '444', '123456', ' 4455 '])('reads %j as a short code', (typed) => {
+    expect(readNumberInput(typed)).toEqual({ kind: 'short-code', code: typed.trim() });
+  });
+
+  it.each([
+    ['0532 555', 7],
+    ['0532', 4],
+    ['12', 2],
+    ['1', 1],
+    ['1234567', 7],
+    ['+7889', 4],
+    ['0532 555 66 77 88', 13],
+    ['+90 532 555 66 77 8', 13],
+    ['0132 555 66 77', 11],
+  ])('refuses %j, counting its %i digits', (typed, digits) => {
+    expect(readNumberInput(typed)).toEqual({
+      kind: 'malformed',
+      problem:
+        `it is not a valid phone number (${digits} digit${digits === 1 ? '' : 's'} in all; a Turkish number has 10 after the 0 or +90, ` +
+        'as in 0532 555 66 77 or +90 532 555 66 77), and not a short code (3 to 6 digits, the first not 0, as in 7889)',
+    });
+  });
+
+  it.each(['ACME', 'İŞ BANKASI', 'call 05325556677', '0532 555 66 77 (cep)', '+9O5325556677'])('leaves %j to the caller: not written like a number', (typed) => {
+    expect(readNumberInput(typed)).toEqual({ kind: 'not-a-number' });
   });
 });

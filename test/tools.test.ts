@@ -315,7 +315,7 @@ describe('read_inbox', () => {
     const { data, text } = await call('read_inbox', { limit: 3 }, { fake: { inboxRowLimit: 10 } });
     expect(data).toMatchObject({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 10, complete: false, matched: 10, truncated: true });
     expect(data.messages).toHaveLength(3);
-    expect(text).toContain('INCOMPLETE: the API returned only 10 of the 19 messages');
+    expect(text).toContain(`INCOMPLETE: the API returned only 10 of the ${FIXTURE_ACCOUNT.inbox.length} messages`);
   });
 
   it('pages through matches with a cursor', async () => {

@@ -30,3 +30,39 @@ export function normalizePhoneNumber(raw: string | number): PhoneNumber {
   }
   return { number: text, isPhoneNumber: false };
 }
+
+/**
+ * A short code: 3 to 6 digits, the first not 0 (carrier and service codes such as 7889 or
+ * 4455). A leading 0 is the trunk prefix of a phone number being written, so `0532` is an
+ * unfinished number, not a short code.
+ */
+const SHORT_CODE = /^[1-9]\d{2,5}$/;
+
+/** What a person typed where a phone number or a short code is expected. */
+export type NumberInput =
+  | { kind: 'phone-number'; number: string }
+  | { kind: 'short-code'; code: string }
+  /** Written like a number, yet neither a valid phone number nor a short code; `problem` says why. */
+  | { kind: 'malformed'; problem: string }
+  /** Letters or other characters no number is written with: a sender name, say. */
+  | { kind: 'not-a-number' };
+
+/**
+ * Reads a typed number in any of the forms people write one (E.164, 90…, 0…, national, with
+ * spaces, dashes, dots or parentheses) by the same rule as the numbers the API sends, so the
+ * two meet in E.164.
+ */
+export function readNumberInput(typed: string): NumberInput {
+  const text = typed.trim();
+  if (!PHONE_LIKE.test(text)) return { kind: 'not-a-number' };
+  if (SHORT_CODE.test(text)) return { kind: 'short-code', code: text };
+  const { number, isPhoneNumber } = normalizePhoneNumber(text);
+  if (isPhoneNumber) return { kind: 'phone-number', number };
+  const digits = text.replace(/\D/g, '').length;
+  return {
+    kind: 'malformed',
+    problem:
+      `it is not a valid phone number (${digits} digit${digits === 1 ? '' : 's'} in all; a Turkish number has 10 after the 0 or +90, ` +
+      'as in 0532 555 66 77 or +90 532 555 66 77), and not a short code (3 to 6 digits, the first not 0, as in 7889)',
+  };
+}

@@ -8,7 +8,8 @@ import { hashString, seededRandom } from '../simulator/random.js';
  * dated relative to today and identical all day long, except that what is dated later today
  * than `now` has not happened yet. It holds a few failed orders,
  * orders from the last two days still going out, a scheduled order, opt-outs in several
- * casings and carrier prefixes, and one message that tries to instruct the assistant.
+ * casings and carrier prefixes, a short code and an alphanumeric sender with Turkish letters,
+ * and one message that tries to instruct the assistant.
  */
 
 export interface DemoAccountOptions {
@@ -132,6 +133,7 @@ const INBOX: ReadonlyArray<{ daysAgo: number; at: string; sender: string; text: 
   { daysAgo: 6, at: '14:00:00', sender: '+905301110000', text: 'EVET' },
   { daysAgo: 9, at: '13:20:36', sender: '+905449990011', text: 'Kargo takip numaram çalışmıyor' },
   { daysAgo: 12, at: '18:45:03', sender: '+905325556677', text: 'ILT KARGOTAKIP rEt' },
+  { daysAgo: 15, at: '08:02:17', sender: 'İŞ BANKASI', text: 'Hesabınıza 1.250,00 TL EFT gelmiştir.' },
   { daysAgo: 20, at: '12:00:58', sender: '7889', text: 'ACME ANKET B' },
   { daysAgo: 33, at: '15:30:21', sender: '+905051239876', text: 'Teşekkür ederim, çok hızlıydı' },
   { daysAgo: 41, at: '11:11:11', sender: '+905437654321', text: 'İPTAL' },

@@ -2,10 +2,9 @@ import type { IletimerkeziApi, Order } from '../api/client.js';
 import { type OrderState, orderStateOf } from '../api/order-status.js';
 import { type Day, dayOfTimestamp, firstOfMonth, mondayOf, shiftDays, shiftMonths } from './calendar.js';
 import type { DayRange } from './date-range.js';
-import { matchingIfGiven } from './filters.js';
-import { type ScanOptions, type ScanStats, scanOrders } from './order-scan.js';
+import type { ScanOptions, ScanStats } from './order-scan.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 import { type Coverage, coverageOf } from './span.js';
-import { equalsIgnoringCase } from './text.js';
 
 export interface Counters {
   orders: number;
@@ -81,6 +80,8 @@ export interface DeliverySummary extends Counters {
   /** The submission days of the orders counted. */
   coverage: Coverage;
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 /** Orders the API served that were not counted, so that leaving them out is never silent. */
@@ -177,25 +178,21 @@ export interface SummaryQuery {
 
 /** Totals for a range, aggregated page by page without keeping orders. */
 export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuery, options: ScanOptions): Promise<DeliverySummary> {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
   const keyOf = query.groupBy ? groupKeyFor(query.groupBy) : undefined;
-  const totals = new DeliveryTotals(keyOf);
-
-  const stats = await scanOrders(
+  const totalsBy = bySenderMatch(() => new DeliveryTotals(keyOf));
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const page = new DeliveryTotals(keyOf);
-      return {
-        add: (order) => {
-          if (matchesSender(order.sender)) page.add(order);
-        },
-        commit: () => totals.merge(page),
-      };
+    query.sender,
+    {
+      create: () => new DeliveryTotals(keyOf),
+      add: (page, order) => page.add(order),
+      commit: (page, kind) => totalsBy[kind].merge(page),
     },
     options,
   );
 
+  const totals = totalsBy[match];
   const { overall } = totals;
   return {
     range: query.range,
@@ -206,5 +203,6 @@ export async function summarizeDelivery(api: IletimerkeziApi, query: SummaryQuer
     ...(query.groupBy ? { groups: totals.groupList(query.groupBy, query.range) } : {}),
     coverage: coverageOf(query.range, totals.days),
     dropped: droppedBy(stats),
+    ...(filter ? { senderFilter: filter } : {}),
   };
 }

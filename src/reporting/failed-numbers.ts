@@ -5,11 +5,10 @@ import { progressPhases } from './call-progress.js';
 import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
-import { matchingIfGiven } from './filters.js';
-import { type ScanOptions, scanOrders } from './order-scan.js';
+import type { ScanOptions } from './order-scan.js';
 import { readRecipientsOfOrders } from './recipients.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 import { type Coverage, coverageOf } from './span.js';
-import { equalsIgnoringCase } from './text.js';
 
 /** One number that failed, over every order of the range in which it did. */
 export interface FailedNumber {
@@ -42,6 +41,8 @@ export interface FailedNumbersReport {
   /** The submission days of the orders scanned. */
   coverage: Coverage;
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 export interface FailedNumbersQuery {
@@ -63,31 +64,28 @@ interface FailingOrders {
 }
 
 async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, options: ScanOptions) {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
-  const found: FailingOrders = { scanned: 0, days: new Set(), expectedFailures: 0, failing: [] };
-  const stats = await scanOrders(
+  const foundBy = bySenderMatch((): FailingOrders => ({ scanned: 0, days: new Set(), expectedFailures: 0, failing: [] }));
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const page: Order[] = [];
-      return {
-        add: (order) => {
-          if (matchesSender(order.sender)) page.push(order);
-        },
-        commit: () => {
-          for (const order of page) {
-            found.scanned += 1;
-            found.days.add(dayOfTimestamp(order.submitAt));
-            found.expectedFailures += order.undelivered;
-            // Orders without failures are never read: that is most of the saving.
-            if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
-          }
-        },
-      };
+    query.sender,
+    {
+      create: (): Order[] => [],
+      add: (page, order) => page.push(order),
+      commit: (page, kind) => {
+        const found = foundBy[kind];
+        for (const order of page) {
+          found.scanned += 1;
+          found.days.add(dayOfTimestamp(order.submitAt));
+          found.expectedFailures += order.undelivered;
+          // Orders without failures are never read: that is most of the saving.
+          if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
+        }
+      },
     },
     options,
   );
-  return { found, stats };
+  return { found: foundBy[match], stats, filter };
 }
 
 /** Per-number tallies of undelivered messages. */
@@ -123,7 +121,7 @@ class FailureTally {
  */
 export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
   const progress = progressPhases(options.onProgress, { scan: 1, recipients: 1 });
-  const { found, stats } = await scanForFailures(api, query, { ...options, onProgress: progress.scan });
+  const { found, stats, filter } = await scanForFailures(api, query, { ...options, onProgress: progress.scan });
   const tally = new FailureTally();
   const results = await readRecipientsOfOrders(
     api,
@@ -145,5 +143,6 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
     mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
     coverage: coverageOf(query.range, found.days),
     dropped: droppedBy(stats),
+    ...(filter ? { senderFilter: filter } : {}),
   };
 }

@@ -2,11 +2,10 @@ import type { IletimerkeziApi, Order } from '../api/client.js';
 import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
-import { type ScanOptions, scanOrders } from './order-scan.js';
-import { matchingIfGiven } from './filters.js';
+import type { ScanOptions } from './order-scan.js';
 import { type Listing, NewestFirstCollector, type SortKey } from './listing.js';
+import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 import { type Coverage, coverageOf } from './span.js';
-import { equalsIgnoringCase } from './text.js';
 
 export interface OrderListQuery {
   range: DayRange;
@@ -19,6 +18,8 @@ export interface OrderListMeta {
   /** The submission days of the matching orders. */
   coverage: Coverage;
   dropped: DroppedOrders;
+  /** How the sender filter matched, when one was given. */
+  senderFilter?: SenderFilterOutcome;
 }
 
 /** Past this many orders a listing keeps only one page, and its cursor recomputes the next. */
@@ -34,31 +35,37 @@ export async function listOrders(
   keep: number,
   options: ScanOptions,
 ): Promise<Listing<Order, OrderListMeta>> {
-  const matchesSender = matchingIfGiven(query.sender, equalsIgnoringCase);
-  const collector = new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD);
-  let totalOrders = 0;
-  const days = new Set<Day>();
-  const matches = (order: Order) => matchesSender(order.sender) && (query.status === undefined || order.status === query.status);
-  const stats = await scanOrders(
+  const collectors = bySenderMatch(() => new NewestFirstCollector(orderKey, after, keep, MAX_LISTED_ORDERS_HELD));
+  const totalOrders = bySenderMatch(() => 0);
+  const days = bySenderMatch(() => new Set<Day>());
+  const { stats, match, filter } = await scanOrdersOfSender(
     api,
     query.range,
-    () => {
-      const matching: Order[] = [];
-      return {
-        add: (order) => {
-          if (matches(order)) matching.push(order);
-        },
-        commit: () => {
-          totalOrders += matching.length;
-          for (const order of matching) {
-            collector.add(order);
-            days.add(dayOfTimestamp(order.submitAt));
-          }
-        },
-      };
+    query.sender,
+    {
+      create: (): Order[] => [],
+      add: (page, order) => {
+        if (query.status === undefined || order.status === query.status) page.push(order);
+      },
+      commit: (page, kind) => {
+        totalOrders[kind] += page.length;
+        for (const order of page) {
+          collectors[kind].add(order);
+          days[kind].add(dayOfTimestamp(order.submitAt));
+        }
+      },
     },
     options,
   );
-  const { items, complete } = collector.finish();
-  return { items, complete, meta: { totalOrders, coverage: coverageOf(query.range, days), dropped: droppedBy(stats) } };
+  const { items, complete } = collectors[match].finish();
+  return {
+    items,
+    complete,
+    meta: {
+      totalOrders: totalOrders[match],
+      coverage: coverageOf(query.range, days[match]),
+      dropped: droppedBy(stats),
+      ...(filter ? { senderFilter: filter } : {}),
+    },
+  };
 }

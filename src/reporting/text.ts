@@ -1,6 +1,6 @@
 /**
- * Text matching counts a match under either Turkish or plain case folding, so `ignore` finds
- * `Ignore` (plain) and `bilgi` finds `BİLGİ` (Turkish). Upper-casing is used because Turkish
+ * Equality ignoring case counts a match under either Turkish or plain case folding, so `ignore`
+ * equals `IGNORE` (plain) and `bilgi` equals `BİLGİ` (Turkish). Upper-casing is used because Turkish
  * lower-casing of İ produces a combining dot under plain rules.
  */
 function foldings(text: string): [string, string] {
@@ -18,12 +18,25 @@ export function equalsIgnoringCase(expected: string): TextPredicate {
   };
 }
 
+const PLAIN_LETTERS: Readonly<Record<string, string>> = { İ: 'I', Ş: 'S', Ğ: 'G', Ü: 'U', Ö: 'O', Ç: 'C' };
+const TURKISH_CAPITALS = /[İŞĞÜÖÇ]/g;
+
+/**
+ * Text with case and Turkish letters folded away, for what a person types without Turkish
+ * letters: plain upper-casing makes ı and i both I, NFC then joins an I and a combining dot (as
+ * lower-cased İ turns out) back into İ, and İ, Ş, Ğ, Ü, Ö, Ç become I, S, G, U, O, C.
+ */
+export function foldTurkishLetters(text: string): string {
+  return text.normalize('NFC').toUpperCase().normalize('NFC').replace(TURKISH_CAPITALS, (letter) => PLAIN_LETTERS[letter] ?? letter);
+}
+
+/**
+ * Contains ignoring case and Turkish letters, for a text search a person types with or without
+ * them: "siparis" finds "Siparişim", "BILGI" finds "bilgi" and "BİLGİ".
+ */
 export function containsIgnoringCase(fragment: string): TextPredicate {
-  const [turkish, plain] = foldings(fragment);
-  return (text) => {
-    const [textTurkish, textPlain] = foldings(text);
-    return textTurkish.includes(turkish) || textPlain.includes(plain);
-  };
+  const folded = foldTurkishLetters(fragment);
+  return (text) => foldTurkishLetters(text).includes(folded);
 }
 
 /** Line breaks and other whitespace controls become spaces; the rest is removed. */

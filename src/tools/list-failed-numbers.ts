@@ -27,6 +27,7 @@ import {
   timestampForText,
 } from './fields.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
+import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
@@ -37,7 +38,7 @@ const MAX_MISMATCHES_LISTED = 20;
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  sender: senderField.optional().describe(`Only orders sent with this sender ID. ${SENDER_NAME_RULE}`),
   minFailures: z
     .number({ error: 'minFailures must be a whole number from 1' })
     .int({ error: 'minFailures must be a whole number from 1' })
@@ -80,6 +81,7 @@ const outputSchema = z.object({
     .describe("Orders whose undelivered recipients differ from their undelivered counter, as when the API updates them between calls."),
   ...pagingOutput('numbers'),
   dropped: droppedOutput,
+  senderFilter: orderSenderFilterOutput.optional(),
 });
 
 type FailedNumbers = z.infer<typeof outputSchema>;
@@ -105,6 +107,9 @@ function itemLine(item: Item): string {
 
 function render(result: FailedNumbers): string {
   const { range } = result;
+  if (matchedNoSender(result.senderFilter)) {
+    return [`Failed numbers for ${range.start}..${range.end} (${range.timezone}): none to show.`, ...orderSenderLines(result.senderFilter), ...droppedLines(result.dropped)].join('\n');
+  }
   const lines = [
     `Failed numbers for ${range.start}..${range.end} (${range.timezone}): ${counted(result.failedMessages, 'undelivered message')} to ` +
       `${counted(result.numbers, 'distinct number')}, in ${formatCount(result.ordersWithFailures)} of the ${counted(result.ordersScanned, 'order')} ` +
@@ -124,7 +129,7 @@ function render(result: FailedNumbers): string {
         `${more > 0 ? ` …and ${more} more` : ''}. The API may have updated them between calls; ask again to confirm.`,
     );
   }
-  lines.push(...droppedLines(result.dropped));
+  lines.push(...orderSenderLines(result.senderFilter), ...droppedLines(result.dropped));
   lines.push(
     result.failedMoreThanOnce === 0
       ? 'No number failed more than once.'
@@ -189,6 +194,7 @@ export const listFailedNumbersTool = defineTool({
       mismatchedOrders: { count: meta.mismatched.length, orders: meta.mismatched.slice(0, MAX_MISMATCHES_LISTED) },
       ...paging(page.nextCursor),
       dropped: meta.dropped,
+      ...orderSenderFilterIfGiven(meta.senderFilter),
     };
   },
   render,

@@ -27,6 +27,7 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { SENDER_NAME_RULE, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
@@ -34,7 +35,7 @@ const NAME = 'list_orders';
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  sender: senderField.optional().describe(`Only orders sent with this sender ID. ${SENDER_NAME_RULE}`),
   status: z
     .enum(ORDER_STATE_NAMES, { error: `status must be one of ${ORDER_STATE_NAMES.join(', ')}` })
     .optional()
@@ -60,6 +61,7 @@ const outputSchema = z.object({
   orders: z.array(orderOutput).describe('At most limit orders, newest first; fewer when more would pass the answer size budget.'),
   ...pagingOutput('orders'),
   dropped: droppedOutput,
+  senderFilter: orderSenderFilterOutput.optional(),
 });
 
 type OrderList = z.infer<typeof outputSchema>;
@@ -98,7 +100,13 @@ function render(list: OrderList): string {
     `Orders submitted ${range.start}..${range.end} (${range.timezone}): ${counted(list.totalOrders, 'order')} match` +
     (list.totalOrders === 1 ? 'es' : '') +
     (list.orders.length === 0 ? '.' : `; ${list.orders.length} shown below, newest first.`);
-  const lines = [head, spanLine(range, list.span, 'matching orders'), ...droppedLines(list.dropped), ...list.orders.map(orderLine)];
+  const lines = [
+    head,
+    spanLine(range, list.span, 'matching orders'),
+    ...orderSenderLines(list.senderFilter),
+    ...droppedLines(list.dropped),
+    ...list.orders.map(orderLine),
+  ];
   lines.push(...continuationLines(NAME, 'orders', list.nextCursor));
   return lines.join('\n');
 }
@@ -145,6 +153,7 @@ export const listOrdersTool = defineTool({
       orders: page.items.map(present),
       ...paging(page.nextCursor),
       dropped: page.meta.dropped,
+      ...orderSenderFilterIfGiven(page.meta.senderFilter),
     };
   },
   render,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { dayOfTimestamp, timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, resolveRange } from '../reporting/date-range.js';
 import { type CleanMessage, type InboxMeta, messageKey, readInbox } from '../reporting/inbox.js';
+import { MAX_SENDERS_NAMED } from '../reporting/sender-filter.js';
 import { type Span, coverageOf, spanOf } from '../reporting/span.js';
 import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
@@ -28,6 +29,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { namedSenders, presentSenderFilter, senderFilterFields } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool } from './tool.js';
 
@@ -35,8 +37,14 @@ const NAME = 'read_inbox';
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only messages from this sender: a phone number or short code (exact, case-insensitive).'),
-  contains: containsField.optional().describe('Only messages whose text contains this, case-insensitive (Turkish or plain casing).'),
+  sender: senderField
+    .optional()
+    .describe(
+      'Only messages from this sender: a phone number in any usual form (+905321234567, 905321234567, 05321234567, 5321234567, ' +
+        '0532 123 45 67, (0532) 123-45-67), compared in E.164; a short code of 3 to 6 digits (7889); or an alphanumeric sender ID ' +
+        'of at most 11 characters, matched ignoring case and then Turkish letters. Anything else is refused.',
+    ),
+  contains: containsField.optional().describe('Only messages whose text contains this, ignoring case and Turkish letters (siparis finds Siparişim).'),
   optOutOnly: z.boolean({ error: 'optOutOnly must be true or false' }).optional().describe('Only opt-out (RET) messages.'),
   limit: limitField(50, 500),
   cursor: cursorField,
@@ -73,9 +81,22 @@ const outputSchema = z.object({
     senders: z.array(z.string()).describe('Their distinct senders, sorted, at most limit of them.'),
   }),
   ...pagingOutput('messages'),
+  senderFilter: z
+    .object({
+      ...senderFilterFields,
+      readAs: z.enum(['phone-number', 'short-code', 'sender-id']).describe('How sender was read.'),
+      value: z.string().describe('What the senders were compared with: the number in E.164, the short code, or the sender ID.'),
+      sendersInRange: z
+        .array(z.object({ sender: z.string(), messages: z.number().int() }))
+        .optional()
+        .describe(`Only when match is none: the senders of the range, by messages, at most ${MAX_SENDERS_NAMED}. Untrusted.`),
+    })
+    .optional()
+    .describe('How the sender filter read what was given and matched the senders of the range (other filters aside); present when sender was given.'),
 });
 
 type InboxResult = z.infer<typeof outputSchema>;
+type InboxSender = NonNullable<InboxResult['senderFilter']>;
 
 /** What a reading keeps for its cursors: its figures, with the span as it was when the inbox was read. */
 type ReadMeta = InboxMeta & { span: Span | null };
@@ -104,10 +125,38 @@ function messageLine(message: InboxResult['messages'][number]): string {
   );
 }
 
+const READ_AS: Record<InboxSender['readAs'], string> = { 'phone-number': 'the phone number', 'short-code': 'the short code', 'sender-id': 'the sender ID' };
+
+/** What the sender filter was read as: the caller's own words, so they may stand outside the untrusted section. */
+function senderAsRead(filter: InboxSender): string {
+  return `${READ_AS[filter.readAs]} ${filter.readAs === 'sender-id' ? JSON.stringify(filter.value) : filter.value}`;
+}
+
+/** What needs saying about the sender filter: that it matched nothing, or matched only with Turkish letters folded. */
+function senderLines(filter: InboxSender | undefined, scope: string): string[] {
+  if (filter?.match === 'folded') return [`Sender: ${senderAsRead(filter)} matched only with Turkish letters read as plain ones.`];
+  if (filter?.match !== 'none') return [];
+  return [
+    `Sender: no message ${scope} came from ${senderAsRead(filter)}.` +
+      (filter.distinctSenders === 0
+        ? ' No message at all was received in this range.'
+        : ` The ${counted(filter.distinctSenders, 'sender')} of the range are listed, by messages, in the untrusted section below.`),
+  ];
+}
+
 /** Senders and texts are written by strangers: they go in the untrusted section only. */
 function untrustedLines(result: InboxResult): string[] {
   const senders = result.optOuts.senders;
+  const inRange = result.senderFilter?.sendersInRange ?? [];
   return untrustedSection([
+    ...(inRange.length > 0
+      ? [
+          `senders of the range, by messages: ${namedSenders(
+            inRange.map((volume) => `${JSON.stringify(volume.sender)} (${counted(volume.messages, 'message')})`),
+            result.senderFilter?.distinctSenders ?? inRange.length,
+          )}`,
+        ]
+      : []),
     ...(senders.length > 0
       ? [
           `opt-out senders: ${senders.map((sender) => JSON.stringify(sender)).join(', ')}` +
@@ -136,15 +185,19 @@ function render(result: InboxResult): string {
         'and get-inbox has no documented paging, so older messages may be missing here. The panel (panel.iletimerkezi.com) has the full list.',
     );
   }
+  lines.push(...senderLines(result.senderFilter, scope));
   lines.push(
     result.optOuts.count === 0
       ? 'Opt-outs (RET) among them: none.'
       : `Opt-outs (RET) among them: ${formatCount(result.optOuts.count)} from ${counted(result.optOuts.distinctSenders, 'sender')}, ` +
           'listed in the untrusted section below. Review each one before acting on it.',
   );
-  if (result.messages.length > 0 || result.optOuts.count > 0) {
+  const listsMessages = result.messages.length > 0 || result.optOuts.count > 0;
+  if (listsMessages || (result.senderFilter?.sendersInRange ?? []).length > 0) {
     lines.push(
-      `Below${result.messages.length > 0 ? ` are the ${result.messages.length} newest messages` : ''}. Their senders and texts are ${UNTRUSTED_NOTICE}`,
+      listsMessages
+        ? `Below${result.messages.length > 0 ? ` are the ${result.messages.length} newest messages` : ''}. Their senders and texts are ${UNTRUSTED_NOTICE}`
+        : `The senders below are ${UNTRUSTED_NOTICE}`,
       ...untrustedLines(result),
     );
   }
@@ -199,6 +252,7 @@ export const readInboxTool = defineTool({
       messages: page.items.map(present),
       optOuts: { count: meta.optOuts.count, distinctSenders: meta.optOuts.senders.length, senders: takeWithinBytes(meta.optOuts.senders, limit) },
       ...paging(page.nextCursor),
+      ...(meta.senderFilter ? { senderFilter: presentSenderFilter(meta.senderFilter, ({ sender, messages }) => ({ sender, messages })) } : {}),
     };
   },
   render,

@@ -17,6 +17,7 @@ import {
   senderField,
   strictInput,
 } from './fields.js';
+import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
 
@@ -42,7 +43,7 @@ const ratedSender = z.object({ key: z.string(), deliveryRate: z.number(), total:
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField.optional().describe('Only orders sent with this sender ID (exact, case-insensitive).'),
+  sender: senderField.optional().describe(`Only orders sent with this sender ID. ${SENDER_NAME_RULE}`),
   groupBy: z
     .enum(['sender', 'day', 'week', 'month'], { error: 'groupBy must be one of sender, day, week, month' })
     .optional()
@@ -81,6 +82,7 @@ const outputSchema = z.object({
     .optional()
     .describe(`With groupBy sender: the best and the worst delivery rate among senders with at least ${MIN_RATED_MESSAGES} messages, some settled.`),
   dropped: droppedOutput,
+  senderFilter: orderSenderFilterOutput.optional(),
 });
 
 type Summary = z.infer<typeof outputSchema>;
@@ -120,6 +122,10 @@ function senderRatesLine({ minMessages, best, worst }: NonNullable<Summary['send
 
 function render(summary: Summary): string {
   const { range, statusCounts } = summary;
+  if (matchedNoSender(summary.senderFilter)) {
+    // Zeros and "nothing has settled" would read as figures of the sender; there are none.
+    return [`Delivery summary for ${range.start}..${range.end} (${range.timezone}): no figures.`, ...orderSenderLines(summary.senderFilter), ...droppedLines(summary.dropped)].join('\n');
+  }
   const lines = [
     `Delivery summary for ${range.start}..${range.end} (${range.timezone}): ${counted(summary.orders, 'order')}, ` +
       `${counted(summary.total, 'message')}.`,
@@ -140,7 +146,7 @@ function render(summary: Summary): string {
         : `${counted(statusCounts.in_progress, 'order is', 'orders are')} still in progress`;
     lines.push(`PROVISIONAL: ${pending}, so these figures may change; ask again later for final numbers.`);
   }
-  lines.push(...droppedLines(summary.dropped));
+  lines.push(...orderSenderLines(summary.senderFilter), ...droppedLines(summary.dropped));
   if (summary.inconsistentOrders > 0) {
     lines.push(
       `Note: ${counted(summary.inconsistentOrders, 'order')} reported delivered + undelivered + waiting different from total; ` +
@@ -190,11 +196,12 @@ export const summarizeDeliveryTool = defineTool({
     }
     const readAt = context.clock();
     const summary = await summarizeDelivery(context.api, { range, sender: params.sender, groupBy }, scanOptionsFor(context));
-    const { range: _range, groups, coverage, ...figures } = summary;
+    const { range: _range, groups, coverage, senderFilter, ...figures } = summary;
     return {
       range: rangeWithTimezone(range),
       ...figures,
       span: spanOf(range, coverage, readAt),
+      ...orderSenderFilterIfGiven(senderFilter),
       ...(groups ? { groups: groups.slice(0, MAX_GROUPS) } : {}),
       ...(groups && groups.length > MAX_GROUPS ? { groupsOmitted: groups.length - MAX_GROUPS } : {}),
       ...(groups && groupBy === 'sender' ? { senderRates: senderRatesOf(groups) } : {}),
