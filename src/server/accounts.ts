@@ -9,6 +9,7 @@ import type { AccountStore } from '../state/store.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
 import type { Tool } from '../tools/tool.js';
 import { type OpenedTool, accountServices, openTools } from './create-server.js';
+import { CredentialProof } from './credential-proof.js';
 import { KeyCheck } from './key-check.js';
 
 /** One account as the HTTP server serves it: its own client, tools, caches and calls in flight. */
@@ -104,9 +105,11 @@ export class AccountRegistry {
     this.accounts.clear();
   }
 
-  private open(id: string, api: IletimerkeziClient, checkKey: boolean): Account {
+  private open(id: string, client: IletimerkeziClient, checkKey: boolean): Account {
+    // Every account served over HTTP, the team's too: once the API refuses its key, no cached answer goes out.
+    const proof = new CredentialProof(client, checkKey ? (refusal) => this.keyCheck.remember(id, refusal.message) : undefined);
     const services = accountServices({
-      api,
+      api: proof.api,
       maxRangeDays: this.settings.maxRangeDays,
       maxReportOrders: this.settings.maxReportOrders,
       clock: this.settings.clock,
@@ -118,11 +121,11 @@ export class AccountRegistry {
     const account: Account = {
       id,
       tag: id.slice(0, 8),
-      tools: openTools(this.settings.tools, services),
+      tools: openTools(this.settings.tools, services).map(({ tool, call }) => ({ tool, call: proof.guard(call) })),
       callsInFlight: 0,
       // The server's own account (team mode, the demo) was set up by its operator: only callers' keys are checked.
-      keyRefusal: checkKey ? () => this.keyCheck.refusal(id, api) : unchecked,
-      close: () => api.close(),
+      keyRefusal: checkKey ? () => this.keyCheck.refusal(id, client) : unchecked,
+      close: () => client.close(),
     };
     this.accounts.set(id, account);
     return account;

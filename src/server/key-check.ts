@@ -71,8 +71,16 @@ export class KeyCheck {
       }
       refusal = error.message;
     }
-    await store.set(ENTRY, { checkedAt: this.now(), refusal } satisfies Verdict);
+    await this.remember(accountId, refusal);
     return refusal ?? undefined;
+  }
+
+  /**
+   * Keeps the API's word on the account's key and hash (null: accepted). A refusal the API gave
+   * one of the account's tool calls is kept too, so the next request stops at the door.
+   */
+  async remember(accountId: string, refusal: string | null): Promise<void> {
+    await this.store.forAccount(accountId).set(ENTRY, { checkedAt: this.now(), refusal } satisfies Verdict);
   }
 
   private stands(verdict: Verdict): boolean {

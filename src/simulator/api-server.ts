@@ -33,10 +33,10 @@ export {
 
 /**
  * A simulated iletiMerkezi API on 127.0.0.1: strict where the real one is strict (401 on wrong
- * credentials, 458 past 10 days, empty pages past the end), with optional latency, seeded
- * faults, data modes and hand-written answers. Tests, the demo and the benchmark run on it. It
- * decides what the real API would accept with its own rules and imports nothing from the code
- * it checks.
+ * or revoked credentials, 458 past 10 days, empty pages past the end), with optional latency,
+ * seeded faults, data modes and hand-written answers. Tests, the demo and the benchmark run on
+ * it. It decides what the real API would accept with its own rules and imports nothing from the
+ * code it checks.
  */
 
 const ENDPOINT_URL = /\/([a-z-]+)\/json$/;
@@ -65,6 +65,7 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
   const started = performance.now();
   let inFlight = 0;
   let peak = 0;
+  let revoked = false;
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse, crowded: boolean): Promise<void> => {
     const request = parseRequest(await readBody(incoming));
@@ -77,7 +78,7 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     requests.push(logged);
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const auth = request.authentication as { key?: unknown; hash?: unknown } | undefined;
-    if (auth?.key !== options.credentials.key || auth?.hash !== options.credentials.hash) {
+    if (revoked || auth?.key !== options.credentials.key || auth?.hash !== options.credentials.hash) {
       return send(response, { status: 401, body: envelope(401, 'Üyelik bilgileri hatalı') });
     }
     if (crowded) {
@@ -112,6 +113,9 @@ export async function startSimulatedApi(options: SimulatorOptions): Promise<Simu
     baseUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     requests,
     peakInFlight: () => peak,
+    revokeCredentials: () => {
+      revoked = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         faults.releaseStalled();

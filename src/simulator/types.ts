@@ -146,5 +146,10 @@ export interface SimulatedApi {
   requests: LoggedRequest[];
   /** Most requests that were in flight at the same time. */
   peakInFlight(): number;
+  /**
+   * From now on the account's key and hash get 401, as the real API answers once the panel
+   * revokes them or turns API access off: every request is still logged.
+   */
+  revokeCredentials(): void;
   close(): Promise<void>;
 }
