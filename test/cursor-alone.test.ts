@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import type { SimulatedAccount, WireRecipient } from '../src/simulator/api-server.js';
-import { auditOf, expectedNumber, failedNumbersOf, newestFirst, ordersBetween, recipientsInListOrder } from './support/ground-truth.js';
+import { ORDER_SORT_TRUTH, auditOf, expectedNumber, failedNumbersOf, newestFirst, ordersBetween, rateOf, recipientsInListOrder } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -67,6 +67,8 @@ const ORDERS_RANGE = { start: '2026-03-01', end: '2026-04-20' };
 const FAILURES_RANGE = { start: '2026-03-02', end: '2026-03-04' };
 
 interface Walk {
+  /** The tool, when the walk's name is not the tool's. */
+  tool?: string;
   /** The first call's arguments: a query, and a small limit so the cursor has a lot to continue. */
   first: Record<string, unknown>;
   /** The items of one page's structured content, as compared with the truth. */
@@ -92,6 +94,18 @@ const WALKS: Record<string, Walk> = {
     truth: () => newestFirst(ordersBetween(FIXTURE_ACCOUNT.orders, ORDERS_RANGE.start, ORDERS_RANGE.end).filter((order) => order.status === 114)).map((order) => order.id),
     differing: { status: 'failed' },
     refusal: '(status was "completed", now "failed")',
+  },
+  'list_orders, sorted lowest_rate with minMessages': {
+    tool: 'list_orders',
+    first: { ...ORDERS_RANGE, sort: 'lowest_rate', minMessages: 2, limit: 7 },
+    items: (data) => listOf('orders')(data).map((order) => [order.id, order.deliveryRate]),
+    truth: () =>
+      ordersBetween(FIXTURE_ACCOUNT.orders, ORDERS_RANGE.start, ORDERS_RANGE.end)
+        .filter((order) => order.total >= 2)
+        .sort(ORDER_SORT_TRUTH.lowest_rate)
+        .map((order) => [order.id, rateOf(order)]),
+    differing: { sort: 'most_undelivered' },
+    refusal: '(sort was "lowest_rate", now "most_undelivered")',
   },
   list_recipients: {
     first: { orderId: CAMPAIGN.id, status: 'delivered', limit: 10 },
@@ -151,7 +165,7 @@ describe('every tool with a cursor', () => {
   it('is every listing tool, and its schema requires nothing and sets no default a cursor alone would be read with', async () => {
     const { tools } = await session.mcp.listTools();
     const paged = tools.filter((tool) => tool.inputSchema.properties?.cursor !== undefined);
-    expect(paged.map((tool) => tool.name).sort()).toEqual(Object.keys(WALKS).sort());
+    expect(paged.map((tool) => tool.name).sort()).toEqual([...new Set(Object.entries(WALKS).map(([name, walk]) => walk.tool ?? name))].sort());
     for (const tool of paged) {
       expect(tool.inputSchema.required ?? [], tool.name).toEqual([]);
       const defaults = Object.entries(tool.inputSchema.properties ?? {}).filter(([, schema]) => (schema as { default?: unknown }).default !== undefined);
@@ -160,7 +174,8 @@ describe('every tool with a cursor', () => {
     }
   });
 
-  it.each(Object.entries(WALKS))('%s: the cursor alone continues its query to the end, each item once, every cursor the same short string in text and data', async (tool, walk) => {
+  it.each(Object.entries(WALKS))('%s: the cursor alone continues its query to the end, each item once, every cursor the same short string in text and data', async (name, walk) => {
+    const tool = walk.tool ?? name;
     const pages: unknown[][] = [];
     let page = await call(tool, walk.first);
     for (;;) {
@@ -190,7 +205,8 @@ describe('every tool with a cursor', () => {
     expect(neither.text).toBe('Invalid orderId: no order was named. Pass orderId as list_orders shows it, or pass cursor alone to continue a listing.');
   });
 
-  it.each(Object.entries(WALKS))('%s: arguments beside the cursor that repeat its query are accepted, limit may change, and a different one is refused', async (tool, walk) => {
+  it.each(Object.entries(WALKS))('%s: arguments beside the cursor that repeat its query are accepted, limit may change, and a different one is refused', async (name, walk) => {
+    const tool = walk.tool ?? name;
     const first = await call(tool, walk.first);
     const cursor = first.data.nextCursor as string;
     const alone = await call(tool, { cursor });

@@ -10,7 +10,7 @@ type Case = [label: string, tool: string, args: Record<string, unknown>, mustSay
 
 const MEGABYTE = 'A'.repeat(1024 * 1024);
 const SUMMARY_FIELDS = 'This tool accepts only: period, start, end, sender, groupBy.';
-const LIST_FIELDS = 'This tool accepts only: period, start, end, sender, status, limit, cursor.';
+const LIST_FIELDS = 'This tool accepts only: period, start, end, sender, status, minMessages, sort, limit, cursor.';
 const INBOX_FIELDS = 'This tool accepts only: period, start, end, sender, contains, optOutOnly, limit, cursor.';
 
 const PLAIN_CASES: Case[] = [

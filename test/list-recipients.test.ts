@@ -54,6 +54,8 @@ describe('list_recipients', () => {
       delivered: CAMPAIGN.delivered,
       undelivered: CAMPAIGN.undelivered,
       waiting: CAMPAIGN.waiting,
+      deliveryRate: CAMPAIGN.delivered / (CAMPAIGN.delivered + CAMPAIGN.undelivered),
+      provisional: false,
       submitAt: iso(CAMPAIGN.submitAt),
       sendAt: iso(CAMPAIGN.sendAt),
       sender: CAMPAIGN.sender,
@@ -71,7 +73,7 @@ describe('list_recipients', () => {
     expect(firstLines[0]).toBe(
       `Order #${CAMPAIGN.id} (completed, 114) sender ${JSON.stringify(CAMPAIGN.sender)} sent ${CAMPAIGN.sendAt.slice(0, 16)}: ` +
         `${CAMPAIGN.total.toLocaleString('en-US')} recipients: ${CAMPAIGN.undelivered.toLocaleString('en-US')} undelivered, 0 waiting, ` +
-        `${CAMPAIGN.delivered.toLocaleString('en-US')} delivered.`,
+        `${CAMPAIGN.delivered.toLocaleString('en-US')} delivered; delivery rate ${((100 * CAMPAIGN.delivered) / CAMPAIGN.total).toFixed(1)}%.`,
     );
     const firstListed = firstLines.findIndex((line) => line.startsWith('- '));
     expect(firstLines[firstListed]).toContain('undelivered (112)');
@@ -114,6 +116,8 @@ describe('list_recipients', () => {
       delivered: counts.delivered,
       undelivered: counts.undelivered,
       waiting: counts.waiting,
+      deliveryRate: counts.delivered / (counts.delivered + counts.undelivered),
+      provisional: true,
       submitAt: null,
       sendAt: null,
       sender: null,

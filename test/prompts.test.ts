@@ -23,11 +23,13 @@ describe('prompts', () => {
     }
   });
 
-  it('delivery_report leads through summarize_delivery by day or week, then list_failed_numbers, with the provisional caveat', async () => {
+  it('delivery_report leads through summarize_delivery by day or week, the worst campaigns, then list_failed_numbers, with the provisional caveat', async () => {
     session = await connect();
     const month = textOfPrompt(await session.mcp.getPrompt({ name: 'delivery_report', arguments: { period: '2026-03' } }));
     expect(month).toContain('Call summarize_delivery with period "2026-03" and groupBy "day"');
-    expect(month.indexOf('summarize_delivery')).toBeLessThan(month.indexOf('list_failed_numbers'));
+    expect(month).toContain('Call list_orders with period "2026-03", sort "lowest_rate", minMessages 100 and limit 10');
+    expect(month.indexOf('summarize_delivery')).toBeLessThan(month.indexOf('list_orders'));
+    expect(month.indexOf('list_orders')).toBeLessThan(month.indexOf('list_failed_numbers'));
     expect(month).toContain('list_failed_numbers with period "2026-03" and minFailures 2');
     expect(month).toContain('provisional');
     const year = textOfPrompt(await session.mcp.getPrompt({ name: 'delivery_report', arguments: { period: 'this_year' } }));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, newestFirst, ordersBetween, rateOf, totals } from './support/ground-truth.js';
 
 let session: Connected | undefined;
 afterEach(async () => {
@@ -208,6 +208,8 @@ describe('list_orders', () => {
       delivered: newest.delivered,
       undelivered: newest.undelivered,
       waiting: newest.waiting,
+      deliveryRate: rateOf(newest),
+      provisional: newest.waiting > 0 || newest.status === 113,
       submitAt: `${newest.submitAt.replace(' ', 'T')}+03:00`,
       sendAt: `${newest.sendAt.replace(' ', 'T')}+03:00`,
       sender: newest.sender,

@@ -1,5 +1,5 @@
 import type { IletimerkeziApi, Order } from '../api/client.js';
-import { type OrderState, orderStateOf } from '../api/order-status.js';
+import { type OrderState, isInProgress, orderStateOf } from '../api/order-status.js';
 import { type Day, dayOfTimestamp, firstOfMonth, mondayOf, shiftDays, shiftMonths } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import type { ScanOptions, ScanStats } from './order-scan.js';
@@ -58,6 +58,11 @@ export class Tally implements Counters {
 export function deliveryRateOf(counters: Pick<Counters, 'delivered' | 'undelivered'>): number | null {
   const settled = counters.delivered + counters.undelivered;
   return settled === 0 ? null : counters.delivered / settled;
+}
+
+/** Whether one order's rate may still change: messages are waiting, or it is still going out (it can gain failures whatever its waiting count says). */
+export function isProvisionalOrder(order: Pick<Order, 'status' | 'waiting'>): boolean {
+  return order.waiting > 0 || isInProgress(order.status);
 }
 
 export type GroupBy = 'sender' | 'day' | 'week' | 'month';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { UserInputError } from '../errors.js';
-import { MESSAGE_STATUS, orderStateOf } from '../api/order-status.js';
+import { MESSAGE_STATUS } from '../api/order-status.js';
 import type { ReportMessage } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { timestampToIso } from '../reporting/calendar.js';
@@ -16,10 +16,13 @@ import {
   limitField,
   notPhoneNumberNote,
   numberForText,
+  orderCountersOf,
   orderCountersOutput,
+  orderRateForText,
   paging,
   pagingOutput,
   phoneNumberOutput,
+  provisionalRateLines,
   strictInput,
   timestampForText,
 } from './fields.js';
@@ -107,7 +110,10 @@ function render(list: RecipientList): string {
   const when = order.sendAt ? ` sent ${timestampForText(order.sendAt)}` : '';
   const sender = order.sender === null ? '' : ` sender ${JSON.stringify(order.sender)}`;
   const all = counts.delivered + counts.undelivered + counts.waiting + counts.other;
-  const lines = [`Order #${order.id} (${order.state}, ${order.status})${sender}${when}: ${counted(all, 'recipient')}: ${countsLine(counts)}.`];
+  const lines = [
+    `Order #${order.id} (${order.state}, ${order.status})${sender}${when}: ${counted(all, 'recipient')}: ${countsLine(counts)}; ${orderRateForText(order)}.`,
+    ...provisionalRateLines([order]),
+  ];
   if (!list.consistent) {
     lines.push(
       `Note: the recipients do not match the order's counters (${formatCount(order.total)} messages: ${formatCount(order.undelivered)} undelivered, ` +
@@ -176,13 +182,7 @@ export const listRecipientsTool = defineTool({
     const { order, counts, consistent } = page.meta.read;
     return {
       order: {
-        id: order.id,
-        status: order.status,
-        state: orderStateOf(order.status),
-        total: order.total,
-        delivered: order.delivered,
-        undelivered: order.undelivered,
-        waiting: order.waiting,
+        ...orderCountersOf(order),
         submitAt: order.submitAt === undefined ? null : timestampToIso(order.submitAt),
         sendAt: order.sendAt === undefined ? null : timestampToIso(order.sendAt),
         sender: order.sender ?? null,

@@ -32,6 +32,32 @@ export function newestFirst(orders: Order[]): Order[] {
   return [...orders].sort((a, b) => (a.submitAt === b.submitAt ? b.id - a.id : a.submitAt < b.submitAt ? 1 : -1));
 }
 
+/** delivered / (delivered + undelivered), null when nothing has settled. */
+export function rateOf(order: Order): number | null {
+  const settled = order.delivered + order.undelivered;
+  return settled === 0 ? null : order.delivered / settled;
+}
+
+/** Lower rate first, an order without a rate after every order with one; 0 when the rates are the same. */
+function byRateAscending(a: Order, b: Order): number {
+  const rateA = rateOf(a);
+  const rateB = rateOf(b);
+  if (rateA === rateB) return 0;
+  if (rateA === null) return 1;
+  if (rateB === null) return -1;
+  return rateA < rateB ? -1 : 1;
+}
+
+const byNewest = (a: Order, b: Order) => (a.submitAt === b.submitAt ? b.id - a.id : a.submitAt < b.submitAt ? 1 : -1);
+
+/** list_orders' sorts, as its schema describes them, by plain comparisons. */
+export const ORDER_SORT_TRUTH: Record<'newest' | 'oldest' | 'most_undelivered' | 'lowest_rate', (a: Order, b: Order) => number> = {
+  newest: byNewest,
+  oldest: (a, b) => -byNewest(a, b),
+  most_undelivered: (a, b) => b.undelivered - a.undelivered || byRateAscending(a, b) || byNewest(a, b),
+  lowest_rate: (a, b) => byRateAscending(a, b) || b.undelivered - a.undelivered || byNewest(a, b),
+};
+
 export function optOutIds(messages: InboxMessage[], isOptOut: (text: string) => boolean): string[] {
   return messages.filter((message) => isOptOut(message.text)).map((message) => message.id);
 }

@@ -54,6 +54,7 @@ export async function connect(
     callTimeoutMs?: number;
     maxReportOrders?: number;
     progressClock?: () => number;
+    snapshotLimits?: ServerOptions['snapshotLimits'];
     /** Sees each message as the server hands it to the transport, before the client does. */
     onServerMessage?: (message: JSONRPCMessage) => void;
   } = {},
@@ -69,6 +70,7 @@ export async function connect(
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
     ...(options.maxReportOrders ? { maxReportOrders: options.maxReportOrders } : {}),
     ...(options.progressClock ? { progressClock: options.progressClock } : {}),
+    ...(options.snapshotLimits ? { snapshotLimits: options.snapshotLimits } : {}),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const { onServerMessage } = options;
