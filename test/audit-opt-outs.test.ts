@@ -34,6 +34,8 @@ interface Audit {
   ordersChecked: number;
   scheduledLater: number;
   sendsChecked: boolean;
+  sendsScanned: { start: string; end: string; timezone: string } | null;
+  scheduleGap: { submittedBefore: string; reason: string } | null;
   complete: boolean;
   inbox: { totalRows: number; fetched: number; complete: boolean; inRange: number };
   items: AuditItem[];
@@ -71,17 +73,18 @@ function shown(item: AuditTruthItem): AuditItem {
 const recipientsOf = (account: SimulatedAccount) => (order: Order) => account.recipients?.(order) ?? [];
 
 describe('audit_opt_outs', () => {
-  it('audits 30 days of the demo account exactly: opt-outs, blacklist, and the campaign that reached an opted-out number', async () => {
+  it('audits 30 days of the demo account exactly: opt-outs, blacklist, the campaign that reached an opted-out number, and what it could not see', async () => {
     const truth = auditOf(FIXTURE_ACCOUNT, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
     const { data, text } = await audit({ period: 'last_30_days' });
     const earliest = truth.map((item) => item.optedOutAt).sort()[0] ?? '';
-    const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-04-03' && order.sendAt > earliest);
+    // The default lead: orders submitted from 30 days before the earliest opt-out's day.
+    const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-03-11' && order.sendAt > earliest);
     expect(earliest.slice(0, 10)).toBe('2026-04-10');
     const received = FIXTURE_ACCOUNT.inbox.filter((message) => message.date.slice(0, 10) >= LAST_30_DAYS.start);
     const receivedDays = [...new Set(received.map((message) => message.date.slice(0, 10)))].sort();
     expect(data).toEqual({
       range: { ...LAST_30_DAYS, timezone: 'Europe/Istanbul' },
-      verdict: 'action_needed',
+      verdict: 'partial',
       span: {
         days: 30,
         daysWithData: receivedDays.length,
@@ -98,7 +101,9 @@ describe('audit_opt_outs', () => {
       ordersChecked: checked.length,
       scheduledLater: 0,
       sendsChecked: true,
-      complete: true,
+      sendsScanned: { start: '2026-03-11', end: TODAY, timezone: 'Europe/Istanbul' },
+      scheduleGap: { submittedBefore: '2026-03-11', reason: 'horizon_unknown' },
+      complete: false,
       inbox: { totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: FIXTURE_ACCOUNT.inbox.length, complete: true, inRange: received.length },
       items: truth.map(shown),
       truncated: false,
@@ -117,7 +122,12 @@ describe('audit_opt_outs', () => {
         `order #${send?.orderId} sent ${send?.sendAt.slice(0, 16)} by "ACME MARKET" (delivered).`,
     );
     expect(text).toContain('so each send listed is something to review, not proof of a breach');
-    expect(text).toContain('Verdict: action needed');
+    expect(text).toContain(
+      'NOT CHECKED: orders submitted before 2026-03-11 and scheduled to go out after an opt-out: the API sets no limit on how far ahead ' +
+        'an order may be scheduled, and the scan went back 30 days. If this account never schedules more than N days ahead, pass ' +
+        'scheduleHorizonDays: N to check them all.',
+    );
+    expect(text).toContain('Verdict: partial. Act on the problems above');
     // Inbox texts only inside the untrusted section.
     const section = /<untrusted-sms-([0-9a-f]{12})>\n([\s\S]*)\n<\/untrusted-sms-\1>/.exec(text);
     expect(section?.[2]).toContain('"ILT KARGOTAKIP rEt"');
@@ -181,33 +191,6 @@ describe('audit_opt_outs', () => {
     expect(text).toContain('1 opt-out came from senders that are not phone numbers (short codes or names)');
   });
 
-  it('scans a week before the earliest opt-out for scheduled orders, and counts one not yet sent without reading it', async () => {
-    const order = (id: number, submitAt: string, sendAt: string): Order => ({ id, status: 114, total: 1, delivered: 1, undelivered: 0, waiting: 0, submitAt, sendAt, sender: 'ACME' });
-    const account: SimulatedAccount = {
-      inbox: [{ id: '1', date: '2026-04-15 10:00:00', sender: '+905321234567', number: '+908501234567', text: 'RET' }],
-      orders: [
-        // Submitted 6 days before the opt-out, sent after it: it counts.
-        order(1, '2026-04-09 09:00:00', '2026-04-16 09:00:00'),
-        // Submitted 8 days before: outside the scan, as the README says.
-        order(2, '2026-04-07 09:00:00', '2026-04-16 09:00:00'),
-        // Scheduled for after now (12:30 today): not sent yet, so not read.
-        order(3, '2026-04-20 09:00:00', '2026-04-23 09:00:00'),
-      ],
-      recipients: () => [{ number: '5321234567', status: 111 }],
-    };
-    const { data, text } = await audit({ start: '2026-04-15', end: '2026-04-15' }, { fake: { account } });
-    expect(data).toMatchObject({ messagedAfterOptOut: 1, ordersChecked: 1, scheduledLater: 1 });
-    expect(data.items[0]?.sendsAfterOptOut.map((send) => send.orderId)).toEqual([1]);
-    const windows = session?.api.requests.filter((request) => request.endpoint === 'get-reports').map((request) => request.start);
-    expect(windows?.[0]).toBe('2026-04-08');
-    // Its page, then the empty one.
-    expect(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => [request.order, request.page])).toEqual([
-      [1, 1],
-      [1, 2],
-    ]);
-    expect(text).toContain('1 scheduled order has not gone out yet, so it was not checked: review its recipients before the send time.');
-  });
-
   it('says it covered only what the API returned when the inbox is incomplete, and never calls the result clean', async () => {
     const { data, text } = await audit({ period: 'last_30_days' }, { fake: { inboxRowLimit: 3 } });
     const shortInbox = { ...FIXTURE_ACCOUNT, inbox: FIXTURE_ACCOUNT.inbox.slice(0, 3) };
@@ -216,9 +199,32 @@ describe('audit_opt_outs', () => {
     expect(data.inbox).toEqual({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 3, complete: false, inRange: 3 });
     expect(data.verdict).toBe('partial');
     expect(data.items).toEqual(truth.map(shown));
-    expect(text).toContain(`INCOMPLETE INBOX: the API returned 3 of the ${FIXTURE_ACCOUNT.inbox.length} inbox messages it reports, so this audit covers only the messages it returned`);
+    expect(text).toContain(
+      `INCOMPLETE: the API returned only 3 of the ${FIXTURE_ACCOUNT.inbox.length} messages it reports, and get-inbox has no documented paging, ` +
+        'so this audit covers only the messages it returned: opt-outs among the missing ones were not checked. The panel (panel.iletimerkezi.com) has the full list.',
+    );
     expect(text).toContain('Verdict: partial.');
     expect(text).not.toContain('Verdict: clean');
+  });
+
+  it('calls an inbox with more messages than its totalRows inconsistent, with true counts, and never clean', async () => {
+    const messages: InboxMessage[] = ['+905321234567', '+905339876543', '+905441112233', '+905352223344', '+905363334455'].map((sender, index) => ({
+      id: String(index + 1),
+      date: `2026-04-1${index} 10:00:00`,
+      sender,
+      number: '+908501234567',
+      text: index === 0 ? 'RET' : 'Teşekkürler',
+    }));
+    const account: SimulatedAccount = { orders: [], inbox: messages, inboxTotalRows: 2, blacklist: [{ number: '+905321234567', at: '2026-04-10 10:00:01' }] };
+    const { data, text } = await audit({ start: '2026-04-01', end: '2026-04-20', scheduleHorizonDays: 0 }, { fake: { account } });
+    expect(data.inbox).toEqual({ totalRows: 2, fetched: 5, complete: false, inRange: 5 });
+    expect(data).toMatchObject({ verdict: 'partial', complete: false, optOuts: 1, blacklisted: 1, scheduleGap: null });
+    expect(text).toContain(
+      'INCONSISTENT: the API returned 5 messages but reports 2 in all, so its count cannot be trusted; this audit covers every message it ' +
+        'returned, but cannot tell whether any is missing. The panel (panel.iletimerkezi.com) has the full list.',
+    );
+    expect(text).not.toMatch(/5 of the 2|of the 2 /);
+    expect(text).toContain('Verdict: partial.');
   });
 
   it('keeps the answer within its size budget, texts cut at 1,000 characters, with a cursor for the rest', async () => {
@@ -262,11 +268,11 @@ describe('audit_opt_outs', () => {
     expect(data.blacklisted).toBe(6);
   });
 
-  it('refuses a later-sends scan longer than ILETIMERKEZI_MAX_RANGE_DAYS before reading any order', async () => {
-    // The fixture's opt-out of 2026-04-10 means scanning 2026-04-03..2026-04-22 (20 days) for later sends.
-    const { result, text } = await audit({ start: '2026-04-08', end: '2026-04-12' }, { maxRangeDays: 15 });
+  it('refuses a later-sends scan that cannot reach back to the opt-out within ILETIMERKEZI_MAX_RANGE_DAYS, before reading any order', async () => {
+    // The fixture's opt-out of 2026-04-10 means scanning at least 2026-04-10..2026-04-22 (13 days) for later sends.
+    const { result, text } = await audit({ start: '2026-04-08', end: '2026-04-12' }, { maxRangeDays: 12 });
     expect(result.isError).toBe(true);
-    expect(text).toMatch(/^Checking for later sends would scan the orders submitted 2026-04-03\.\.2026-04-22, 20 days, more than the 15 allowed \(ILETIMERKEZI_MAX_RANGE_DAYS\)/);
+    expect(text).toMatch(/^Checking for later sends would scan the orders submitted 2026-04-10\.\.2026-04-22, 13 days, more than the 12 allowed \(ILETIMERKEZI_MAX_RANGE_DAYS\)/);
     expect(text).toContain('checkSends: false');
     expect(session?.api.requests.filter((request) => request.endpoint === 'get-reports')).toEqual([]);
   });
@@ -283,5 +289,132 @@ describe('audit_opt_outs', () => {
     const cancelled = await cancelWhileReadingRecipients('audit_opt_outs', { period: 'last_30_days' }, 3);
     session = cancelled.session;
     expect(cancelled.reports).toBeLessThan(100);
+  });
+});
+
+/**
+ * A number that opted out at 2026-04-15 10:00 and was blacklisted at once, so the only thing an
+ * audit of that day can find wrong is an order that went out to it afterwards. get-reports lists
+ * orders by the day they were submitted, and a scheduled order may have been submitted long before.
+ */
+describe('audit_opt_outs and orders scheduled long before they go out', () => {
+  const NUMBER = '+905321234567';
+  const OPT_OUT_DAY = { start: '2026-04-15', end: '2026-04-15' };
+  const order = (id: number, submitAt: string, sendAt: string): Order => ({ id, status: 114, total: 1, delivered: 1, undelivered: 0, waiting: 0, submitAt, sendAt, sender: 'ACME' });
+  /** Submitted 12 days before the opt-out, went out the morning after it. */
+  const TWELVE_DAYS_AHEAD = order(1, '2026-04-03 09:00:00', '2026-04-16 09:00:00');
+  /** Submitted 40 days before the opt-out, went out two days after it. */
+  const FORTY_DAYS_AHEAD = order(2, '2026-03-06 09:00:00', '2026-04-17 09:00:00');
+  /** Went out the day before the opt-out. */
+  const BEFORE = order(3, '2026-04-14 09:00:00', '2026-04-14 09:00:00');
+  /** Due tomorrow, after the fixture's now. */
+  const NOT_YET = order(4, '2026-04-20 09:00:00', '2026-04-23 09:00:00');
+  const accountWith = (orders: Order[], reaches: (order: Order) => boolean = () => true): SimulatedAccount => ({
+    inbox: [{ id: '1', date: '2026-04-15 10:00:00', sender: NUMBER, number: '+908501234567', text: 'RET' }],
+    blacklist: [{ number: NUMBER, at: '2026-04-15 10:00:05' }],
+    orders,
+    recipients: (o) => [{ number: reaches(o) ? '5321234567' : '5000000000', status: 111 }, { number: '5000000001', status: 112 }],
+  });
+  /** The orders an audit reads recipients for: submitted from `first`, sent after the opt-out and by now. */
+  const sentAfterOptOut = (account: SimulatedAccount, first: string) =>
+    account.orders.filter((o) => o.submitAt.slice(0, 10) >= first && o.sendAt > '2026-04-15 10:00:00' && o.sendAt <= NOW).map((o) => o.id);
+  const truthOf = (account: SimulatedAccount, leadDays: number) => auditOf(account, recipientsOf(account), OPT_OUT_DAY, (text) => text === 'RET', TODAY, NOW, leadDays);
+
+  it('finds a campaign submitted 12 days ahead that went out after the opt-out, and names the days before its scan as not checked', async () => {
+    const account = accountWith([TWELVE_DAYS_AHEAD, BEFORE]);
+    const { data, text } = await audit(OPT_OUT_DAY, { fake: { account } });
+    const truth = truthOf(account, 30);
+    expect(truth.map((item) => item.sends.map((send) => send.orderId))).toEqual([[1]]);
+    expect(data).toMatchObject({
+      verdict: 'partial',
+      complete: false,
+      messagedAfterOptOut: 1,
+      ordersChecked: sentAfterOptOut(account, '2026-03-16').length,
+      sendsScanned: { start: '2026-03-16', end: TODAY, timezone: 'Europe/Istanbul' },
+      scheduleGap: { submittedBefore: '2026-03-16', reason: 'horizon_unknown' },
+    });
+    expect(data.ordersChecked).toBe(1);
+    expect(data.items).toEqual(truth.map(shown));
+    expect(text).toContain(
+      'RECEIVED MESSAGES AFTER OPTING OUT: 1 number (of 1 order checked): +905321234567 (opted out 2026-04-15 10:00): order #1 sent 2026-04-16 09:00 by "ACME" (delivered).',
+    );
+    expect(text).toContain('NOT CHECKED: orders submitted before 2026-03-16 and scheduled to go out after an opt-out: the API sets no limit');
+    expect(text).not.toContain('Verdict: clean');
+    // The scan lists the orders of 2026-03-16..2026-04-22 and reads the recipients of order 1 alone: its page, then the empty one.
+    const windows = session?.api.requests.filter((request) => request.endpoint === 'get-reports').map((request) => request.start);
+    expect(windows?.[0]).toBe('2026-03-16');
+    expect(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => [request.order, request.page])).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
+  });
+
+  it('never calls clean an audit whose scan could miss a campaign submitted further ahead, and finds it within a stated horizon', async () => {
+    const account = accountWith([FORTY_DAYS_AHEAD, BEFORE]);
+    const unknown = await audit(OPT_OUT_DAY, { fake: { account } });
+    expect(truthOf(account, 30).map((item) => item.sends.length)).toEqual([0]);
+    expect(unknown.data).toMatchObject({
+      verdict: 'partial',
+      complete: false,
+      messagedAfterOptOut: 0,
+      ordersChecked: 0,
+      scheduleGap: { submittedBefore: '2026-03-16', reason: 'horizon_unknown' },
+    });
+    expect(unknown.text).toContain('Later sends: no opted-out number received a message after opting out (0 orders sent after the earliest opt-out were checked, of those submitted 2026-03-16..2026-04-22).');
+    expect(unknown.text).toContain('NOT CHECKED: orders submitted before 2026-03-16 and scheduled to go out after an opt-out: the API sets no limit');
+    expect(unknown.text).toContain('Verdict: partial.');
+    expect(unknown.text).not.toContain('Verdict: clean');
+
+    const stated = await audit({ ...OPT_OUT_DAY, scheduleHorizonDays: 45 });
+    const truth = truthOf(account, 45);
+    expect(truth.map((item) => item.sends.map((send) => send.orderId))).toEqual([[2]]);
+    expect(stated.data).toMatchObject({
+      verdict: 'action_needed',
+      complete: true,
+      messagedAfterOptOut: 1,
+      ordersChecked: sentAfterOptOut(account, '2026-03-01').length,
+      sendsScanned: { start: '2026-03-01', end: TODAY, timezone: 'Europe/Istanbul' },
+      scheduleGap: null,
+    });
+    expect(stated.data.items).toEqual(truth.map(shown));
+    expect(stated.text).not.toContain('NOT CHECKED');
+  });
+
+  it('vouches for a stated horizon: clean and complete when the scan covers every order that could have reached the opt-out', async () => {
+    const account = accountWith([order(5, '2026-04-05 09:00:00', '2026-04-16 09:00:00'), BEFORE], (o) => o.id !== 5);
+    const { data, text } = await audit({ ...OPT_OUT_DAY, scheduleHorizonDays: 14 }, { fake: { account } });
+    expect(truthOf(account, 14).map((item) => item.sends.length)).toEqual([0]);
+    expect(data).toMatchObject({
+      verdict: 'clean',
+      complete: true,
+      messagedAfterOptOut: 0,
+      ordersChecked: sentAfterOptOut(account, '2026-04-01').length,
+      sendsScanned: { start: '2026-04-01', end: TODAY, timezone: 'Europe/Istanbul' },
+      scheduleGap: null,
+    });
+    expect(data.ordersChecked).toBe(1);
+    expect(text).toContain('Verdict: clean.');
+    expect(session?.api.requests.find((request) => request.endpoint === 'get-reports')?.start).toBe('2026-04-01');
+  });
+
+  it('names the gap when ILETIMERKEZI_MAX_RANGE_DAYS cuts the lead, and counts an order not yet sent without reading it', async () => {
+    const account = accountWith([TWELVE_DAYS_AHEAD, FORTY_DAYS_AHEAD, NOT_YET]);
+    // 2026-04-15..2026-04-22 is 8 days, so 20 days leave a lead of 12: back to 2026-04-03, not the 30 days asked.
+    const { data, text } = await audit({ ...OPT_OUT_DAY, scheduleHorizonDays: 30 }, { fake: { account }, maxRangeDays: 20 });
+    expect(data).toMatchObject({
+      verdict: 'partial',
+      complete: false,
+      messagedAfterOptOut: 1,
+      ordersChecked: sentAfterOptOut(account, '2026-04-03').length,
+      scheduledLater: 1,
+      sendsScanned: { start: '2026-04-03', end: TODAY, timezone: 'Europe/Istanbul' },
+      scheduleGap: { submittedBefore: '2026-04-03', reason: 'range_limit' },
+    });
+    expect(data.items[0]?.sendsAfterOptOut.map((send) => send.orderId)).toEqual([1]);
+    expect(text).toContain(
+      'NOT CHECKED: orders submitted before 2026-04-03 and scheduled to go out after an opt-out: ILETIMERKEZI_MAX_RANGE_DAYS let the scan ' +
+        'go back no further. Audit a more recent range to check them.',
+    );
+    expect(text).toContain('1 scheduled order has not gone out yet, so it was not checked: review its recipients before the send time.');
   });
 });

@@ -143,6 +143,52 @@ describe('the 256 KB answer budget', () => {
   });
 });
 
+describe('the budget, measured as the client gets each answer', () => {
+  /** 996 characters that JSON escapes, twice over inside a quoted line of text: 4 bytes each there. */
+  const ESCAPED = '"\\'.repeat(498);
+  const hostile = Array.from({ length: 450 }, (_, index) => message(index, `RET ${ESCAPED}`));
+
+  /** Every page of a listing, each JSON-RPC message the server sent for it measured as sent. */
+  async function walk(name: string, args: Record<string, unknown>, items: (data: Record<string, unknown>) => string[]) {
+    const sent = new Map<unknown, number>();
+    session = await connect({
+      fake: { account: { orders: [], inbox: hostile } },
+      onServerMessage: (wire) => {
+        if ('result' in wire) sent.set(wire.id, Buffer.byteLength(JSON.stringify(wire)));
+      },
+    });
+    const pages: Array<{ bytes: number; count: number; nextCursor: string | undefined }> = [];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await session.mcp.callTool({ name, arguments: cursor ? { cursor, limit: 500 } : args });
+      expect(result.isError, textOf(result).slice(0, 300)).toBeFalsy();
+      const data = result.structuredContent as Record<string, unknown> & { nextCursor?: string };
+      seen.push(...items(data));
+      pages.push({ bytes: Math.max(...sent.values()), count: items(data).length, nextCursor: data.nextCursor });
+      sent.clear();
+      cursor = data.nextCursor;
+    } while (cursor && pages.length < 50);
+    return { pages, seen };
+  }
+
+  it('cuts read_inbox pages of texts full of quotes and backslashes, with a cursor, each message once', async () => {
+    const { pages, seen } = await walk('read_inbox', { limit: 500 }, (data) => (data.messages as Array<{ id: string }>).map((item) => item.id));
+    expect(pages[0]?.nextCursor).toBeDefined();
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page.bytes).toBeLessThanOrEqual(BUDGET);
+    expect(seen.sort()).toEqual(hostile.map((item) => item.id).sort());
+  });
+
+  it('cuts audit_opt_outs pages of opt-outs full of quotes and backslashes, with a cursor, never withholding the answer', async () => {
+    const { pages, seen } = await walk('audit_opt_outs', { period: 'last_7_days', limit: 500 }, (data) => (data.items as Array<{ number: string }>).map((item) => item.number));
+    expect(pages[0]?.nextCursor).toBeDefined();
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page.bytes).toBeLessThanOrEqual(BUDGET);
+    expect(seen.sort()).toEqual(hostile.map((item) => item.sender).sort());
+  });
+});
+
 describe('inbox order and completeness', () => {
   it('pages ids of any kind, one at a time, returning every message exactly once', async () => {
     const ids = ['9', '10', '1a', '2', 'b', '010', 'a10', 'A', '0'];

@@ -35,6 +35,7 @@ async function walk(store: SharedStore, complete: boolean, query: Record<string,
       cursors,
       snapshots,
       compute: (after) => Promise.resolve({ items: items.filter((item) => !after || item.at < after.at), meta: null, complete }),
+      fits: () => true,
     });
     seen.push(...page.items.map((item) => item.id));
     cursor = page.nextCursor;
@@ -69,6 +70,7 @@ describe('cursors', () => {
       tool: 'list', resumed, limit: 50, keyOf, cursors,
       snapshots: new SnapshotStore<Item, null>({ ...LIMITS, store: counting }),
       compute: () => Promise.resolve({ items, meta: null, complete: true }),
+      fits: () => true,
     });
     expect(page.nextCursor).toBeUndefined();
     expect(writes).toBe(0);

@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY } from '../src/api/transport.js';
 import { ENVIRONMENT } from '../src/config.js';
 import { RUNWAY_BASIS_DAYS } from '../src/reporting/balance.js';
 import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
-import { SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
+import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
 import { MAX_BODY_BYTES } from '../src/server/body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
@@ -293,7 +293,7 @@ describe('the README', () => {
       `accepts at most ${MAX_WINDOW_DAYS} days per request`,
       `honouring \`Retry-After\` up to ${DEFAULT_RETRY_POLICY.retryAfterCapMs / 1000} s`,
       `${DEFAULT_RETRY_POLICY.attempts} attempts in all`,
-      `**submitted from ${SCHEDULE_LEAD_DAYS} days before the earliest opt-out up to today**`,
+      `**submitted from ${DEFAULT_SCHEDULE_LEAD_DAYS} days before the earliest opt-out up to today**`,
       `over the ${RUNWAY_BASIS_DAYS} full days before today`,
     ];
     expect(statements.filter((statement) => !flat.includes(statement))).toEqual([]);

@@ -42,6 +42,9 @@ function expectedSpan(dates: readonly string[], range: { start: string; end: str
   };
 }
 
+/** The day `days` before a timestamp's day, by plain UTC day arithmetic. */
+const daysBefore = (timestamp: string, days: number) => new Date(Date.parse(`${timestamp.slice(0, 10)}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
 const inboxBetween = (inbox: readonly InboxMessage[], range: { start: string; end: string }) =>
   inbox.filter((message) => message.date.slice(0, 10) >= range.start && message.date.slice(0, 10) <= range.end);
 
@@ -73,8 +76,11 @@ describe('a verdict states its span', () => {
       '2026-12-07 01:53:00',
     );
     const received = inboxBetween(EARLY_MONDAY_ACCOUNT.inbox, LAST_7_DAYS);
+    // Partial, not action needed alone: without a scheduling horizon, earlier orders scheduled into the week were not seen.
     expect(week.data).toMatchObject({
-      verdict: 'action_needed',
+      verdict: 'partial',
+      complete: false,
+      scheduleGap: { submittedBefore: daysBefore(truth.map((item) => item.optedOutAt).sort()[0] ?? '', 30), reason: 'horizon_unknown' },
       optOuts: truth.length,
       notBlacklisted: 1,
       inbox: { inRange: received.length },

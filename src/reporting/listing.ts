@@ -52,23 +52,8 @@ export interface Page<T> {
   nextAfter: SortKey | undefined;
 }
 
-/** How much of an answer a page may fill: items stop before their weights pass `bytes`. */
-export interface PageBudget<T> {
-  bytes: number;
-  weigh: (item: T) => number;
-}
-
-/**
- * The first `limit` items after `after` from a newest-first list, fewer when their weight would
- * pass the budget (but never none, so a listing always moves forward).
- */
-export function pageAfter<T>(
-  sorted: readonly T[],
-  keyOf: (item: T) => SortKey,
-  after: SortKey | undefined,
-  limit: number,
-  budget?: PageBudget<T>,
-): Page<T> {
+/** The first `limit` items after `after` from a newest-first list. */
+export function pageAfter<T>(sorted: readonly T[], keyOf: (item: T) => SortKey, after: SortKey | undefined, limit: number): Page<T> {
   let start = 0;
   let end = sorted.length;
   while (start < end) {
@@ -76,17 +61,7 @@ export function pageAfter<T>(
     if (isShownAfter(keyOf(sorted[middle] as T), after)) end = middle;
     else start = middle + 1;
   }
-  let count = Math.min(limit, sorted.length - start);
-  if (budget) {
-    let used = 0;
-    for (let index = 0; index < count; index += 1) {
-      used += budget.weigh(sorted[start + index] as T);
-      if (used > budget.bytes && index > 0) {
-        count = index;
-        break;
-      }
-    }
-  }
+  const count = Math.min(limit, sorted.length - start);
   const items = sorted.slice(start, start + count);
   const last = items.at(-1);
   return { items, nextAfter: start + count < sorted.length && last !== undefined ? keyOf(last) : undefined };

@@ -16,10 +16,27 @@ import { type Coverage, coverageOf } from './span.js';
  * an order, and every number is compared in one form, E.164, whatever endpoint it came from.
  */
 
-/** Scheduled orders are submitted ahead of their send: this many days before the earliest opt-out are scanned too. */
-export const SCHEDULE_LEAD_DAYS = 7;
+/**
+ * Scheduled orders are submitted ahead of their send, and get-reports lists an order under the day
+ * it was submitted. The API documents no limit on how far ahead an order may be scheduled, so no
+ * lead proves that an order submitted earlier did not go out after an opt-out: unless the caller
+ * names the account's scheduling horizon, the scan starts this many days before the earliest
+ * opt-out and the audit names the orders before that as not checked. Listing orders is cheap
+ * (recipients are read only for orders sent after an opt-out), so the lead is generous.
+ */
+export const DEFAULT_SCHEDULE_LEAD_DAYS = 30;
 /** Sends listed per opted-out number; sendCount counts them all. */
 export const MAX_SENDS_LISTED = 20;
+
+/**
+ * Orders submitted before `submittedBefore` were not listed, so one of them scheduled to go out
+ * after an opt-out was not checked. `horizon_unknown`: no scheduling horizon was named, and the
+ * API sets none; `range_limit`: reaching the horizon would pass ILETIMERKEZI_MAX_RANGE_DAYS.
+ */
+export interface ScheduleGap {
+  submittedBefore: Day;
+  reason: 'horizon_unknown' | 'range_limit';
+}
 
 export interface SendAfterOptOut {
   orderId: number;
@@ -59,6 +76,10 @@ export interface OptOutAudit {
   scheduledLater: number;
   /** The submission days whose orders were scanned for later sends; null when none were. */
   sendsScanned: DayRange | null;
+  /** The orders the later-sends scan could not see; null when it saw every order that could have gone out after an opt-out. */
+  scheduleGap: ScheduleGap | null;
+  /** Whether the audit saw everything it vouches for: the whole inbox, and every order that could have reached an opt-out. */
+  complete: boolean;
   /** inRange: the messages received in the range, opt-outs or not: what the audit looked at. */
   inbox: { totalRows: number; fetched: number; complete: boolean; inRange: number };
   /** The days of the range on which any inbox message was received. */
@@ -78,6 +99,8 @@ export interface AuditQuery {
   now: string;
   /** The longest scan any tool may make (ILETIMERKEZI_MAX_RANGE_DAYS); the later-sends scan too. */
   maxRangeDays: number;
+  /** The furthest ahead, in days, that the account schedules orders, as its owner states it; undefined when unknown. */
+  scheduleHorizonDays?: number | undefined;
 }
 
 export interface AuditOptions extends ScanOptions {
@@ -121,17 +144,32 @@ async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal, on
   }
 }
 
-/** Orders submitted from a week before the earliest opt-out to today that went out after it. */
-async function ordersSentAfter(api: IletimerkeziApi, earliest: string, query: AuditQuery, options: ScanOptions) {
-  const range = { start: shiftDays(dayOfTimestamp(earliest), -SCHEDULE_LEAD_DAYS), end: query.today };
-  const days = inclusiveDays(range.start, range.end);
-  if (days > query.maxRangeDays) {
+/**
+ * The submission days the later-sends scan lists: from the horizon (or the default lead) before
+ * the earliest opt-out's day up to today, an order scheduled at most h days ahead and sent after
+ * the opt-out having been submitted on one of them. A lead that would pass the longest scan allowed
+ * is shortened, and the gap named; a scan that cannot even reach back to the opt-out is refused.
+ */
+function sendsScanOf(earliest: string, query: AuditQuery): { range: DayRange; gap: ScheduleGap | null } {
+  const first = dayOfTimestamp(earliest);
+  const fromOptOut = inclusiveDays(first, query.today);
+  if (fromOptOut > query.maxRangeDays) {
     throw new WorkLimitError(
-      `Checking for later sends would scan the orders submitted ${range.start}..${range.end}, ${days} days, more than the ` +
+      `Checking for later sends would scan the orders submitted ${first}..${query.today}, ${fromOptOut} days, more than the ` +
         `${query.maxRangeDays} allowed (ILETIMERKEZI_MAX_RANGE_DAYS). Audit a more recent range, or pass checkSends: false ` +
         'to check the blacklist only.',
     );
   }
+  const wanted = query.scheduleHorizonDays ?? DEFAULT_SCHEDULE_LEAD_DAYS;
+  const lead = Math.min(wanted, query.maxRangeDays - fromOptOut);
+  const range = { start: shiftDays(first, -lead), end: query.today };
+  if (lead < wanted) return { range, gap: { submittedBefore: range.start, reason: 'range_limit' } };
+  return { range, gap: query.scheduleHorizonDays === undefined ? { submittedBefore: range.start, reason: 'horizon_unknown' } : null };
+}
+
+/** Orders submitted in the scan's days that went out after the earliest opt-out. */
+async function ordersSentAfter(api: IletimerkeziApi, earliest: string, query: AuditQuery, options: ScanOptions) {
+  const { range, gap } = sendsScanOf(earliest, query);
   const orders: Order[] = [];
   let scheduledLater = 0;
   const stats = await scanOrders(
@@ -153,7 +191,7 @@ async function ordersSentAfter(api: IletimerkeziApi, earliest: string, query: Au
     },
     options,
   );
-  return { range, orders, scheduledLater, stats };
+  return { range, gap, orders, scheduledLater, stats };
 }
 
 /**
@@ -175,10 +213,17 @@ const isProblem = (item: AuditedOptOut) => item.blacklisted === false || item.se
  */
 const AUDIT_PHASES = { inbox: 1, blacklist: 1, sendsScan: 4, recipients: 4 };
 
-function verdictOf(audit: Omit<OptOutAudit, 'verdict' | 'items' | 'range' | 'coverage'>): AuditVerdict {
+type Figures = Omit<OptOutAudit, 'verdict' | 'items' | 'range' | 'coverage' | 'complete'>;
+
+/** Everything the audit vouches for was seen: the whole inbox, and, when sends are checked, every order that could have reached an opt-out. */
+function isComplete(audit: Figures): boolean {
+  return audit.inbox.complete && audit.checkSends && audit.scheduleGap === null;
+}
+
+function verdictOf(audit: Figures): AuditVerdict {
   if (!audit.inbox.complete) return 'partial';
   if (audit.inbox.inRange === 0) return 'nothing_to_audit';
-  if (!audit.checkSends) return 'partial';
+  if (!isComplete(audit)) return 'partial';
   return audit.notBlacklisted > 0 || audit.messagedAfterOptOut > 0 || audit.scheduledLater > 0 ? 'action_needed' : 'clean';
 }
 
@@ -195,12 +240,14 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
   let ordersChecked = 0;
   let scheduledLater = 0;
   let sendsScanned: DayRange | null = null;
+  let scheduleGap: ScheduleGap | null = null;
   let dropped: DroppedOrders = { duplicates: 0, outOfRange: 0 };
   if (query.checkSends && checkable.length > 0) {
     const earliest = checkable.reduce((first, optOut) => (optOut.optedOutAt < first ? optOut.optedOutAt : first), checkable[0]?.optedOutAt ?? '');
     const scanned = await ordersSentAfter(api, earliest, query, { ...options, onProgress: progress.sendsScan });
     scheduledLater = scanned.scheduledLater;
     sendsScanned = scanned.range;
+    scheduleGap = scanned.gap;
     dropped = droppedBy(scanned.stats);
     ordersChecked = scanned.orders.length;
     const tails = new Set(checkable.map((optOut) => digitTail(optOut.number)));
@@ -257,6 +304,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
     ordersChecked,
     scheduledLater,
     sendsScanned,
+    scheduleGap,
     inbox: { totalRows: inbox.meta.totalRows, fetched: inbox.meta.fetched, complete: inbox.meta.fetched === inbox.meta.totalRows, inRange: inbox.items.length },
     blacklistSize: blacklist.size,
     checkSends: query.checkSends,
@@ -265,6 +313,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
   return {
     range: query.range,
     verdict: verdictOf(figures),
+    complete: isComplete(figures),
     ...figures,
     coverage: coverageOf(query.range, inbox.items.map((message) => dayOfTimestamp(message.date))),
     items,

@@ -9,7 +9,7 @@ import { type Clock, systemClock } from '../reporting/calendar.js';
 import { CallProgress, type ProgressUpdate } from '../reporting/call-progress.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
-import { RESULT_BUDGET_BYTES } from '../tools/fields.js';
+import { RESULT_BUDGET_BYTES, resultBytes, toolResult } from '../tools/fields.js';
 import { PROMPTS, TOOLS } from '../tools/index.js';
 import type { Prompt } from '../tools/prompt.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
@@ -72,9 +72,9 @@ function failureResult(error: unknown, logger: Logger): CallToolResult {
 
 /** The answer as the client will get it, unless it would pass the size budget. */
 function answerResult({ data, text }: { data: Record<string, unknown>; text: string }, demo: boolean | undefined): CallToolResult {
-  const result: CallToolResult = { content: [{ type: 'text', text: demo ? `${DEMO_NOTICE}\n${text}` : text }], structuredContent: data };
-  const bytes = Buffer.byteLength(JSON.stringify(result));
-  if (bytes <= RESULT_BUDGET_BYTES) return result;
+  const shown = demo ? `${DEMO_NOTICE}\n${text}` : text;
+  const bytes = resultBytes(data, shown);
+  if (bytes <= RESULT_BUDGET_BYTES) return toolResult(data, shown);
   return errorResult(
     `The answer would take ${Math.ceil(bytes / 1024)} KB, more than the ${RESULT_BUDGET_BYTES / 1024} KB one answer may take, so it was withheld. ` +
       'Ask for fewer items (limit), a narrower range, or a filter.',

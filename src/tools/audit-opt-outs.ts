@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { timestampToIso, toTimestamp, today } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
-import { type AuditedOptOut, MAX_SENDS_LISTED, type OptOutAudit, SCHEDULE_LEAD_DAYS, auditOptOuts } from '../reporting/opt-out-audit.js';
+import { type AuditedOptOut, DEFAULT_SCHEDULE_LEAD_DAYS, MAX_SENDS_LISTED, type OptOutAudit, auditOptOuts } from '../reporting/opt-out-audit.js';
 import { type Span, spanOf } from '../reporting/span.js';
-import { SnapshotStore, resumeQuery } from './cursors.js';
+import { type ServedPage, SnapshotStore, resumeQuery } from './cursors.js';
 import {
   MAX_TEXT_CHARS,
   READ_ONLY_ANNOTATIONS,
@@ -14,6 +14,7 @@ import {
   cutText,
   droppedLines,
   droppedOutput,
+  fitsBudget,
   formatCount,
   limitField,
   paging,
@@ -26,6 +27,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { inboxCountLines } from './inbox-counts.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
@@ -34,6 +36,8 @@ const NAME = 'audit_opt_outs';
 
 /** Problems named in the verdict lines; the rest are in the items. */
 const MAX_VERDICT_NUMBERS = 20;
+/** The furthest ahead a caller may say the account schedules orders; past a year, audit a more recent range. */
+const MAX_SCHEDULE_HORIZON_DAYS = 366;
 /** A range shorter than this says little about opt-outs, which come a few a week: the text points to a rolling week. */
 const SHORT_RANGE_DAYS = 3;
 
@@ -44,8 +48,22 @@ const inputSchema = strictInput({
     // No schema default: a cursor alone must not be read as asking checkSends anew.
     .optional()
     .describe(
-      `Also check whether any order went out to an opted-out number after it opted out (default true). It scans the orders ` +
-        `submitted from ${SCHEDULE_LEAD_DAYS} days before the earliest opt-out to today, and reads the recipients of those sent after it.`,
+      'Also check whether any order went out to an opted-out number after it opted out (default true). It scans the orders ' +
+        `submitted from scheduleHorizonDays (by default ${DEFAULT_SCHEDULE_LEAD_DAYS}) days before the earliest opt-out to today, and reads ` +
+        'the recipients of those sent after it.',
+    ),
+  scheduleHorizonDays: z
+    .number({ error: `scheduleHorizonDays must be a whole number of days from 0 to ${MAX_SCHEDULE_HORIZON_DAYS}` })
+    .int({ error: `scheduleHorizonDays must be a whole number of days from 0 to ${MAX_SCHEDULE_HORIZON_DAYS}` })
+    .min(0, { error: `scheduleHorizonDays must be a whole number of days from 0 to ${MAX_SCHEDULE_HORIZON_DAYS}` })
+    .max(MAX_SCHEDULE_HORIZON_DAYS, { error: `scheduleHorizonDays must be a whole number of days from 0 to ${MAX_SCHEDULE_HORIZON_DAYS}` })
+    .optional()
+    .describe(
+      'The furthest ahead, in days, that this account schedules its orders (0: it never schedules), only as the user states ' +
+        'it. The API lists orders by the day they were submitted and sets no limit on scheduling, so without it the audit ' +
+        `scans the orders submitted from ${DEFAULT_SCHEDULE_LEAD_DAYS} days before the earliest opt-out and reports any earlier ` +
+        'order scheduled to go out after an opt-out as not checked (scheduleGap, complete: false). With it, the scan starts ' +
+        'that many days before the earliest opt-out and covers every order that could have.',
     ),
   limit: limitField(50, 500, 'problems first'),
   cursor: cursorField,
@@ -75,7 +93,8 @@ const outputSchema = z.object({
     .enum(['clean', 'action_needed', 'partial', 'nothing_to_audit'])
     .describe(
       'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
-        'partial: the inbox came back incomplete or later sends were not checked; nothing_to_audit: no inbox message at all ' +
+        'partial: the inbox came back incomplete, later sends were not checked, or some orders that could have reached an ' +
+        'opt-out were not (scheduleGap); nothing_to_audit: no inbox message at all ' +
         'was received in the range, so nothing was checked (this is not clean).',
     ),
   span: spanOutput('inbox messages received, opt-outs or not'),
@@ -87,7 +106,30 @@ const outputSchema = z.object({
   ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out.'),
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
   sendsChecked: z.boolean().describe('Whether later sends were checked (checkSends).'),
-  complete: z.boolean().describe('False when the inbox came back incomplete, or when checkSends was false: then the audit is partial.'),
+  sendsScanned: rangeOutput
+    .nullable()
+    .describe('The submission days whose orders were listed for later sends; null when no later send was checked.'),
+  scheduleGap: z
+    .object({
+      submittedBefore: z.string().describe('Orders submitted before this day (YYYY-MM-DD) were not listed.'),
+      reason: z
+        .enum(['horizon_unknown', 'range_limit'])
+        .describe(
+          'horizon_unknown: no scheduleHorizonDays was given, and the API sets no limit on how far ahead an order may be ' +
+            'scheduled; range_limit: reaching that far back would pass ILETIMERKEZI_MAX_RANGE_DAYS.',
+        ),
+    })
+    .nullable()
+    .describe(
+      'The orders the later-sends check could not see: any submitted before submittedBefore and scheduled to go out after ' +
+        'an opt-out. Null when the scan covered every order that could have, or when later sends were not checked.',
+    ),
+  complete: z
+    .boolean()
+    .describe(
+      'False when the inbox came back incomplete, when checkSends was false, or when some orders that could have reached an ' +
+        'opt-out were not checked (scheduleGap): then the audit is partial.',
+    ),
   inbox: z.object({
     totalRows: z.number().int(),
     fetched: z.number().int(),
@@ -133,11 +175,6 @@ function evidenceLine(item: Item): string {
   return `${timestampForText(item.optedOutAt)} id ${JSON.stringify(item.messageId)} from ${JSON.stringify(item.number)} (${blacklist}${sends}): ${JSON.stringify(item.text)}`;
 }
 
-function weigh(entry: RankedOptOut): number {
-  const shown = present(entry);
-  return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(evidenceLine(shown)) + 2 * Buffer.byteLength(shown.number) + 200;
-}
-
 /** The numbers the verdict names; phone numbers only, in E.164, so nothing a stranger wrote reaches these lines. */
 function named(items: readonly Item[], total: number, describe: (item: Item) => string): string {
   const shown = items.slice(0, MAX_VERDICT_NUMBERS).map(describe).join('; ');
@@ -151,12 +188,12 @@ function render(audit: Audit): string {
       `${counted(audit.optOuts, 'number')} opted out (RET), among ${counted(audit.inbox.inRange, 'message')} received.`,
     spanLine(range, audit.span, 'inbox messages'),
   ];
-  if (!audit.inbox.complete) {
-    lines.push(
-      `INCOMPLETE INBOX: the API returned ${formatCount(audit.inbox.fetched)} of the ${formatCount(audit.inbox.totalRows)} inbox messages it reports, ` +
-        'so this audit covers only the messages it returned; opt-outs among the missing ones were not checked. The panel has the full inbox.',
-    );
-  }
+  lines.push(
+    ...inboxCountLines(audit.inbox, {
+      missing: 'this audit covers only the messages it returned: opt-outs among the missing ones were not checked',
+      surplus: 'this audit covers every message it returned, but cannot tell whether any is missing',
+    }),
+  );
   if (audit.verdict !== 'nothing_to_audit') lines.push(...findingLines(audit));
   lines.push(verdictLine(audit.verdict));
   if (audit.span.days < SHORT_RANGE_DAYS) {
@@ -202,7 +239,8 @@ function findingLines(audit: Audit): string[] {
     lines.push('Later sends were NOT checked (checkSends: false), so this audit does not say whether anyone was messaged after opting out.');
   } else if (audit.messagedAfterOptOut === 0) {
     lines.push(
-      `Later sends: no opted-out number received a message after opting out (${counted(audit.ordersChecked, 'order')} sent after the earliest opt-out were checked).`,
+      `Later sends: no opted-out number received a message after opting out (${counted(audit.ordersChecked, 'order')} sent after the earliest ` +
+        `opt-out were checked${audit.sendsScanned ? `, of those submitted ${audit.sendsScanned.start}..${audit.sendsScanned.end}` : ''}).`,
     );
   } else {
     lines.push(
@@ -217,6 +255,7 @@ function findingLines(audit: Audit): string[] {
       'Transactional messages (one-time passwords, order updates) may be lawful after an opt-out, so each send listed is something to review, not proof of a breach.',
     );
   }
+  lines.push(...scheduleGapLines(audit.scheduleGap));
   if (audit.scheduledLater > 0) {
     lines.push(
       `${counted(audit.scheduledLater, 'scheduled order has', 'scheduled orders have')} not gone out yet, so ` +
@@ -227,6 +266,43 @@ function findingLines(audit: Audit): string[] {
     lines.push(`${counted(audit.uncheckable, 'opt-out')} came from senders that are not phone numbers (short codes or names): listed below, they cannot be checked against the blacklist or the orders.`);
   }
   return lines;
+}
+
+/** The orders the scan could not see, and how to cover them. */
+function scheduleGapLines(gap: Audit['scheduleGap']): string[] {
+  if (!gap) return [];
+  const unchecked = `NOT CHECKED: orders submitted before ${gap.submittedBefore} and scheduled to go out after an opt-out`;
+  return [
+    gap.reason === 'horizon_unknown'
+      ? `${unchecked}: the API sets no limit on how far ahead an order may be scheduled, and the scan went back ` +
+        `${DEFAULT_SCHEDULE_LEAD_DAYS} days. If this account never schedules more than N days ahead, pass scheduleHorizonDays: N to check them all.`
+      : `${unchecked}: ILETIMERKEZI_MAX_RANGE_DAYS let the scan go back no further. Audit a more recent range to check them.`,
+  ];
+}
+
+/** The answer for one page of the audit. */
+function answerOf(page: ServedPage<RankedOptOut, Meta>): Audit {
+  const { meta } = page;
+  return {
+    range: rangeWithTimezone(meta.range),
+    verdict: meta.verdict,
+    span: meta.span,
+    optOuts: meta.optOuts,
+    blacklisted: meta.blacklisted,
+    notBlacklisted: meta.notBlacklisted,
+    uncheckable: meta.uncheckable,
+    messagedAfterOptOut: meta.messagedAfterOptOut,
+    ordersChecked: meta.ordersChecked,
+    scheduledLater: meta.scheduledLater,
+    sendsChecked: meta.checkSends,
+    sendsScanned: meta.sendsScanned ? rangeWithTimezone(meta.sendsScanned) : null,
+    scheduleGap: meta.scheduleGap,
+    complete: meta.complete,
+    inbox: meta.inbox,
+    items: page.items.map(present),
+    ...paging(page.nextCursor),
+    dropped: meta.dropped,
+  };
 }
 
 export const auditOptOutsTool = defineTool({
@@ -250,30 +326,19 @@ export const auditOptOutsTool = defineTool({
       const readAt = context.clock();
       const { items, coverage, ...figures } = await auditOptOuts(
         context.api,
-        { range: resumed.resolved, checkSends, today: today(context.clock), now: toTimestamp(context.clock()), maxRangeDays: context.maxRangeDays },
+        {
+          range: resumed.resolved,
+          checkSends,
+          today: today(context.clock),
+          now: toTimestamp(context.clock()),
+          maxRangeDays: context.maxRangeDays,
+          scheduleHorizonDays: resumed.args.scheduleHorizonDays,
+        },
         { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
       );
       return { items: ranked(items), meta: { ...figures, span: spanOf(resumed.resolved, coverage, readAt) } };
-    }, weigh);
-    const { meta } = page;
-    return {
-      range: rangeWithTimezone(meta.range),
-      verdict: meta.verdict,
-      span: meta.span,
-      optOuts: meta.optOuts,
-      blacklisted: meta.blacklisted,
-      notBlacklisted: meta.notBlacklisted,
-      uncheckable: meta.uncheckable,
-      messagedAfterOptOut: meta.messagedAfterOptOut,
-      ordersChecked: meta.ordersChecked,
-      scheduledLater: meta.scheduledLater,
-      sendsChecked: meta.checkSends,
-      complete: meta.inbox.complete && meta.checkSends,
-      inbox: meta.inbox,
-      items: page.items.map(present),
-      ...paging(page.nextCursor),
-      dropped: meta.dropped,
-    };
+    }, fitsBudget(answerOf, render));
+    return answerOf(page);
   },
   render,
 });

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ConfigurationError, UserInputError } from '../errors.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { SharedStore, StoreBounds } from '../state/store.js';
-import { type Listing, type PageBudget, type SortKey, pageAfter } from '../reporting/listing.js';
+import { type Listing, type Page, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
  * Cursors of the listing tools: a short, signed reference to one tool's query kept server-side,
@@ -201,6 +201,13 @@ export async function resumeQuery<A extends Record<string, unknown>, R>(
   return { args: state.query as A, resolved: state.resolved as R, after: state.after, snapshot: state.snapshot };
 }
 
+/** One page of a listing as its tool answers with it. */
+export interface ServedPage<T, M> {
+  items: T[];
+  meta: M;
+  nextCursor?: string;
+}
+
 export interface PageRequest<T, M> {
   tool: string;
   resumed: ResumedQuery<Record<string, unknown>, unknown>;
@@ -210,15 +217,40 @@ export interface PageRequest<T, M> {
   snapshots: SnapshotStore<T, M>;
   /** Computes the items after `after`, newest first; it may keep as few as `keep` of them. */
   compute: (after: SortKey | undefined, keep: number) => Promise<Listing<T, M>>;
-  /** What one page may weigh in the answer; a page that would pass it ends early, with a cursor. */
-  budget?: PageBudget<T>;
+  /**
+   * Whether the tool's whole answer with this page fits its share of the budget, measured as
+   * the client gets it (fitsBudget); a page whose answer would not ends early, with a cursor.
+   */
+  fits: (page: ServedPage<T, M>) => boolean;
+}
+
+/** Stands in for the cursor while a page is measured: no cursor issued is longer. */
+const CURSOR_STAND_IN = '0'.repeat(MAX_CURSOR_CHARS);
+
+/**
+ * How many of a page's items its answer can hold: all when they fit, else the most that do,
+ * found by halving, with a cursor for the rest; never none, so a listing always moves forward.
+ */
+function fittingCount<T, M>(page: Page<T>, meta: M, fits: PageRequest<T, M>['fits']): number {
+  const whole = page.items.length;
+  const fitsWith = (count: number) =>
+    fits({ items: page.items.slice(0, count), meta, ...(count < whole || page.nextAfter ? { nextCursor: CURSOR_STAND_IN } : {}) });
+  if (whole === 0 || fitsWith(whole)) return whole;
+  let low = 1;
+  let high = whole;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (fitsWith(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
  * One page of a listing, from its snapshot while the snapshot lives, else recomputed. A fresh
  * listing is kept as a snapshot only when a cursor is issued to continue it.
  */
-export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ items: T[]; meta: M; nextCursor?: string }> {
+export async function servePage<T, M>(request: PageRequest<T, M>): Promise<ServedPage<T, M>> {
   const { resumed, limit, keyOf, snapshots } = request;
   const { after } = resumed;
   let snapshotId = resumed.snapshot;
@@ -228,14 +260,18 @@ export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ ite
     fresh = await request.compute(after, limit + 1);
     source = fresh;
   }
-  const page = pageAfter(source.items, keyOf, after, limit, request.budget);
-  if (!page.nextAfter) return { items: page.items, meta: source.meta };
+  const full = pageAfter(source.items, keyOf, after, limit);
+  const count = fittingCount(full, source.meta, request.fits);
+  const items = full.items.slice(0, count);
+  const last = items.at(-1);
+  const nextAfter = count < full.items.length && last !== undefined ? keyOf(last) : full.nextAfter;
+  if (!nextAfter) return { items, meta: source.meta };
   if (fresh) snapshotId = fresh.complete ? await snapshots.put(fresh) : undefined;
   const nextCursor = await request.cursors.issue({
     tool: request.tool,
     query: resumed.args,
     resolved: resumed.resolved,
-    after: page.nextAfter,
+    after: nextAfter,
     ...(snapshotId ? { snapshot: snapshotId } : {}),
   });
   if (nextCursor === undefined) {
@@ -244,5 +280,5 @@ export async function servePage<T, M>(request: PageRequest<T, M>): Promise<{ ite
         'Try again in a moment, or narrow the query so that fewer items match.',
     );
   }
-  return { items: page.items, meta: source.meta, nextCursor };
+  return { items, meta: source.meta, nextCursor };
 }

@@ -136,28 +136,45 @@ export function droppedLines(dropped: z.infer<typeof droppedOutput>): string[] {
 
 /** No tool result, text and structured data together as JSON-RPC, is larger than this. */
 export const RESULT_BUDGET_BYTES = 256 * 1024;
-/** What a page's items may fill of that, each counted in its structured form and its line of text. */
-export const ITEMS_BUDGET_BYTES = 192 * 1024;
+/** What a listing's page may make its answer take: the budget, less room for the demo notice and the JSON-RPC envelope. */
+export const PAGE_RESULT_BYTES = RESULT_BUDGET_BYTES - 1024;
 /** What a short list beside the items (senders, say) may fill, in both forms. */
 const SIDE_LIST_BUDGET_BYTES = 24 * 1024;
 
+/** A tool's answer as MCP carries it: the text a model reads, and the structured data. */
+export function toolResult(data: Record<string, unknown>, text: string) {
+  return { content: [{ type: 'text' as const, text }], structuredContent: data };
+}
+
 /**
- * What one listed item adds to an answer: its structured form, and its line of text as JSON-RPC
- * carries it (quoted and escaped).
+ * The bytes an answer takes as the client gets it, serialized with every level of escaping: a
+ * `"` of an inbox text is 2 bytes in the data, and 4 in the text, where it is quoted twice.
  */
-export function answerWeight<T, S>(present: (item: T) => S, line: (shown: S) => string): (item: T) => number {
-  return (item) => {
-    const shown = present(item);
-    return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(JSON.stringify(line(shown)));
+export function resultBytes(data: Record<string, unknown>, text: string): number {
+  return Buffer.byteLength(JSON.stringify(toolResult(data, text)));
+}
+
+/**
+ * Whether a listing's answer fits a page's share of the budget: `answer` builds the tool's data
+ * for a page, and `render` writes its text, as the handler will.
+ */
+export function fitsBudget<P, O extends Record<string, unknown>>(answer: (page: P) => O, render: (data: O) => string): (page: P) => boolean {
+  return (page) => {
+    const data = answer(page);
+    return resultBytes(data, render(data)) <= PAGE_RESULT_BYTES;
   };
 }
 
-/** The first strings, at most `limit`, that fit `bytes` when each is written twice as JSON (text and data). */
+/**
+ * The first strings, at most `limit`, that fit `bytes` as an answer carries them: quoted in the
+ * data, and quoted in the text, which is quoted again.
+ */
 export function takeWithinBytes(strings: readonly string[], limit: number, bytes = SIDE_LIST_BUDGET_BYTES): string[] {
   const taken: string[] = [];
   let used = 0;
   for (const text of strings.slice(0, limit)) {
-    used += 2 * Buffer.byteLength(JSON.stringify(text)) + 2;
+    const quoted = JSON.stringify(text);
+    used += Buffer.byteLength(quoted) + Buffer.byteLength(JSON.stringify(quoted)) + 2;
     if (used > bytes) break;
     taken.push(text);
   }

@@ -3,10 +3,10 @@ import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '../reporting/failed-numbers.js';
 import { type Span, spanOf } from '../reporting/span.js';
-import { SnapshotStore, resumeQuery } from './cursors.js';
+import { type ServedPage, SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
-  answerWeight,
+  fitsBudget,
   continuationLines,
   counted,
   cursorField,
@@ -142,7 +142,25 @@ function render(result: FailedNumbers): string {
   return lines.join('\n');
 }
 
-const weigh = answerWeight(present, itemLine);
+function answerOf(page: ServedPage<RankedNumber, Meta>): FailedNumbers {
+  const { meta } = page;
+  return {
+    range: rangeWithTimezone(meta.range),
+    ordersScanned: meta.ordersScanned,
+    span: meta.span,
+    ordersWithFailures: meta.ordersWithFailures,
+    failedMessages: meta.failedMessages,
+    expectedFailedMessages: meta.expectedFailedMessages,
+    numbers: meta.numbers,
+    matched: meta.matched,
+    failedMoreThanOnce: meta.failedMoreThanOnce,
+    items: page.items.map(present),
+    mismatchedOrders: { count: meta.mismatched.length, orders: meta.mismatched.slice(0, MAX_MISMATCHES_LISTED) },
+    ...paging(page.nextCursor),
+    dropped: meta.dropped,
+    ...orderSenderFilterIfGiven(meta.senderFilter),
+  };
+}
 
 export const listFailedNumbersTool = defineTool({
   name: NAME,
@@ -178,24 +196,8 @@ export const listFailedNumbersTool = defineTool({
         span: spanOf(resumed.resolved, coverage, readAt),
       };
       return { items, meta };
-    }, weigh);
-    const { meta } = page;
-    return {
-      range: rangeWithTimezone(meta.range),
-      ordersScanned: meta.ordersScanned,
-      span: meta.span,
-      ordersWithFailures: meta.ordersWithFailures,
-      failedMessages: meta.failedMessages,
-      expectedFailedMessages: meta.expectedFailedMessages,
-      numbers: meta.numbers,
-      matched: meta.matched,
-      failedMoreThanOnce: meta.failedMoreThanOnce,
-      items: page.items.map(present),
-      mismatchedOrders: { count: meta.mismatched.length, orders: meta.mismatched.slice(0, MAX_MISMATCHES_LISTED) },
-      ...paging(page.nextCursor),
-      dropped: meta.dropped,
-      ...orderSenderFilterIfGiven(meta.senderFilter),
-    };
+    }, fitsBudget(answerOf, render));
+    return answerOf(page);
   },
   render,
 });

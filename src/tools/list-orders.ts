@@ -6,11 +6,10 @@ import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { ORDER_SORTS, type OrderListMeta, type OrderSort, listOrders, orderKeyOf } from '../reporting/order-listing.js';
 import { type Span, spanOf } from '../reporting/span.js';
-import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
+import { type ServedPage, SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
-  ITEMS_BUDGET_BYTES,
   READ_ONLY_ANNOTATIONS,
-  answerWeight,
+  fitsBudget,
   continuationLines,
   counted,
   cursorField,
@@ -137,8 +136,6 @@ function render(list: OrderList): string {
   return lines.join('\n');
 }
 
-const weigh = answerWeight(present, orderLine);
-
 export const listOrdersTool = defineTool({
   name: NAME,
   title: 'List SMS orders',
@@ -163,6 +160,17 @@ export const listOrdersTool = defineTool({
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
     const { sender, minMessages, sort = 'newest' } = resumed.args;
     const status = resumed.args.status ? ORDER_STATUS[resumed.args.status] : undefined;
+    const answer = (page: ServedPage<Order, ListMeta>): OrderList => ({
+      range: rangeWithTimezone(resumed.resolved),
+      totalOrders: page.meta.totalOrders,
+      ...(page.meta.belowMinMessages === undefined ? {} : { belowMinMessages: page.meta.belowMinMessages }),
+      sort,
+      span: page.meta.span,
+      orders: page.items.map(present),
+      ...paging(page.nextCursor),
+      dropped: page.meta.dropped,
+      ...orderSenderFilterIfGiven(page.meta.senderFilter),
+    });
     const page = await servePage({
       tool: NAME,
       resumed,
@@ -176,19 +184,9 @@ export const listOrdersTool = defineTool({
         const { coverage, ...meta } = listing.meta;
         return { ...listing, meta: { ...meta, span: spanOf(resumed.resolved, coverage, readAt) } };
       },
-      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
+      fits: fitsBudget(answer, render),
     });
-    return {
-      range: rangeWithTimezone(resumed.resolved),
-      totalOrders: page.meta.totalOrders,
-      ...(page.meta.belowMinMessages === undefined ? {} : { belowMinMessages: page.meta.belowMinMessages }),
-      sort,
-      span: page.meta.span,
-      orders: page.items.map(present),
-      ...paging(page.nextCursor),
-      dropped: page.meta.dropped,
-      ...orderSenderFilterIfGiven(page.meta.senderFilter),
-    };
+    return answer(page);
   },
   render,
 });

@@ -5,10 +5,10 @@ import type { ReportMessage } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type OrderRecipients, type RecipientCounts, messageStateOf, readOrderRecipients } from '../reporting/recipients.js';
-import { SnapshotStore, resumeQuery } from './cursors.js';
+import { type ServedPage, SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
-  answerWeight,
+  fitsBudget,
   continuationLines,
   counted,
   cursorField,
@@ -151,7 +151,22 @@ async function rankedRecipients(
   return { items, meta: { read: summary, matched: items.length } };
 }
 
-const weigh = answerWeight(present, recipientLine);
+function answerOf(page: ServedPage<RankedRecipient, RecipientsMeta>): RecipientList {
+  const { order, counts, consistent } = page.meta.read;
+  return {
+    order: {
+      ...orderCountersOf(order),
+      submitAt: order.submitAt === undefined ? null : timestampToIso(order.submitAt),
+      sendAt: order.sendAt === undefined ? null : timestampToIso(order.sendAt),
+      sender: order.sender ?? null,
+    },
+    recipientCounts: counts,
+    consistent,
+    matched: page.meta.matched,
+    recipients: page.items.map(present),
+    ...paging(page.nextCursor),
+  };
+}
 
 function requireOrderId(orderId: number | undefined): number {
   if (orderId === undefined) {
@@ -178,21 +193,8 @@ export const listRecipientsTool = defineTool({
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args) => requireOrderId(args.orderId));
     const { resolved: orderId, args: { status } } = resumed;
     const page = await serveRankedPage(NAME, context, { resumed, limit }, () =>
-      rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status), weigh);
-    const { order, counts, consistent } = page.meta.read;
-    return {
-      order: {
-        ...orderCountersOf(order),
-        submitAt: order.submitAt === undefined ? null : timestampToIso(order.submitAt),
-        sendAt: order.sendAt === undefined ? null : timestampToIso(order.sendAt),
-        sender: order.sender ?? null,
-      },
-      recipientCounts: counts,
-      consistent,
-      matched: page.meta.matched,
-      recipients: page.items.map(present),
-      ...paging(page.nextCursor),
-    };
+      rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status), fitsBudget(answerOf, render));
+    return answerOf(page);
   },
   render,
 });

@@ -1,6 +1,5 @@
 import { positionKey } from '../reporting/listing.js';
-import { type Cursors, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
-import { ITEMS_BUDGET_BYTES } from './fields.js';
+import { type Cursors, type PageRequest, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
 
 /** An item of a list the tool ranks itself, with its place in that ranking. */
 export type Ranked<T> = T & { position: number };
@@ -17,14 +16,14 @@ interface RankedContext<T, M> {
 /**
  * One page of a list ranked by something other than time (undelivered first, most failures
  * first, problems first): paged by position with the tool's cursors, from its snapshot while
- * that lives, and cut to the answer budget by `weigh`.
+ * that lives, and cut to the answer budget by `fits`.
  */
 export function serveRankedPage<T, M>(
   tool: string,
   context: RankedContext<T, M>,
   query: { resumed: ResumedQuery<Record<string, unknown>, unknown>; limit: number },
   compute: () => Promise<{ items: Ranked<T>[]; meta: M }>,
-  weigh: (item: Ranked<T>) => number,
+  fits: PageRequest<Ranked<T>, M>['fits'],
 ) {
   return servePage({
     tool,
@@ -34,6 +33,6 @@ export function serveRankedPage<T, M>(
     cursors: context.cursors,
     snapshots: context.state.snapshots,
     compute: async () => ({ ...(await compute()), complete: true }),
-    budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
+    fits,
   });
 }

@@ -4,13 +4,12 @@ import { type DayRange, resolveRange } from '../reporting/date-range.js';
 import { type CleanMessage, type InboxMeta, messageKey, readInbox } from '../reporting/inbox.js';
 import { MAX_SENDERS_NAMED } from '../reporting/sender-filter.js';
 import { type Span, coverageOf, spanOf } from '../reporting/span.js';
-import { SnapshotStore, resumeQuery, servePage } from './cursors.js';
+import { type ServedPage, SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
-  ITEMS_BUDGET_BYTES,
   MAX_TEXT_CHARS,
   READ_ONLY_ANNOTATIONS,
   UNTRUSTED_NOTICE,
-  answerWeight,
+  fitsBudget,
   containsField,
   continuationLines,
   counted,
@@ -29,6 +28,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { inboxCountLines, inboxReadClause } from './inbox-counts.js';
 import { namedSenders, presentSenderFilter, senderFilterFields } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool } from './tool.js';
@@ -171,20 +171,10 @@ function render(result: InboxResult): string {
   const scope = result.range ? `received ${result.range.start}..${result.range.end} (${result.range.timezone})` : 'in the whole inbox';
   const lines = [
     `Inbox: ${counted(result.matched, 'message')} ${scope} match the filters; ` +
-      `${formatCount(result.fetched)} of ${formatCount(result.totalRows)} inbox messages were read.`,
+      `${inboxReadClause(result)}.`,
   ];
   if (result.range && result.span) lines.push(spanLine(result.range, result.span, 'matching messages'));
-  if (result.fetched > result.totalRows) {
-    lines.push(
-      `INCONSISTENT: the API returned ${formatCount(result.fetched)} messages but reports ${formatCount(result.totalRows)} in all, ` +
-        'so its count cannot be trusted; every message it returned was read. The panel (panel.iletimerkezi.com) has the full list.',
-    );
-  } else if (!result.complete) {
-    lines.push(
-      `INCOMPLETE: the API returned only ${formatCount(result.fetched)} of the ${formatCount(result.totalRows)} messages it reports, ` +
-        'and get-inbox has no documented paging, so older messages may be missing here. The panel (panel.iletimerkezi.com) has the full list.',
-    );
-  }
+  lines.push(...inboxCountLines(result, { missing: 'older messages may be missing here', surplus: 'every message it returned was read' }));
   lines.push(...senderLines(result.senderFilter, scope));
   lines.push(
     result.optOuts.count === 0
@@ -205,8 +195,6 @@ function render(result: InboxResult): string {
   return lines.join('\n');
 }
 
-const weigh = answerWeight(present, messageLine);
-
 export const readInboxTool = defineTool({
   name: NAME,
   title: 'Read incoming SMS',
@@ -225,6 +213,21 @@ export const readInboxTool = defineTool({
     const { limit, cursor, ...query } = params;
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange | null => resolveRange(args, context) ?? null);
     const range = resumed.resolved ?? undefined;
+    const answer = (page: ServedPage<CleanMessage, ReadMeta>): InboxResult => {
+      const { meta } = page;
+      return {
+        range: range ? rangeWithTimezone(range) : null,
+        span: meta.span,
+        totalRows: meta.totalRows,
+        fetched: meta.fetched,
+        complete: meta.fetched === meta.totalRows,
+        matched: meta.matched,
+        messages: page.items.map(present),
+        optOuts: { count: meta.optOuts.count, distinctSenders: meta.optOuts.senders.length, senders: takeWithinBytes(meta.optOuts.senders, limit) },
+        ...paging(page.nextCursor),
+        ...(meta.senderFilter ? { senderFilter: presentSenderFilter(meta.senderFilter, ({ sender, messages }) => ({ sender, messages })) } : {}),
+      };
+    };
     const page = await servePage({
       tool: NAME,
       resumed,
@@ -239,21 +242,9 @@ export const readInboxTool = defineTool({
         const span = range ? spanOf(range, coverageOf(range, listing.items.map((message) => dayOfTimestamp(message.date))), readAt) : null;
         return { ...listing, meta: { ...listing.meta, span } };
       },
-      budget: { bytes: ITEMS_BUDGET_BYTES, weigh },
+      fits: fitsBudget(answer, render),
     });
-    const { meta } = page;
-    return {
-      range: range ? rangeWithTimezone(range) : null,
-      span: meta.span,
-      totalRows: meta.totalRows,
-      fetched: meta.fetched,
-      complete: meta.fetched === meta.totalRows,
-      matched: meta.matched,
-      messages: page.items.map(present),
-      optOuts: { count: meta.optOuts.count, distinctSenders: meta.optOuts.senders.length, senders: takeWithinBytes(meta.optOuts.senders, limit) },
-      ...paging(page.nextCursor),
-      ...(meta.senderFilter ? { senderFilter: presentSenderFilter(meta.senderFilter, ({ sender, messages }) => ({ sender, messages })) } : {}),
-    };
+    return answer(page);
   },
   render,
 });

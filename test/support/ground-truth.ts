@@ -142,7 +142,9 @@ export interface AuditTruthItem {
  * The opt-out audit by plain loops over an account: the opt-out messages of the range (by a
  * list of opt-out texts the caller gives), each number's earliest, the blacklist, and every
  * order of the scanned days that went out after the opt-out (and by `now`) with the number
- * among its recipients. Items come problems first, then newest opt-out first.
+ * among its recipients. The scanned days start `leadDays` before the earliest opt-out's day (the
+ * audit's default lead when no scheduling horizon is given). Items come problems first, then
+ * newest opt-out first.
  */
 export function auditOf(
   account: { inbox: readonly InboxMessage[]; orders: readonly Order[]; blacklist?: readonly { number: string }[] },
@@ -151,6 +153,7 @@ export function auditOf(
   isOptOutText: (text: string) => boolean,
   today: string,
   now: string,
+  leadDays = 30,
 ): AuditTruthItem[] {
   const byNumber = new Map<string, AuditTruthItem>();
   for (const message of account.inbox) {
@@ -167,7 +170,7 @@ export function auditOf(
   const checkable = items.filter((item) => item.isPhoneNumber);
   if (checkable.length > 0) {
     const earliest = checkable.map((item) => item.optedOutAt).sort()[0] ?? '';
-    const first = new Date(Date.parse(`${earliest.slice(0, 10)}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+    const first = new Date(Date.parse(`${earliest.slice(0, 10)}T00:00:00Z`) - leadDays * 86_400_000).toISOString().slice(0, 10);
     for (const order of account.orders) {
       const day = order.submitAt.slice(0, 10);
       if (day < first || day > today || order.sendAt <= earliest || order.sendAt > now) continue;
