@@ -26,6 +26,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
@@ -75,7 +76,7 @@ const outputSchema = z.object({
     .enum(['clean', 'action_needed', 'partial', 'nothing_to_audit'])
     .describe(
       'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
-        'partial: the inbox came back incomplete or later sends were not checked; nothing_to_audit: no inbox message at all ' +
+        'partial: the inbox came back incomplete, later sends were not checked, or some orders could not be read yet (notChecked); nothing_to_audit: no inbox message at all ' +
         'was received in the range, so nothing was checked (this is not clean).',
     ),
   span: spanOutput('inbox messages received, opt-outs or not'),
@@ -84,10 +85,11 @@ const outputSchema = z.object({
   notBlacklisted: z.number().int(),
   uncheckable: z.number().int().describe('Opt-outs from senders that are not phone numbers (short codes, names): listed, but not checkable.'),
   messagedAfterOptOut: z.number().int().describe('Distinct opted-out numbers that an order reached after they opted out.'),
-  ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out.'),
+  ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out, but for notChecked.'),
+  notChecked: notCheckedOutput,
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
   sendsChecked: z.boolean().describe('Whether later sends were checked (checkSends).'),
-  complete: z.boolean().describe('False when the inbox came back incomplete, or when checkSends was false: then the audit is partial.'),
+  complete: z.boolean().describe('False when the inbox came back incomplete, when checkSends was false, or when some orders could not be read yet: then the audit is partial.'),
   inbox: z.object({
     totalRows: z.number().int(),
     fetched: z.number().int(),
@@ -217,6 +219,7 @@ function findingLines(audit: Audit): string[] {
       'Transactional messages (one-time passwords, order updates) may be lawful after an opt-out, so each send listed is something to review, not proof of a breach.',
     );
   }
+  lines.push(...notCheckedLines(audit.notChecked, 'sent after the earliest opt-out'));
   if (audit.scheduledLater > 0) {
     lines.push(
       `${counted(audit.scheduledLater, 'scheduled order has', 'scheduled orders have')} not gone out yet, so ` +
@@ -266,9 +269,10 @@ export const auditOptOutsTool = defineTool({
       uncheckable: meta.uncheckable,
       messagedAfterOptOut: meta.messagedAfterOptOut,
       ordersChecked: meta.ordersChecked,
+      notChecked: notCheckedField(meta.notChecked),
       scheduledLater: meta.scheduledLater,
       sendsChecked: meta.checkSends,
-      complete: meta.inbox.complete && meta.checkSends,
+      complete: meta.inbox.complete && meta.checkSends && meta.notChecked.length === 0,
       inbox: meta.inbox,
       items: page.items.map(present),
       ...paging(page.nextCursor),
