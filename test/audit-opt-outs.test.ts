@@ -32,6 +32,7 @@ interface Audit {
   uncheckable: number;
   messagedAfterOptOut: number;
   ordersChecked: number;
+  notChecked: { count: number; orders: Array<{ orderId: number; reason: string }> };
   scheduledLater: number;
   sendsChecked: boolean;
   sendsScanned: { start: string; end: string; timezone: string } | null;
@@ -99,6 +100,7 @@ describe('audit_opt_outs', () => {
       uncheckable: 0,
       messagedAfterOptOut: truth.filter((item) => item.sends.length > 0).length,
       ordersChecked: checked.length,
+      notChecked: { count: 0, orders: [] },
       scheduledLater: 0,
       sendsChecked: true,
       sendsScanned: { start: '2026-03-11', end: TODAY, timezone: 'Europe/Istanbul' },

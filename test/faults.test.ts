@@ -232,7 +232,7 @@ describe('cancellation', () => {
 
 describe('a server that repeats the same page forever', () => {
   it('gives an error, never a hang or a doubled count', async () => {
-    const server = await connect({ fake: { repeatPages: true } });
+    const server = await connect({ fake: { ignoresPage: ['get-reports'] } });
     try {
       const started = performance.now();
       const result = await server.mcp.callTool({ name: 'summarize_delivery', arguments: { start: START, end: END } });

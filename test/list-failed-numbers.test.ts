@@ -22,6 +22,8 @@ interface FailedNumbers {
   failedMoreThanOnce: number;
   items: FailedNumberTruth[];
   mismatchedOrders: { count: number; orders: Array<{ orderId: number; expected: number; found: number }> };
+  complete: boolean;
+  notChecked: { count: number; orders: Array<{ orderId: number; reason: string }> };
   truncated: boolean;
   nextCursor?: string;
   dropped: { duplicates: number; outOfRange: number };
@@ -56,6 +58,8 @@ describe('list_failed_numbers', () => {
       failedMoreThanOnce: truth.filter((entry) => entry.failures > 1).length,
       items: truth.slice(0, 500),
       mismatchedOrders: { count: 0, orders: [] },
+      complete: true,
+      notChecked: { count: 0, orders: [] },
       truncated: true,
       nextCursor: data.nextCursor,
       dropped: { duplicates: 0, outOfRange: 0 },

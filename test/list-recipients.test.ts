@@ -185,9 +185,11 @@ describe('list_recipients', () => {
     expect(early.text).toContain('Ask again after its send time');
   });
 
-  it('stops an API that serves the same page forever, past what one order can hold', async () => {
-    const page = Array.from({ length: 1000 }, (_, index) => ({ number: `5321${String(index).padStart(6, '0')}`, status: 111 }));
-    const script = (request: { endpoint: string }) => (request.endpoint === 'get-report' ? success({ order: { id: 9, status: 114, message: page } }) : undefined);
+  it('stops an API that serves new pages forever, past what one order can hold', async () => {
+    // Every page new, so no page repeats an earlier one: only the size of an order ends the walk.
+    const page = (number: number) => Array.from({ length: 1000 }, (_, index) => ({ number: `53${String(number).padStart(2, '0')}${String(index).padStart(6, '0')}`, status: 111 }));
+    const script = (request: { endpoint: string; page?: number }) =>
+      request.endpoint === 'get-report' ? success({ order: { id: 9, status: 114, message: page(request.page ?? 1) } }) : undefined;
     const { result, text } = await call({ orderId: 9 }, { fake: { script } });
     expect(result.isError).toBe(true);
     expect(text).toContain('served more than 50,000 recipients for order 9 by page 51');

@@ -96,7 +96,7 @@ describe('scanOrders', () => {
   });
 
   it('stops with an error when the API repeats a page forever', async () => {
-    const { fake, client } = await setUp({ repeatPages: true });
+    const { fake, client } = await setUp({ ignoresPage: ['get-reports'] });
     const window = { start: '2026-04-11', end: '2026-04-20' };
     let error: unknown;
     await scanOrders(client, window, ignoreOrders).catch((caught: unknown) => {

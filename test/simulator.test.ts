@@ -311,3 +311,36 @@ describe('hand-written bodies through the script hook', () => {
     expect(statuses).toEqual([429, 429, 429, 200, 429, 200, 200]);
   });
 });
+
+describe('the fault modes of the page walks and of unreadable orders', () => {
+  const account = {
+    orders: [order(11, '2026-04-01 10:00:00'), order(12, '2026-04-01 11:00:00'), order(13, '2026-04-01 12:00:00')],
+    inbox: [],
+    recipients: () => [{ number: '5321234567', status: 111 }, { number: '5331234567', status: 112 }],
+    blacklist: [{ number: '+905321234567', at: '2026-04-01 10:00:00' }, { number: '5331234567', at: '2026-04-01 11:00:00' }, { number: '7889', at: '2026-04-01 12:00:00' }],
+  };
+  const body = (text: string) => JSON.parse(text) as { response: { status: { code: number }; order?: { message: unknown[] }; blacklist?: { number: string[] } } };
+
+  it('ignoresPage serves page 1 for any page of the endpoints named, and only those', async () => {
+    const fake = await start({ account, rowPageSize: 1, ignoresPage: ['get-report'] });
+    const report = async (page: number) => body((await post(fake, 'get-report', { order: { id: 11, page } })).text).response.order?.message;
+    expect(await report(2)).toEqual(await report(1));
+    expect(await report(9)).toEqual([{ number: '5321234567', status: 111 }]);
+    const blacklist = async (page: number) => body((await post(fake, 'get-blacklist', { blacklist: { page } })).text).response.blacklist?.number;
+    expect([await blacklist(1), await blacklist(2), await blacklist(4)]).toEqual([['+905321234567'], ['5331234567'], []]);
+  });
+
+  it('respelledBlacklist serves every Turkish mobile number again in its other spelling, after the rest', async () => {
+    const fake = await start({ account, respelledBlacklist: true });
+    expect(body((await post(fake, 'get-blacklist')).text).response.blacklist?.number).toEqual(['+905321234567', '5331234567', '7889', '5321234567', '+905331234567']);
+  });
+
+  it('withheldOrders refuses those orders with their code, and faults.orders fails only those orders', async () => {
+    const fake = await start({ account, withheldOrders: { 11: 455, 12: 456 }, faults: { rate: 1, kinds: ['http-503'], seed: 1, maxPerRequest: Infinity, orders: [13] } });
+    const codes = [];
+    for (const id of [11, 12, 13]) codes.push(body((await post(fake, 'get-report', { order: { id } })).text).response.status.code);
+    expect(codes).toEqual([455, 456, 503]);
+    expect((await post(fake, 'get-blacklist')).status).toBe(200);
+    expect(fake.requests.map((request) => request.fault ?? null)).toEqual([null, null, 'http-503', null]);
+  });
+});

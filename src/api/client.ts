@@ -10,6 +10,7 @@ import {
   type Inbox,
   type Order,
   type ReportPage,
+  type ServedNumber,
   balanceResponseSchema,
   blacklistResponseSchema,
   describeIssues,
@@ -17,12 +18,11 @@ import {
   reportResponseSchema,
   reportsResponseSchema,
 } from './schemas.js';
-import type { PhoneNumber } from './phone-number.js';
 import { type BodyReader, wholeJsonBody } from './body-reader.js';
 import type { RetryPolicy, SuccessfulRead, Transport } from './transport.js';
 
 export type { OrderSink } from './orders-page.js';
-export type { Balance, Inbox, InboxMessage, Order, ReportMessage, ReportPage } from './schemas.js';
+export type { Balance, Inbox, InboxMessage, Order, ReportMessage, ReportPage, ServedNumber } from './schemas.js';
 export type { PhoneNumber } from './phone-number.js';
 
 /** The read endpoints, as the reporting domain sees them. */
@@ -40,8 +40,8 @@ export interface IletimerkeziApi {
    * sent no order at all, which past the last page some versions may do.
    */
   readReportPage(orderId: number, page: number, signal?: AbortSignal): Promise<ReportPage | undefined>;
-  /** One page of get-blacklist, numbers normalized; no numbers means past the end. */
-  readBlacklistPage(page: number, signal?: AbortSignal): Promise<PhoneNumber[]>;
+  /** One page of get-blacklist, numbers as served (normalize them to compare); no numbers means past the end. */
+  readBlacklistPage(page: number, signal?: AbortSignal): Promise<ServedNumber[]>;
   fetchBalance(signal?: AbortSignal): Promise<Balance>;
   /** How many requests the client runs at once; a scan reads ahead no further than this. */
   readonly concurrency?: number;
@@ -144,7 +144,7 @@ export class IletimerkeziClient implements IletimerkeziApi {
     return this.validate(reportResponseSchema, body, 'get-report').response.order;
   }
 
-  async readBlacklistPage(page: number, signal?: AbortSignal): Promise<PhoneNumber[]> {
+  async readBlacklistPage(page: number, signal?: AbortSignal): Promise<ServedNumber[]> {
     const body = await this.readJson('get-blacklist', { blacklist: { page, rowCount: MAX_ROW_COUNT } }, `get-blacklist page ${page}`, signal);
     return this.validate(blacklistResponseSchema, body, 'get-blacklist').response.blacklist.number;
   }

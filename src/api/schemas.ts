@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { normalizePhoneNumber } from './phone-number.js';
 
 /**
  * Upstream response schemas: tolerant where the API is known to drift (numbers as digit strings,
@@ -226,13 +225,17 @@ export const inboxResponseSchema = z.object({
 /** The longest value kept as a phone number field; anything longer is corrupt data, not a sender ID. */
 const MAX_NUMBER_CHARS = 100;
 
-/** A number in whatever form the endpoint writes it. */
+/**
+ * A number in whatever form the endpoint writes it, kept so: a page is judged a repeat on its
+ * entries as served, and the same person written twice (`5321234567`, `+905321234567`) is two
+ * entries. Comparing waits for `normalizePhoneNumber` at the point of use.
+ */
 const rawNumber = z.union([z.string().min(1).max(MAX_NUMBER_CHARS), z.number()], {
   error: `must be a phone number: a string of 1 to ${MAX_NUMBER_CHARS} characters or a number`,
 });
 
-/** The same, normalized by the one rule in phone-number.ts. */
-const phoneNumber = rawNumber.transform(normalizePhoneNumber);
+/** A phone number as an endpoint served it. */
+export type ServedNumber = z.infer<typeof rawNumber>;
 
 /** Newer docs add an order's counters and times to get-report; older ones do not, so each may be missing. */
 const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
@@ -273,7 +276,7 @@ export const blacklistResponseSchema = z.object({
   response: z.object({
     status,
     blacklist: z
-      .object({ count: optional(wholeNumber), number: listOf(phoneNumber, 'must be a list of numbers') })
+      .object({ count: optional(wholeNumber), number: listOf(rawNumber, 'must be a list of numbers') })
       .nullish()
       .transform((blacklist) => blacklist ?? { count: undefined, number: [] }),
   }),

@@ -6,7 +6,7 @@ import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import type { ScanOptions } from './order-scan.js';
-import { readRecipientsOfOrders } from './recipients.js';
+import { type NotCheckedOrder, readRecipientsOfOrders } from './recipients.js';
 import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 import { type Coverage, coverageOf } from './span.js';
 
@@ -38,6 +38,8 @@ export interface FailedNumbersReport {
   /** Every failing number, most failures first, then by number. */
   numbers: FailedNumber[];
   mismatched: MismatchedOrder[];
+  /** Orders with failures whose recipients could not be read yet, by id: their failures are in no figure above. */
+  notChecked: NotCheckedOrder[];
   /** The submission days of the orders scanned. */
   coverage: Coverage;
   dropped: DroppedOrders;
@@ -123,7 +125,7 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
   const progress = progressPhases(options.onProgress, { scan: 1, recipients: 1 });
   const { found, stats, filter } = await scanForFailures(api, query, { ...options, onProgress: progress.scan });
   const tally = new FailureTally();
-  const results = await readRecipientsOfOrders(
+  const { results, notChecked } = await readRecipientsOfOrders(
     api,
     found.failing,
     (message) => (message.status === MESSAGE_STATUS.undelivered ? normalizePhoneNumber(message.number) : undefined),
@@ -141,6 +143,7 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
     expectedFailedMessages: found.expectedFailures,
     numbers: tally.sorted(),
     mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
+    notChecked,
     coverage: coverageOf(query.range, found.days),
     dropped: droppedBy(stats),
     ...(filter ? { senderFilter: filter } : {}),

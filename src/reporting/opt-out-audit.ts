@@ -7,7 +7,7 @@ import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
-import { messageStateOf, readRecipientsOfOrders } from './recipients.js';
+import { type NotCheckedOrder, messageStateOf, readRecipientsOfOrders } from './recipients.js';
 import { type Coverage, coverageOf } from './span.js';
 
 /**
@@ -72,6 +72,8 @@ export interface OptOutAudit {
   uncheckable: number;
   messagedAfterOptOut: number;
   ordersChecked: number;
+  /** Orders sent after the earliest opt-out whose recipients could not be read yet, by id: not in ordersChecked. */
+  notChecked: NotCheckedOrder[];
   /** Orders after an opt-out that are scheduled and have not gone out yet: not checked, to review before they go. */
   scheduledLater: number;
   /** The submission days whose orders were scanned for later sends; null when none were. */
@@ -125,17 +127,25 @@ const MAX_BLACKLIST_PAGES = 10_000;
 /**
  * The whole blacklist, normalized: paged until a page has no numbers, `count` never trusted as a
  * total, so a page read counts k/(k+1) of the way, as the scan's windows do.
+ *
+ * A blacklist serves each entry once, so a page with no entry it had not served before is the API
+ * repeating itself, and the walk stops there. That is judged on the entries as served: the same
+ * person blocked twice, as `5321234567` and `+905321234567`, is two entries, however alike they
+ * are once normalized.
  */
 async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal, onProgress?: ProgressReport): Promise<Set<string>> {
   const numbers = new Set<string>();
+  const served = new Set<string>();
   for (let page = 1; ; page += 1) {
     const entries = await api.readBlacklistPage(page, signal);
     if (entries.length === 0) return numbers;
-    const before = numbers.size;
-    for (const entry of entries) numbers.add(entry.number);
+    const before = served.size;
+    for (const entry of entries) {
+      served.add(String(entry));
+      numbers.add(normalizePhoneNumber(entry).number);
+    }
     onProgress?.({ progress: page, total: page + 1, message: `${numbers.size} blacklisted numbers read` });
-    // A blacklist holds each number once, so a page with nothing new is the API repeating itself.
-    if (numbers.size === before || page >= MAX_BLACKLIST_PAGES) {
+    if (served.size === before || page >= MAX_BLACKLIST_PAGES) {
       throw new UpstreamError(
         'repeating-pages',
         `The iletiMerkezi API served blacklist page ${page} with no number it had not served before; stopped rather than loop forever. Try again later.`,
@@ -215,9 +225,12 @@ const AUDIT_PHASES = { inbox: 1, blacklist: 1, sendsScan: 4, recipients: 4 };
 
 type Figures = Omit<OptOutAudit, 'verdict' | 'items' | 'range' | 'coverage' | 'complete'>;
 
-/** Everything the audit vouches for was seen: the whole inbox, and, when sends are checked, every order that could have reached an opt-out. */
+/**
+ * Everything the audit vouches for was seen: the whole inbox, and, when sends are checked, every
+ * order that could have reached an opt-out, each of them read.
+ */
 function isComplete(audit: Figures): boolean {
-  return audit.inbox.complete && audit.checkSends && audit.scheduleGap === null;
+  return audit.inbox.complete && audit.checkSends && audit.scheduleGap === null && audit.notChecked.length === 0;
 }
 
 function verdictOf(audit: Figures): AuditVerdict {
@@ -238,6 +251,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
 
   const sends = new Map<string, SendAfterOptOut[]>();
   let ordersChecked = 0;
+  let notChecked: NotCheckedOrder[] = [];
   let scheduledLater = 0;
   let sendsScanned: DayRange | null = null;
   let scheduleGap: ScheduleGap | null = null;
@@ -249,9 +263,8 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
     sendsScanned = scanned.range;
     scheduleGap = scanned.gap;
     dropped = droppedBy(scanned.stats);
-    ordersChecked = scanned.orders.length;
     const tails = new Set(checkable.map((optOut) => digitTail(optOut.number)));
-    await readRecipientsOfOrders(
+    const read = await readRecipientsOfOrders(
       api,
       scanned.orders,
       (message, order) => {
@@ -278,6 +291,8 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
           'or pass checkSends: false for the blacklist check alone.',
       },
     );
+    notChecked = read.notChecked;
+    ordersChecked = scanned.orders.length - notChecked.length;
   }
 
   const items: AuditedOptOut[] = [...optOuts.values()].map((optOut) => {
@@ -302,6 +317,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
     uncheckable: items.filter((item) => item.blacklisted === null).length,
     messagedAfterOptOut: items.filter((item) => item.sendCount > 0).length,
     ordersChecked,
+    notChecked,
     scheduledLater,
     sendsScanned,
     scheduleGap,

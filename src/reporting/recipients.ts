@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { IletimerkeziApi, ReportMessage, ReportPage } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
@@ -83,9 +84,26 @@ function resolvedOrder(first: ReportPage, counts: RecipientCounts, messages: num
 }
 
 /**
+ * What a page of recipients was, as served: the numbers in the form and type the API wrote them
+ * and their statuses, in order. get-report rows have no ids, and one number may be a recipient of
+ * an order twice, so a page is a repeat only when it is the very same list as an earlier page.
+ */
+function servedForm(rows: readonly ReportMessage[]): string {
+  const hash = createHash('sha256');
+  for (const row of rows) hash.update(`${typeof row.number}:${row.number}:${row.status}\n`);
+  return hash.digest('base64');
+}
+
+/**
  * Reads one order's recipients with get-report, page after page until a page has no messages
  * (the page size is never assumed, and `total` is a cross-check, not a stop rule), handing each
  * page's messages to `onPage` as it arrives, so a caller keeps only what it needs.
+ *
+ * A page served exactly as an earlier one was is the API repeating itself (one that ignores
+ * `page` serves page 1 forever), and the walk stops there with an error rather than count it
+ * twice, unless the order's `total` leaves room for it: an order may legitimately hold the same
+ * list twice, and one whose total says so is read whole. Without a total, as the older docs give
+ * get-report, a repeated page is always taken for the API's.
  */
 export async function readOrderRecipients(
   api: IletimerkeziApi,
@@ -96,6 +114,8 @@ export async function readOrderRecipients(
   const counts: RecipientCounts = { delivered: 0, undelivered: 0, waiting: 0, other: 0 };
   let first: ReportPage | undefined;
   let messages = 0;
+  /** Each page read, by its served form: the first page that had it. */
+  const pagesServed = new Map<string, number>();
   for (let page = 1; ; page += 1) {
     let read: ReportPage | undefined;
     try {
@@ -112,6 +132,18 @@ export async function readOrderRecipients(
     first ??= read;
     const rows = read?.message ?? [];
     if (rows.length === 0) break;
+    const served = servedForm(rows);
+    const earlier = pagesServed.get(served);
+    const total = first?.total;
+    if (earlier !== undefined && (total === undefined || messages + rows.length > total)) {
+      throw new UpstreamError(
+        'repeating-pages',
+        `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}` +
+          (total === undefined ? '' : `, past the ${total.toLocaleString('en-US')} recipients the order holds`) +
+          '; stopped rather than count them twice or loop forever. Try again later.',
+      );
+    }
+    if (earlier === undefined) pagesServed.set(served, page);
     if (messages + rows.length > MAX_RECIPIENTS) {
       throw new UpstreamError(
         'repeating-pages',
@@ -156,11 +188,56 @@ export interface ManyOrdersOptions {
 }
 
 /**
+ * Why an order's recipients could not be read, when the reason is the order's own and the other
+ * orders of a scan can still be read: get-report's 455 (the order has not started sending) and
+ * 456 (its send time has not come), the API failing on its pages after every retry, or serving
+ * them over and over.
+ */
+export const NOT_CHECKED_REASONS = ['not_sending_yet', 'scheduled', 'api_kept_failing', 'repeating_pages'] as const;
+export type NotCheckedReason = (typeof NOT_CHECKED_REASONS)[number];
+
+export interface NotCheckedOrder {
+  orderId: number;
+  reason: NotCheckedReason;
+}
+
+/**
+ * The reason when a failure concerns this order alone, or undefined when it concerns the whole
+ * call (credentials, balance, a response the API no longer documents, a cancellation): those
+ * stop the scan, as they would stop any other order.
+ */
+function notCheckedReason(error: unknown): NotCheckedReason | undefined {
+  if (!(error instanceof UpstreamError)) return undefined;
+  if (error.kind === 'repeating-pages') return 'repeating_pages';
+  if (error.details.apiCode === 455) return 'not_sending_yet';
+  if (error.details.apiCode === 456) return 'scheduled';
+  // Only the transport's last word after its retries carries a count of attempts.
+  if (error.details.attempts !== undefined) return 'api_kept_failing';
+  return undefined;
+}
+
+/**
+ * Orders in a row, with none read between, that the API kept failing on after every retry: past
+ * this, the API is down rather than these orders, and the call fails with it instead of trying
+ * every other order against it.
+ */
+const MAX_FAILING_IN_A_ROW = 3;
+
+export interface RecipientsOfOrders<R> {
+  /** One result for each order read whole, in the orders' order. */
+  results: R[];
+  /** The orders whose recipients could not be read, by id; nothing of theirs is in `results`. */
+  notChecked: NotCheckedOrder[];
+}
+
+/**
  * Reads the recipients of many orders side by side, after checking they are no more than
- * allowed (the client's limiter caps requests in flight; each order's pages go in turn). Of
- * each order, `keep` picks what to hold from its messages as they arrive, and `finish` turns
- * that into the order's result once the order is read whole, so a failed read adds nothing.
- * The first failure, or the caller's cancellation, stops every other order's traffic and is
+ * allowed: as many orders at a time as the client runs requests at once, each order's pages in
+ * turn, so an API that is down fails a few orders, not every one of them. Of each order, `keep`
+ * picks what to hold from its messages as they arrive, and `finish` turns that into the order's
+ * result once the order is read whole, so a failed read adds nothing. An order that fails for a
+ * reason of its own (see NOT_CHECKED_REASONS) is set aside as not checked and the others go on;
+ * any other failure, or the caller's cancellation, stops every other order's traffic and is
  * rethrown.
  */
 export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
@@ -169,7 +246,7 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
   keep: (message: ReportMessage, order: O) => T | undefined,
   finish: (order: O, kept: T[], read: OrderRecipients) => R,
   options: ManyOrdersOptions,
-): Promise<R[]> {
+): Promise<RecipientsOfOrders<R>> {
   checkReportOrders(orders.length, options);
   const operation = new AbortController();
   // Every queued request listens on this one signal, and removes itself once done.
@@ -178,11 +255,15 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
   const cancel = () => operation.abort();
   options.signal?.addEventListener('abort', cancel, { once: true });
   let failure: Error | undefined;
+  let failingInARow = 0;
+  const notChecked: NotCheckedOrder[] = [];
   const progress = new PagedProgress(orders.length, options.onProgress, (done, all) => `orders scanned; recipients of ${done} of ${all} ${options.what} read`);
-  const readOne = async (order: O, index: number): Promise<R | undefined> => {
+  // One slot an order, filled once the order is read whole.
+  const read: Array<{ result: R } | undefined> = [];
+  const readOne = async (order: O, index: number): Promise<void> => {
     try {
       const kept: T[] = [];
-      const read = await readOrderRecipients(
+      const recipients = await readOrderRecipients(
         api,
         order.id,
         (messages) => {
@@ -194,19 +275,35 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
         },
         operation.signal,
       );
+      failingInARow = 0;
       progress.partFinished(index);
-      return finish(order, kept, read);
+      read[index] = { result: finish(order, kept, recipients) };
     } catch (error) {
-      failure ??= error instanceof Error ? error : new Error(String(error));
-      operation.abort();
-      return undefined;
+      const reason = operation.signal.aborted ? undefined : notCheckedReason(error);
+      // Any answer about an order, a 455 as much as its recipients, shows the API is up.
+      failingInARow = reason === 'api_kept_failing' ? failingInARow + 1 : 0;
+      if (reason === undefined || failingInARow >= MAX_FAILING_IN_A_ROW) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        operation.abort();
+      } else {
+        notChecked.push({ orderId: order.id, reason });
+        progress.partFinished(index);
+      }
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < orders.length && !operation.signal.aborted) {
+      const index = next;
+      next += 1;
+      await readOne(orders[index] as O, index);
     }
   };
   try {
-    const results = await Promise.all(orders.map(readOne));
+    await Promise.all(Array.from({ length: Math.min(api.concurrency ?? 1, orders.length) }, worker));
     if (options.signal?.aborted) throw new CancelledError();
     if (failure !== undefined) throw failure;
-    return results as R[];
+    return { results: read.flatMap((slot) => (slot ? [slot.result] : [])), notChecked: notChecked.sort((a, b) => a.orderId - b.orderId) };
   } finally {
     options.signal?.removeEventListener('abort', cancel);
   }

@@ -19,6 +19,7 @@ export class FaultInjector {
   pick(request: SimulatedRequest): FaultKind | undefined {
     const plan = this.plan();
     if (!plan || plan.rate <= 0 || plan.kinds.length === 0) return undefined;
+    if (plan.orders && (request.order === undefined || !plan.orders.includes(request.order))) return undefined;
     // Every logged field is part of a request's identity, for whatever fields an endpoint logs.
     const key = Object.values(request).join(':');
     const seen = this.seen.get(key) ?? 0;

@@ -12,6 +12,7 @@ import type { SimulatorOptions, WireRecipient } from './types.js';
 
 const NOT_FOUND = { status: 455, body: envelope(455, 'Sipariş bulunamadı') };
 const SCHEDULED = { status: 456, body: envelope(456, 'Sipariş henüz gönderim zamanına ulaşmadı') };
+const REFUSALS = { 455: NOT_FOUND, 456: SCHEDULED } as const;
 const INVALID_ID = { status: 422, body: envelope(422, 'Sipariş numarası geçersiz') };
 
 /** The fake's own reading of Istanbul wall-clock time: UTC+3 all year, no library. */
@@ -62,10 +63,12 @@ export function reportEndpoint(options: SimulatorOptions): Endpoint {
       const fields = orderField(request);
       const { id } = fields;
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return INVALID_ID;
-      const rows = rowRequest(fields, options.rowPageSize);
+      const rows = rowRequest(fields, options.rowPageSize, options.ignoresPage?.includes('get-report'));
       if ('status' in rows) return rows;
       const order = byId.get(id);
       if (!order) return NOT_FOUND;
+      const withheld = options.withheldOrders?.[id];
+      if (withheld !== undefined) return REFUSALS[withheld];
       if (order.sendAt > istanbulTimestamp(options.now?.() ?? new Date())) return SCHEDULED;
       const message = pageRows(recipientsOf(order), rows);
       const header = options.legacyReport

@@ -73,7 +73,7 @@ export function reportsEndpoint(options: SimulatorOptions): Endpoint {
       if (!window) return RANGE_ERROR;
       const page = filter.page ?? 1;
       if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) return PAGE_ERROR;
-      const from = ((options.repeatPages ? 1 : page) - 1) * pageSize;
+      const from = ((options.ignoresPage?.includes('get-reports') ? 1 : page) - 1) * pageSize;
       const orders = windowOrders(window).slice(from, from + pageSize);
       return { status: 200, body: envelope(200, OK_MESSAGE, { count: orders.length, orders: options.drift ? orders.map(stringified) : orders }) };
     },

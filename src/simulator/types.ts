@@ -54,10 +54,17 @@ export interface FaultPlan {
    */
   maxPerRequest?: number;
   retryAfterSeconds?: number;
+  /**
+   * Only get-report requests for these orders may fail, every other request goes through: one
+   * order the API keeps failing on while the rest read fine.
+   */
+  orders?: readonly number[];
 }
 
 export const ENDPOINT_NAMES = ['get-reports', 'get-inbox', 'get-report', 'get-blacklist', 'get-balance'] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
+/** The endpoints that take a `page`; get-inbox has none. */
+export type PagedEndpointName = Extract<EndpointName, 'get-reports' | 'get-report' | 'get-blacklist'>;
 
 export interface SimulatedRequest {
   endpoint: EndpointName;
@@ -96,8 +103,24 @@ export interface SimulatorOptions {
   inboxRowLimit?: number;
   /** Serve counters and ids as digit strings, and a lone inbox message as an object, like drifting APIs do. */
   drift?: boolean;
-  /** Every page number answers with page 1: a server that repeats itself forever. */
-  repeatPages?: boolean;
+  /**
+   * These endpoints answer every page number with page 1, as a server that ignores `page`
+   * would: get-reports its first orders, get-report an order's first recipients, get-blacklist
+   * its first numbers, again and again, never an empty page.
+   */
+  ignoresPage?: readonly PagedEndpointName[];
+  /**
+   * get-report refuses these orders with this code whatever their times say, though get-reports
+   * lists them: 455 for an order that has not moved from waiting to sending, 456 for one the
+   * API's own clock still holds as scheduled.
+   */
+  withheldOrders?: Readonly<Record<number, 455 | 456>>;
+  /**
+   * The blacklist also holds every number a second time, after all the others, in the other
+   * spelling the docs show (`5321234567` for `+905321234567` and back): an account whose numbers
+   * were blocked once in the panel and once more by an import.
+   */
+  respelledBlacklist?: boolean;
   /**
    * Each window also serves the orders of the day before `start` and the day after `end`, so an
    * order on a window's edge day reaches the client twice, once from each neighbouring window,

@@ -28,6 +28,7 @@ import {
   untrustedSection,
 } from './fields.js';
 import { inboxCountLines } from './inbox-counts.js';
+import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
@@ -93,8 +94,8 @@ const outputSchema = z.object({
     .enum(['clean', 'action_needed', 'partial', 'nothing_to_audit'])
     .describe(
       'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
-        'partial: the inbox came back incomplete, later sends were not checked, or some orders that could have reached an ' +
-        'opt-out were not (scheduleGap); nothing_to_audit: no inbox message at all ' +
+        'partial: the inbox came back incomplete, later sends were not checked, some orders that could have reached an ' +
+        'opt-out were not listed (scheduleGap), or some could not be read yet (notChecked); nothing_to_audit: no inbox message at all ' +
         'was received in the range, so nothing was checked (this is not clean).',
     ),
   span: spanOutput('inbox messages received, opt-outs or not'),
@@ -103,7 +104,8 @@ const outputSchema = z.object({
   notBlacklisted: z.number().int(),
   uncheckable: z.number().int().describe('Opt-outs from senders that are not phone numbers (short codes, names): listed, but not checkable.'),
   messagedAfterOptOut: z.number().int().describe('Distinct opted-out numbers that an order reached after they opted out.'),
-  ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out.'),
+  ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out, but for notChecked.'),
+  notChecked: notCheckedOutput,
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
   sendsChecked: z.boolean().describe('Whether later sends were checked (checkSends).'),
   sendsScanned: rangeOutput
@@ -127,8 +129,8 @@ const outputSchema = z.object({
   complete: z
     .boolean()
     .describe(
-      'False when the inbox came back incomplete, when checkSends was false, or when some orders that could have reached an ' +
-        'opt-out were not checked (scheduleGap): then the audit is partial.',
+      'False when the inbox came back incomplete, when checkSends was false, when some orders that could have reached an ' +
+        'opt-out were not listed (scheduleGap), or when some could not be read yet (notChecked): then the audit is partial.',
     ),
   inbox: z.object({
     totalRows: z.number().int(),
@@ -256,6 +258,7 @@ function findingLines(audit: Audit): string[] {
     );
   }
   lines.push(...scheduleGapLines(audit.scheduleGap));
+  lines.push(...notCheckedLines(audit.notChecked, 'sent after the earliest opt-out'));
   if (audit.scheduledLater > 0) {
     lines.push(
       `${counted(audit.scheduledLater, 'scheduled order has', 'scheduled orders have')} not gone out yet, so ` +
@@ -293,6 +296,7 @@ function answerOf(page: ServedPage<RankedOptOut, Meta>): Audit {
     uncheckable: meta.uncheckable,
     messagedAfterOptOut: meta.messagedAfterOptOut,
     ordersChecked: meta.ordersChecked,
+    notChecked: notCheckedField(meta.notChecked),
     scheduledLater: meta.scheduledLater,
     sendsChecked: meta.checkSends,
     sendsScanned: meta.sendsScanned ? rangeWithTimezone(meta.sendsScanned) : null,

@@ -26,6 +26,7 @@ import {
   strictInput,
   timestampForText,
 } from './fields.js';
+import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
 import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
@@ -79,6 +80,8 @@ const outputSchema = z.object({
         .describe(`At most ${MAX_MISMATCHES_LISTED}, by id.`),
     })
     .describe("Orders whose undelivered recipients differ from their undelivered counter, as when the API updates them between calls."),
+  complete: z.boolean().describe('False when some orders with failures could not be read yet (notChecked): their failures are in no figure here.'),
+  notChecked: notCheckedOutput,
   ...pagingOutput('numbers'),
   dropped: droppedOutput,
   senderFilter: orderSenderFilterOutput.optional(),
@@ -118,18 +121,25 @@ function render(result: FailedNumbers): string {
   ];
   if (result.failedMessages === result.expectedFailedMessages && result.mismatchedOrders.count === 0) {
     lines.push("That equals the orders' undelivered counters (summarize_delivery's undelivered figure).");
+  } else if (!result.complete && result.mismatchedOrders.count === 0) {
+    lines.push('Each order read agrees with its undelivered counter.');
   } else {
     const named = result.mismatchedOrders.orders
       .map((order) => `#${order.orderId} (counter ${formatCount(order.expected)}, recipients ${formatCount(order.found)})`)
       .join(', ');
     const more = result.mismatchedOrders.count - result.mismatchedOrders.orders.length;
+    // Against every counter only when every order was read; otherwise the orders not read would count as a mismatch.
+    const sums = result.complete
+      ? `the recipients show ${formatCount(result.failedMessages)} undelivered, but the orders' counters say ${formatCount(result.expectedFailedMessages)}. `
+      : '';
     lines.push(
-      `MISMATCH: the recipients show ${formatCount(result.failedMessages)} undelivered, but the orders' counters say ` +
-        `${formatCount(result.expectedFailedMessages)}. ${counted(result.mismatchedOrders.count, 'order disagrees', 'orders disagree')}: ${named}` +
+      `MISMATCH: ${sums}${counted(result.mismatchedOrders.count, 'order disagrees', 'orders disagree')}: ${named}` +
         `${more > 0 ? ` …and ${more} more` : ''}. The API may have updated them between calls; ask again to confirm.`,
     );
   }
-  lines.push(...orderSenderLines(result.senderFilter), ...droppedLines(result.dropped));
+  lines.push(...orderSenderLines(result.senderFilter));
+  lines.push(...notCheckedLines(result.notChecked, 'with failures'));
+  lines.push(...droppedLines(result.dropped));
   lines.push(
     result.failedMoreThanOnce === 0
       ? 'No number failed more than once.'
@@ -156,6 +166,8 @@ function answerOf(page: ServedPage<RankedNumber, Meta>): FailedNumbers {
     failedMoreThanOnce: meta.failedMoreThanOnce,
     items: page.items.map(present),
     mismatchedOrders: { count: meta.mismatched.length, orders: meta.mismatched.slice(0, MAX_MISMATCHES_LISTED) },
+    complete: meta.notChecked.length === 0,
+    notChecked: notCheckedField(meta.notChecked),
     ...paging(page.nextCursor),
     dropped: meta.dropped,
     ...orderSenderFilterIfGiven(meta.senderFilter),

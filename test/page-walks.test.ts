@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '../src/api/schemas.js';
+import type { SimulatedAccount, SimulatorOptions } from '../src/simulator/api-server.js';
+import { DEMO_OPT_OUT_TEXTS, auditOf, ordersBetween } from './support/ground-truth.js';
+import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
+
+/**
+ * Every page walk ends, whatever the API sends: a page that brings nothing new ends it, judged on
+ * the entries as the API served them. get-inbox has no paging, so it is one request and no walk.
+ */
+
+let session: Connected | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+async function call(tool: string, args: Record<string, unknown>, fake: Partial<SimulatorOptions>, callTimeoutMs = 20_000) {
+  session = await connect({ fake, callTimeoutMs });
+  const result = await session.mcp.callTool({ name: tool, arguments: args });
+  const requests = (endpoint: string) => session?.api.requests.filter((request) => request.endpoint === endpoint) ?? [];
+  return { result, text: textOf(result), data: result.structuredContent as Record<string, unknown>, requests };
+}
+
+const AT = '2026-04-20 10:00:00';
+const order = (id: number, total: number): Order => ({ id, status: 114, total, delivered: total, undelivered: 0, waiting: 0, submitAt: AT, sendAt: AT, sender: 'ACME' });
+
+/** One order of three recipients; the second is the first one again, as a list with a number twice sends it. */
+const SMALL: SimulatedAccount = {
+  orders: [order(502, 3)],
+  inbox: [],
+  recipients: () => [
+    { number: '5321234567', status: 111 },
+    { number: '5321234567', status: 111 },
+    { number: '5331234567', status: 111 },
+  ],
+};
+
+describe('get-report walks', () => {
+  it('stop at the second page when the API ignores page, with a clear error, after 2 requests (not 16,667)', async () => {
+    const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, ignoresPage: ['get-report'] });
+    expect(result.isError).toBe(true);
+    expect(text).toBe(
+      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1, past the 3 recipients the order holds; ' +
+        'stopped rather than count them twice or loop forever. Try again later.',
+    );
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
+  });
+
+  it('read a real order whole when a page repeats the one before it and the order\'s total has room for both', async () => {
+    // Pages of one row: page 2 is page 1 again, as served, and the order holds both.
+    const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 1 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(data.recipients).toEqual([
+      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+      { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+    ]);
+    expect(data.consistent).toBe(true);
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('take a repeated page for the API\'s when the order gives no total to make room for it (the older get-report)', async () => {
+    const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 1, legacyReport: true });
+    expect(result.isError).toBe(true);
+    expect(text).toBe(
+      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1; stopped rather than count them twice or loop forever. Try again later.',
+    );
+    expect(requests('get-report')).toHaveLength(2);
+  });
+
+  it('let list_failed_numbers end quickly, every order named as not checked, when the API ignores page for all of them', async () => {
+    const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
+    const failing = march.filter((candidate) => candidate.undelivered > 0);
+    const started = performance.now();
+    const { result, data, requests } = await call('list_failed_numbers', { period: 'last_month' }, { ignoresPage: ['get-report'] }, 8_000);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(data).toMatchObject({
+      ordersWithFailures: failing.length,
+      failedMessages: 0,
+      numbers: 0,
+      complete: false,
+      notChecked: {
+        count: failing.length,
+        orders: failing
+          .map((candidate) => candidate.id)
+          .sort((a, b) => a - b)
+          .slice(0, 20)
+          .map((orderId) => ({ orderId, reason: 'repeating_pages' })),
+      },
+    });
+    // Each order: page 1, then pages that are page 1 again while its total has room for them, then one past it.
+    const expected = failing.reduce((sum, candidate) => {
+      const served = Math.min(FIXTURE_ACCOUNT.recipients?.(candidate).length ?? 0, 1000);
+      let pages = 2;
+      while (pages * served <= candidate.total) pages += 1;
+      return sum + pages;
+    }, 0);
+    expect(requests('get-report')).toHaveLength(expected);
+    // No more requests than reading every order properly, to its empty page, would take.
+    expect(expected).toBeLessThanOrEqual(failing.reduce((sum, candidate) => sum + Math.ceil(candidate.total / 1000) + 1, 0));
+  });
+});
+
+const TODAY = '2026-04-22';
+const NOW = '2026-04-22 12:30:00';
+const LAST_30_DAYS = { start: '2026-03-24', end: TODAY };
+const blacklist = FIXTURE_ACCOUNT.blacklist ?? [];
+
+describe('get-blacklist walks', () => {
+  it('read the same number blocked twice, as 5321234567 and as +905321234567, as two entries, not as the API repeating itself', async () => {
+    const truth = auditOf(FIXTURE_ACCOUNT, () => [], LAST_30_DAYS, (text) => DEMO_OPT_OUT_TEXTS.includes(text), TODAY, NOW);
+    // Page 1 holds the blacklist as written, page 2 every number again in its other spelling.
+    const { result, data, requests } = await call(
+      'audit_opt_outs',
+      { period: 'last_30_days', checkSends: false },
+      { respelledBlacklist: true, rowPageSize: blacklist.length },
+    );
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(data).toMatchObject({
+      verdict: 'partial',
+      optOuts: truth.length,
+      blacklisted: truth.filter((item) => item.blacklisted === true).length,
+      notBlacklisted: truth.filter((item) => item.blacklisted === false).length,
+    });
+    expect(truth.filter((item) => item.blacklisted === true).length).toBeGreaterThan(3);
+    expect(requests('get-blacklist').map((request) => request.page)).toEqual([1, 2, 3]);
+  });
+
+  it('stop at the second page when the API ignores page, with a clear error', async () => {
+    const { result, text, requests } = await call('audit_opt_outs', { period: 'last_30_days', checkSends: false }, { ignoresPage: ['get-blacklist'], rowPageSize: 10 });
+    expect(result.isError).toBe(true);
+    expect(text).toBe('The iletiMerkezi API served blacklist page 2 with no number it had not served before; stopped rather than loop forever. Try again later.');
+    expect(requests('get-blacklist')).toHaveLength(2);
+  });
+});
+
+describe('get-inbox', () => {
+  it('is one request, with no page to walk', async () => {
+    const { result, requests } = await call('read_inbox', { period: 'last_30_days' }, { ignoresPage: ['get-reports', 'get-report', 'get-blacklist'] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(requests('get-inbox')).toHaveLength(1);
+    expect(session?.api.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '../src/api/schemas.js';
+import type { FaultPlan, SimulatorOptions } from '../src/simulator/api-server.js';
+import { DEMO_OPT_OUT_TEXTS, auditOf, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
+import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
+
+/**
+ * One unreadable order doesn't sink a scan: an order get-report refuses (455 not sending yet, 456
+ * scheduled) or keeps failing on is named as not checked yet, the answer is partial, and what
+ * the other orders hold is still reported. A failure of the whole call (credentials, the API
+ * down for every order) still fails it.
+ */
+
+let session: Connected | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+async function call(tool: string, args: Record<string, unknown>, fake: Partial<SimulatorOptions>) {
+  session = await connect({ fake });
+  const result = await session.mcp.callTool({ name: tool, arguments: args });
+  const reportRequests = (orderId: number) => session?.api.requests.filter((request) => request.endpoint === 'get-report' && request.order === orderId) ?? [];
+  return { result, text: textOf(result), data: result.structuredContent as Record<string, unknown>, reportRequests };
+}
+
+/** get-report answers 503 to every request for these orders, however often the client retries. */
+const outageOf = (orders: readonly number[]): FaultPlan => ({ rate: 1, kinds: ['http-503'], seed: 7, maxPerRequest: Infinity, orders });
+
+const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
+const byId = (a: number, b: number) => a - b;
+
+describe('list_failed_numbers with orders get-report cannot read yet', () => {
+  const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
+  const failing = march.filter((order) => order.undelivered > 0);
+  const [notSending, scheduled, failingOn] = failing as [Order, Order, Order];
+  const unread = new Set([notSending.id, scheduled.id, failingOn.id]);
+  const read = march.filter((order) => !unread.has(order.id));
+  const fake = { withheldOrders: { [notSending.id]: 455 as const, [scheduled.id]: 456 as const }, faults: outageOf([failingOn.id]) };
+
+  it('names them as not checked yet and counts the failures of every other order exactly', async () => {
+    const truth = failedNumbersOf(read, recipientsOf);
+    const { result, data, text, reportRequests } = await call('list_failed_numbers', { period: 'last_month', limit: 500 }, fake);
+    expect(result.isError, text).toBeFalsy();
+    const notChecked = [
+      { orderId: notSending.id, reason: 'not_sending_yet' },
+      { orderId: scheduled.id, reason: 'scheduled' },
+      { orderId: failingOn.id, reason: 'api_kept_failing' },
+    ].sort((a, b) => byId(a.orderId, b.orderId));
+    expect(data).toMatchObject({
+      ordersScanned: march.length,
+      ordersWithFailures: failing.length,
+      failedMessages: totals(read).undelivered,
+      expectedFailedMessages: totals(march).undelivered,
+      numbers: truth.length,
+      mismatchedOrders: { count: 0, orders: [] },
+      complete: false,
+      notChecked: { count: 3, orders: notChecked },
+    });
+    expect(data.items).toEqual(truth.slice(0, 500));
+    expect(text).toContain('Each order read agrees with its undelivered counter.');
+    expect(text).toContain(
+      'NOT CHECKED YET: 3 orders with failures could not be read, so nothing of theirs is in this answer: ' +
+        notChecked
+          .map(({ orderId }) =>
+            orderId === notSending.id
+              ? `#${orderId} (not sending yet, 455)`
+              : orderId === scheduled.id
+                ? `#${orderId} (scheduled, its send time not reached, 456)`
+                : `#${orderId} (the API kept failing on it)`,
+          )
+          .join(', ') +
+        '. This answer is partial; ask again later to read them.',
+    );
+    expect(text).not.toContain('MISMATCH');
+    // 455 and 456 are answers, asked once; the failing order had every attempt the client makes.
+    expect(reportRequests(notSending.id)).toHaveLength(1);
+    expect(reportRequests(scheduled.id)).toHaveLength(1);
+    expect(reportRequests(failingOn.id)).toHaveLength(4);
+  });
+
+  it('still fails the whole call on a failure of the account, not of one order (401)', async () => {
+    const script = (request: { endpoint: string; order?: number }) =>
+      request.endpoint === 'get-report' && request.order === failingOn.id ? { status: 401, body: { response: { status: { code: 401, message: 'Üyelik bilgileri hatalı' } } } } : undefined;
+    const { result, text } = await call('list_failed_numbers', { period: 'last_month' }, { script });
+    expect(result.isError).toBe(true);
+    expect(text).toContain('iletiMerkezi API error 401: authentication failed.');
+    expect(result.structuredContent).toBeUndefined();
+  });
+
+  it('still fails the whole call when the API keeps failing on every order: that is the API down, not the orders', async () => {
+    const { result, text } = await call('list_failed_numbers', { period: 'last_month' }, { faults: outageOf(failing.map((order) => order.id)) });
+    expect(result.isError).toBe(true);
+    expect(text).toBe('The iletiMerkezi API kept failing: API status 503 (the API is temporarily unavailable) after 4 attempts. It may be down or overloaded; try again in a few minutes.');
+    // The client runs 4 requests at once, so 4 orders are read at a time; the third failing in a row ends the call.
+    const requested = session?.api.requests.filter((request) => request.endpoint === 'get-report') ?? [];
+    expect(new Set(requested.map((request) => request.order)).size).toBeLessThanOrEqual(4 + 2);
+    expect(requested.length).toBeLessThanOrEqual((4 + 2) * 4);
+  });
+});
+
+describe('audit_opt_outs with orders get-report cannot read yet', () => {
+  const TODAY = '2026-04-22';
+  const NOW = '2026-04-22 12:30:00';
+  const LAST_30_DAYS = { start: '2026-03-24', end: TODAY };
+  const isDemoOptOut = (text: string) => DEMO_OPT_OUT_TEXTS.includes(text);
+  const whole = auditOf(FIXTURE_ACCOUNT, recipientsOf, LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+  const earliest = whole.map((item) => item.optedOutAt).sort()[0] ?? '';
+  const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-04-03' && order.sendAt > earliest && order.sendAt <= NOW);
+  const messagedIn = new Set(whole.flatMap((item) => item.sends.map((send) => send.orderId)));
+  const [notSending, scheduled, failingOn] = checked.filter((order) => !messagedIn.has(order.id)) as [Order, Order, Order];
+  const unread = new Set([notSending.id, scheduled.id, failingOn.id]);
+
+  it('reports the send after an opt-out found in another order, names the orders not checked, and says partial', async () => {
+    const truth = auditOf(FIXTURE_ACCOUNT, (order) => (unread.has(order.id) ? [] : recipientsOf(order)), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    const messaged = truth.filter((item) => item.sends.length > 0);
+    expect(messaged.map((item) => item.number)).toEqual(['+905325556677']);
+    const { result, data, text } = await call('audit_opt_outs', { period: 'last_30_days' }, {
+      withheldOrders: { [notSending.id]: 455, [scheduled.id]: 456 },
+      faults: outageOf([failingOn.id]),
+    });
+    expect(result.isError, text).toBeFalsy();
+    const notChecked = [
+      { orderId: notSending.id, reason: 'not_sending_yet' },
+      { orderId: scheduled.id, reason: 'scheduled' },
+      { orderId: failingOn.id, reason: 'api_kept_failing' },
+    ].sort((a, b) => byId(a.orderId, b.orderId));
+    expect(data).toMatchObject({
+      verdict: 'partial',
+      complete: false,
+      optOuts: truth.length,
+      notBlacklisted: 1,
+      messagedAfterOptOut: 1,
+      ordersChecked: checked.length - 3,
+      notChecked: { count: 3, orders: notChecked },
+    });
+    const items = data.items as Array<{ number: string; sendCount: number; sendsAfterOptOut: Array<{ orderId: number; status: string }> }>;
+    expect(items.map((item) => ({ number: item.number, sends: item.sendsAfterOptOut.map((send) => [send.orderId, send.status]) }))).toEqual(
+      truth.map((item) => ({ number: item.number, sends: item.sends.map((send) => [send.orderId, send.status]) })),
+    );
+    const [send] = messaged[0]?.sends ?? [];
+    expect(text).toContain(
+      `RECEIVED MESSAGES AFTER OPTING OUT: 1 number (of ${checked.length - 3} orders checked): +905325556677 (opted out 2026-04-10 18:45): ` +
+        `order #${send?.orderId} sent ${send?.sendAt.slice(0, 16)} by "ACME MARKET" (delivered).`,
+    );
+    expect(text).toContain('NOT CHECKED YET: 3 orders sent after the earliest opt-out could not be read, so nothing of theirs is in this answer: ');
+    expect(text).toContain('Verdict: partial.');
+  });
+});
