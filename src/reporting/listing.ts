@@ -46,6 +46,12 @@ function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
   return after === undefined || compareNewestFirst(key, after) > 0;
 }
 
+/** A list read one item at a time: an array, or a ranking kept in a compact form. */
+export interface Sequence<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 export interface Page<T> {
   items: T[];
   /** The key of the last item shown when more items follow it. */
@@ -63,7 +69,7 @@ export interface PageBudget<T> {
  * pass the budget (but never none, so a listing always moves forward).
  */
 export function pageAfter<T>(
-  sorted: readonly T[],
+  sorted: Sequence<T>,
   keyOf: (item: T) => SortKey,
   after: SortKey | undefined,
   limit: number,
@@ -73,23 +79,21 @@ export function pageAfter<T>(
   let end = sorted.length;
   while (start < end) {
     const middle = (start + end) >>> 1;
-    if (isShownAfter(keyOf(sorted[middle] as T), after)) end = middle;
+    if (isShownAfter(keyOf(sorted.at(middle) as T), after)) end = middle;
     else start = middle + 1;
   }
-  let count = Math.min(limit, sorted.length - start);
-  if (budget) {
-    let used = 0;
-    for (let index = 0; index < count; index += 1) {
-      used += budget.weigh(sorted[start + index] as T);
-      if (used > budget.bytes && index > 0) {
-        count = index;
-        break;
-      }
+  const items: T[] = [];
+  let used = 0;
+  for (let index = start; index < Math.min(start + limit, sorted.length); index += 1) {
+    const item = sorted.at(index) as T;
+    if (budget) {
+      used += budget.weigh(item);
+      if (used > budget.bytes && items.length > 0) break;
     }
+    items.push(item);
   }
-  const items = sorted.slice(start, start + count);
   const last = items.at(-1);
-  return { items, nextAfter: start + count < sorted.length && last !== undefined ? keyOf(last) : undefined };
+  return { items, nextAfter: start + items.length < sorted.length && last !== undefined ? keyOf(last) : undefined };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { positionKey } from '../reporting/listing.js';
+import { type Sequence, positionKey } from '../reporting/listing.js';
 import { type Cursors, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
 import { ITEMS_BUDGET_BYTES } from './fields.js';
 
@@ -9,9 +9,26 @@ export function ranked<T extends object>(items: readonly T[]): Ranked<T>[] {
   return items.map((item, position) => ({ ...item, position }));
 }
 
-interface RankedContext<T, M> {
+/**
+ * A ranking kept in a form of its own (columns rather than objects), read item by item with
+ * each item's place: only the items of a page are ever built.
+ */
+export class Positioned<T extends object, R extends Sequence<T>> implements Sequence<Ranked<T>> {
+  constructor(readonly ranking: R) {}
+
+  get length(): number {
+    return this.ranking.length;
+  }
+
+  at(position: number): Ranked<T> | undefined {
+    const item = this.ranking.at(position);
+    return item === undefined ? undefined : { ...item, position };
+  }
+}
+
+interface RankedContext<T, M, S extends Sequence<Ranked<T>>> {
   cursors: Cursors;
-  state: { snapshots: SnapshotStore<Ranked<T>, M> };
+  state: { snapshots: SnapshotStore<Ranked<T>, M, S> };
 }
 
 /**
@@ -19,11 +36,11 @@ interface RankedContext<T, M> {
  * first, problems first): paged by position with the tool's cursors, from its snapshot while
  * that lives, and cut to the answer budget by `weigh`.
  */
-export function serveRankedPage<T, M>(
+export function serveRankedPage<T, M, S extends Sequence<Ranked<T>>>(
   tool: string,
-  context: RankedContext<T, M>,
+  context: RankedContext<T, M, S>,
   query: { resumed: ResumedQuery<Record<string, unknown>, unknown>; limit: number },
-  compute: () => Promise<{ items: Ranked<T>[]; meta: M }>,
+  compute: () => Promise<{ items: S; meta: M }>,
   weigh: (item: Ranked<T>) => number,
 ) {
   return servePage({
