@@ -32,7 +32,7 @@ describe('list_failed_numbers at scale', () => {
     const reports = () => session?.api.requests.filter((request) => request.endpoint === 'get-report').length;
     const first = await session.mcp.callTool({ name: 'list_failed_numbers', arguments: { ...MARCH, limit: 500 } });
     expect(first.isError, textOf(first)).toBeFalsy();
-    let page = first.structuredContent as unknown as Page;
+    let page = first.structuredContent as Page;
     expect(page).toMatchObject({ numbers: 200_000, matched: 200_000, failedMoreThanOnce: 50_000 });
     // Each order's 50 pages of 1,000 and the empty page after them, once.
     const read = reports();
@@ -43,7 +43,7 @@ describe('list_failed_numbers at scale', () => {
       const next = await session.mcp.callTool({ name: 'list_failed_numbers', arguments: { cursor: page.nextCursor, limit: 500 } });
       expect(next.isError, textOf(next)).toBeFalsy();
       expect(reports()).toBe(read);
-      page = next.structuredContent as unknown as Page;
+      page = next.structuredContent as Page;
       expect(page).toMatchObject({ numbers: 200_000, matched: 200_000, failedMoreThanOnce: 50_000 });
       listed.push(...page.items);
     }

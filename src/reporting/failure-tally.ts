@@ -2,9 +2,9 @@ import type { PhoneNumber } from '../api/phone-number.js';
 import { type FailureColumns, RankedFailures, otherIndex, otherKey } from './ranked-failures.js';
 
 /**
- * The most distinct failing numbers one call tallies. A million take about 40 MB here and 10 MB
- * in a snapshot (within one snapshot's 16 MB, so a cursor walks them without re-reading); past
- * it, the call stops rather than let memory grow with the data.
+ * The most distinct failing numbers one call tallies. A million take about 40 MB here and 5 to
+ * 10 MB in a snapshot (within one snapshot's 16 MB, so a cursor walks them without re-reading);
+ * past it, the call stops rather than let memory grow with the data.
  */
 export const MAX_FAILED_NUMBERS = 1_000_000;
 
