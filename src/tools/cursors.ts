@@ -175,8 +175,9 @@ export class SnapshotStore<T, M, S extends Sequence<T> = T[]> {
   async get(id: string | undefined): Promise<Snapshot<S, M> | undefined> {
     if (id === undefined) return undefined;
     const kept = await this.store.get<Snapshot<unknown, M>>(`snapshot:${id}`);
-    const items = kept && this.codec.decode(kept.items);
-    return items === undefined ? undefined : { items, meta: (kept as Snapshot<unknown, M>).meta };
+    if (kept === undefined) return undefined;
+    const items = this.codec.decode(kept.items);
+    return items === undefined ? undefined : { items, meta: kept.meta };
   }
 }
 
