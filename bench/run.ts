@@ -6,7 +6,9 @@
  *
  * Settings (environment, all optional): BENCH_LATENCY_MS (40), BENCH_PAGE_SIZE (30),
  * BENCH_CONCURRENCY (8), BENCH_REPEATS (5), BENCH_COLD_STARTS (9), BENCH_BIG_ORDERS (1000000),
- * BENCH_HEAVY (1; 0 skips the heavy-account rows, 2 the faulted one), BENCH_SERVER_ENTRY (another build to measure).
+ * BENCH_HEAVY (1; 0 skips the heavy-account rows, 2 the faulted one), BENCH_DISTINCT_NUMBERS (500000; 0 skips
+ * the list_failed_numbers row at that many distinct failing numbers), BENCH_ONLY (distinct-numbers: that row
+ * alone), BENCH_SERVER_ENTRY (another build to measure).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -18,6 +20,7 @@ import type { DayRange } from '../src/reporting/date-range.js';
 import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
 import { countByDay, generateOrders } from './dataset.js';
 import { type Floors, type RecipientFloors, computeFloors, recipientFloors } from './floors.js';
+import { type DistinctNumbersRow, benchDistinctNumbers } from './distinct-numbers.js';
 import { HEAVY_CONCURRENCY, type HeavyRow, benchHeavy } from './heavy.js';
 import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
 
@@ -38,6 +41,9 @@ const BIG_ORDERS = setting('BENCH_BIG_ORDERS', 1_000_000);
 const SMALL_BIG_ORDERS = Math.round(BIG_ORDERS / 4);
 /** 0 skips the heavy-account rows, 1 runs them, 2 runs them without the long faulted row. */
 const HEAVY = setting('BENCH_HEAVY', 1);
+const DISTINCT_NUMBERS = setting('BENCH_DISTINCT_NUMBERS', 500_000);
+const ONLY = process.env.BENCH_ONLY?.trim() || undefined;
+if (ONLY !== undefined && ONLY !== 'distinct-numbers') throw new Error(`BENCH_ONLY must be distinct-numbers, not ${JSON.stringify(ONLY)}`);
 /** Peak RSS at this size swings with when V8 happens to collect the body buffers: 5 runs for a steady median. */
 const THROUGHPUT_REPEATS = 5;
 const THROUGHPUT_PAGE_SIZE = 5_000;
@@ -61,6 +67,8 @@ const TARGETS = {
   refusedShareAfterAdapting: 0.1,
   /** The scan, then the recipients: two phases, each with its own tail. */
   failedNumbersWallOverFloor: 1.5,
+  /** The issue's "under 400 MiB" for list_failed_numbers at 500,000 distinct numbers, the whole server process. */
+  distinctNumbersPeakRssBytes: 400 * 1024 * 1024,
 };
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -388,6 +396,59 @@ async function benchThroughput(expectedOrders: number) {
   };
 }
 
+// ---------------------------------------------------------------- distinct failing numbers
+
+interface Check {
+  target: string;
+  value: string;
+  pass: boolean;
+}
+
+function distinctNumbersReport(row: DistinctNumbersRow): { lines: string[]; checks: Check[] } {
+  const table_ = table(
+    ['list_failed_numbers', 'orders', 'failures', 'get-report', 'wall ms', 'cursor pages ms', 'get-report again', 'peak RSS MiB', 'exact'],
+    [
+      [
+        `${row.distinct} numbers`,
+        String(row.orders),
+        String(row.failures),
+        String(row.reportRequests),
+        ms(row.wallMs),
+        row.pageWallMs.map(ms).join(', ') || 'none',
+        String(row.repeatedReportRequests),
+        String(mib(row.peakRssBytes)),
+        row.failure ? `FAILED: ${row.failure.slice(0, 60)}` : row.exact ? 'yes' : 'NO',
+      ],
+    ],
+  );
+  const checks: Check[] = [
+    {
+      target: `list_failed_numbers at ${row.distinct} distinct numbers: peak RSS < ${mib(TARGETS.distinctNumbersPeakRssBytes)} MiB, exact`,
+      value: `${mib(row.peakRssBytes)} MiB, ${row.exact ? 'exact' : 'NOT exact'}`,
+      pass: row.peakRssBytes > 0 && row.peakRssBytes < TARGETS.distinctNumbersPeakRssBytes && row.exact,
+    },
+    {
+      target: `list_failed_numbers at ${row.distinct} distinct numbers: cursor pages read no recipient again`,
+      value: `${row.repeatedReportRequests} get-report requests over ${row.pageWallMs.length} pages`,
+      pass: row.repeatedReportRequests === 0 && row.pageWallMs.length > 0,
+    },
+  ];
+  return { lines: [table_], checks };
+}
+
+async function benchDistinctNumbersOnly(): Promise<void> {
+  log(`iletimerkezi-mcp bench, list_failed_numbers at ${DISTINCT_NUMBERS} distinct numbers alone: ${SERVER_ENTRY}`);
+  const loadBefore = loadavg().map((load) => round(load, 2));
+  const row = await benchDistinctNumbers(DISTINCT_NUMBERS, CONCURRENCY, log);
+  writeResult('distinct-numbers', { machine: { cores: availableParallelism(), node: process.version }, concurrency: CONCURRENCY, ...row });
+  const { lines, checks } = distinctNumbersReport(row);
+  const loadAfter = loadavg().map((load) => round(load, 2));
+  process.stdout.write(
+    `${['', ...lines, '', 'targets:', ...checks.map((check) => `  ${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.value}`),
+      `load average (1/5/15 min) before ${loadBefore.join('/')}, after ${loadAfter.join('/')} on ${availableParallelism()} cores.`].join('\n')}\n`,
+  );
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -435,6 +496,10 @@ async function main(): Promise<void> {
 
   const heavy: HeavyRow[] = HEAVY > 0 ? await benchHeavy(LATENCY_MS, log, HEAVY === 1) : [];
   if (HEAVY > 0) writeResult('heavy', { machine, concurrency: HEAVY_CONCURRENCY, rows: heavy });
+
+  const distinct = DISTINCT_NUMBERS > 0 ? await benchDistinctNumbers(DISTINCT_NUMBERS, CONCURRENCY, log) : undefined;
+  if (distinct) writeResult('distinct-numbers', { machine, concurrency: CONCURRENCY, ...distinct });
+  const distinctReport = distinct ? distinctNumbersReport(distinct) : { lines: [], checks: [] };
 
   // ------------------------------------------------------------ report
   const out: string[] = [];
@@ -503,6 +568,7 @@ async function main(): Promise<void> {
       `(${failedNumbers.floors.requestsSaved} saved); ` +
       (failedNumbers.exact ? 'every run made exactly the needed requests and found every undelivered message.' : '! requests or the failed count differ from the data (see the JSON).'),
   );
+  if (distinct) out.push('', ...distinctReport.lines);
   out.push('');
   out.push(
     `cold start (spawn → initialize → tools/list), median of ${COLD_STARTS}: ${ms(coldStart.medianMs)} ms ` +
@@ -594,8 +660,9 @@ async function main(): Promise<void> {
         },
       ];
 
-  const checks = [
+  const checks: Check[] = [
     ...heavyChecks,
+    ...distinctReport.checks,
     {
       target: `light ranges (30–366 d): wall/floor ≤ ${TARGETS.wallOverFloor180} each`,
       value: ranges.map((result) => `${result.days} d ${result.wallOverFloor.toFixed(2)}`).join(', '),
@@ -674,7 +741,7 @@ async function main(): Promise<void> {
   });
 }
 
-main().then(
+(ONLY === 'distinct-numbers' ? benchDistinctNumbersOnly() : main()).then(
   () => {
     process.exitCode = 0;
   },

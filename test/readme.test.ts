@@ -6,6 +6,7 @@ import { DEFAULT_RETRY_POLICY } from '../src/api/transport.js';
 import { ENVIRONMENT } from '../src/config.js';
 import { RUNWAY_BASIS_DAYS } from '../src/reporting/balance.js';
 import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
+import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
 import { MAX_BODY_BYTES } from '../src/server/body.js';
@@ -295,6 +296,7 @@ describe('the README', () => {
       `${DEFAULT_RETRY_POLICY.attempts} attempts in all`,
       `**submitted from ${DEFAULT_SCHEDULE_LEAD_DAYS} days before the earliest opt-out up to today**`,
       `over the ${RUNWAY_BASIS_DAYS} full days before today`,
+      `It tallies at most ${MAX_FAILED_NUMBERS.toLocaleString('en-US')} distinct failing numbers`,
     ];
     expect(statements.filter((statement) => !flat.includes(statement))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotStore } from '../src/tools/cursors.js';
+import { MemoryStore } from '../src/state/memory-store.js';
+import { DEFAULT_SNAPSHOT_LIMITS, SnapshotStore } from '../src/tools/cursors.js';
 
 describe('SnapshotStore', () => {
   it('holds at most maxSnapshots and maxBytes, drops the oldest first, and forgets expired ones', async () => {
@@ -22,5 +23,34 @@ describe('SnapshotStore', () => {
     now = 100;
     expect(await store.get(e)).toBeUndefined();
     expect(await store.get(undefined)).toBeUndefined();
+  });
+
+  it('keeps what its codec writes, counts that against its bounds, and reads a value the codec refuses as a miss', async () => {
+    // Runs of equal numbers as [value, count, value, count…]: a thousand 7s keep as [7,1000].
+    const codec = {
+      encode(items: number[]): number[] {
+        const runs: number[] = [];
+        for (const item of items) {
+          if (runs.at(-2) === item) runs[runs.length - 1] = (runs.at(-1) ?? 0) + 1;
+          else runs.push(item, 1);
+        }
+        return runs;
+      },
+      decode(kept: unknown): number[] | undefined {
+        if (!Array.isArray(kept) || kept.length % 2 !== 0) return undefined;
+        const runs = kept as number[];
+        return runs.flatMap((value, index) => (index % 2 === 0 ? Array<number>(runs[index + 1] ?? 0).fill(value) : []));
+      },
+    };
+    const maxBytes = JSON.stringify({ items: [7, 1000], meta: 'a' }).length;
+    const memory = new MemoryStore({ ttlMs: 100, maxBytes, maxEntryBytes: maxBytes, maxEntries: 2 });
+    const store = new SnapshotStore<number, string>({ ...DEFAULT_SNAPSHOT_LIMITS, store: memory }, codec);
+    const thousand = Array<number>(1000).fill(7);
+    const id = await store.put({ items: thousand, meta: 'a' });
+    expect(await store.get(id)).toEqual({ items: thousand, meta: 'a' });
+    expect(await memory.get(`snapshot:${id}`)).toEqual({ items: [7, 1000], meta: 'a' });
+    expect(await store.put({ items: [1, 2], meta: 'a' })).toBeUndefined();
+    await memory.set(`snapshot:${id}`, { items: [7], meta: 'a' });
+    expect(await store.get(id)).toBeUndefined();
   });
 });

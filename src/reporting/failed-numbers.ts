@@ -1,6 +1,7 @@
-import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
+import type { IletimerkeziApi, Order } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { MESSAGE_STATUS } from '../api/order-status.js';
+import { WorkLimitError } from '../errors.js';
 import { progressPhases } from './call-progress.js';
 import { type Day, dayOfTimestamp } from './calendar.js';
 import type { DayRange } from './date-range.js';
@@ -9,18 +10,10 @@ import type { ScanOptions } from './order-scan.js';
 import { type NotCheckedOrder, readRecipientsOfOrders } from './recipients.js';
 import { type SenderFilterOutcome, bySenderMatch, scanOrdersOfSender } from './sender-filter.js';
 import { type Coverage, coverageOf } from './span.js';
+import { FailureTally, MAX_FAILED_NUMBERS } from './failure-tally.js';
+import type { RankedFailures } from './ranked-failures.js';
 
-/** One number that failed, over every order of the range in which it did. */
-export interface FailedNumber {
-  number: string;
-  isPhoneNumber: boolean;
-  /** Undelivered messages to it. */
-  failures: number;
-  /** Orders in which it failed at least once. */
-  orders: number;
-  /** The sendAt of the latest of those orders (API wall-clock). */
-  lastFailedAt: string;
-}
+export type { FailedNumber } from './ranked-failures.js';
 
 /** An order whose undelivered recipients differ from its undelivered counter. */
 export interface MismatchedOrder {
@@ -36,7 +29,7 @@ export interface FailedNumbersReport {
   failedMessages: number;
   expectedFailedMessages: number;
   /** Every failing number, most failures first, then by number. */
-  numbers: FailedNumber[];
+  numbers: RankedFailures;
   mismatched: MismatchedOrder[];
   /** Orders with failures whose recipients could not be read yet, by id: their failures are in no figure above. */
   notChecked: NotCheckedOrder[];
@@ -55,7 +48,11 @@ export interface FailedNumbersQuery {
 export interface RecipientReadOptions extends ScanOptions {
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders: number;
+  /** The most distinct failing numbers one call holds (MAX_FAILED_NUMBERS unless a test asks for fewer). */
+  maxFailedNumbers?: number;
 }
+
+const ADVICE = 'Ask for a narrower range, or pass sender to look at one sender.';
 
 /** What a scan of the range found: the orders counted, and those with failures whose recipients to read. */
 interface FailingOrders {
@@ -90,32 +87,6 @@ async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, 
   return { found: foundBy[match], stats, filter };
 }
 
-/** Per-number tallies of undelivered messages. */
-class FailureTally {
-  private readonly byNumber = new Map<string, FailedNumber & { lastOrder: number }>();
-
-  add(number: PhoneNumber, order: Pick<Order, 'id' | 'sendAt'>): void {
-    let entry = this.byNumber.get(number.number);
-    if (!entry) {
-      entry = { ...number, failures: 0, orders: 0, lastFailedAt: order.sendAt, lastOrder: -1 };
-      this.byNumber.set(number.number, entry);
-    }
-    entry.failures += 1;
-    if (entry.lastOrder !== order.id) {
-      // One order's messages arrive together, so a new order id here is a new order for this number.
-      entry.orders += 1;
-      entry.lastOrder = order.id;
-    }
-    if (order.sendAt > entry.lastFailedAt) entry.lastFailedAt = order.sendAt;
-  }
-
-  sorted(): FailedNumber[] {
-    return [...this.byNumber.values()]
-      .map(({ lastOrder: _lastOrder, ...entry }) => entry)
-      .sort((a, b) => b.failures - a.failures || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
-  }
-}
-
 /**
  * Which numbers failed in a range: the orders scanned as summarize_delivery scans them, then the
  * recipients read only for the orders with undelivered > 0, and the undelivered ones tallied per
@@ -124,16 +95,24 @@ class FailureTally {
 export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbersQuery, options: RecipientReadOptions): Promise<FailedNumbersReport> {
   const progress = progressPhases(options.onProgress, { scan: 1, recipients: 1 });
   const { found, stats, filter } = await scanForFailures(api, query, { ...options, onProgress: progress.scan });
-  const tally = new FailureTally();
+  const maxFailedNumbers = options.maxFailedNumbers ?? MAX_FAILED_NUMBERS;
+  const tally = new FailureTally(
+    maxFailedNumbers,
+    (ordersRead) =>
+      new WorkLimitError(
+        `More than ${maxFailedNumbers.toLocaleString('en-US')} distinct numbers failed in ${ordersRead.toLocaleString('en-US')} of the ` +
+          `${found.failing.length.toLocaleString('en-US')} orders with failures, more than one call can hold, so the call stopped there. ${ADVICE}`,
+      ),
+  );
   const { results, notChecked } = await readRecipientsOfOrders(
     api,
     found.failing,
-    (message) => (message.status === MESSAGE_STATUS.undelivered ? normalizePhoneNumber(message.number) : undefined),
+    (message) => (message.status === MESSAGE_STATUS.undelivered ? tally.keyOf(normalizePhoneNumber(message.number)) : undefined),
     (order, failed) => {
-      for (const number of failed) tally.add(number, order);
+      tally.addOrder(order, failed);
       return { orderId: order.id, expected: order.undelivered, found: failed.length };
     },
-    { signal: options.signal, onProgress: progress.recipients, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: 'Ask for a narrower range, or pass sender to look at one sender.' },
+    { signal: options.signal, onProgress: progress.recipients, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: ADVICE },
   );
   return {
     range: query.range,
@@ -141,7 +120,7 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
     ordersWithFailures: found.failing.length,
     failedMessages: results.reduce((sum, result) => sum + result.found, 0),
     expectedFailedMessages: found.expectedFailures,
-    numbers: tally.sorted(),
+    numbers: tally.rank(),
     mismatched: results.filter((result) => result.found !== result.expected).sort((a, b) => a.orderId - b.orderId),
     notChecked,
     coverage: coverageOf(query.range, found.days),

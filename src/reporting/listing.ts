@@ -46,6 +46,12 @@ function isShownAfter(key: SortKey, after: SortKey | undefined): boolean {
   return after === undefined || compareNewestFirst(key, after) > 0;
 }
 
+/** A list read one item at a time: an array, or a ranking kept in a compact form. */
+export interface Sequence<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 export interface Page<T> {
   items: T[];
   /** The key of the last item shown when more items follow it. */
@@ -53,18 +59,18 @@ export interface Page<T> {
 }
 
 /** The first `limit` items after `after` from a newest-first list. */
-export function pageAfter<T>(sorted: readonly T[], keyOf: (item: T) => SortKey, after: SortKey | undefined, limit: number): Page<T> {
+export function pageAfter<T>(sorted: Sequence<T>, keyOf: (item: T) => SortKey, after: SortKey | undefined, limit: number): Page<T> {
   let start = 0;
   let end = sorted.length;
   while (start < end) {
     const middle = (start + end) >>> 1;
-    if (isShownAfter(keyOf(sorted[middle] as T), after)) end = middle;
+    if (isShownAfter(keyOf(sorted.at(middle) as T), after)) end = middle;
     else start = middle + 1;
   }
-  const count = Math.min(limit, sorted.length - start);
-  const items = sorted.slice(start, start + count);
+  const items: T[] = [];
+  for (let index = start; index < Math.min(start + limit, sorted.length); index += 1) items.push(sorted.at(index) as T);
   const last = items.at(-1);
-  return { items, nextAfter: start + count < sorted.length && last !== undefined ? keyOf(last) : undefined };
+  return { items, nextAfter: start + items.length < sorted.length && last !== undefined ? keyOf(last) : undefined };
 }
 
 /**

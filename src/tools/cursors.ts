@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ConfigurationError, UserInputError } from '../errors.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { SharedStore, StoreBounds } from '../state/store.js';
-import { type Listing, type Page, type SortKey, pageAfter } from '../reporting/listing.js';
+import { type Page, type Sequence, type SortKey, pageAfter } from '../reporting/listing.js';
 
 /**
  * Cursors of the listing tools: a short, signed reference to one tool's query kept server-side,
@@ -134,30 +134,50 @@ export function snapshotMemoryStore(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LI
   return new MemoryStore(snapshotBounds(limits), limits.now);
 }
 
-export interface Snapshot<T, M> {
-  items: T[];
+export interface Snapshot<S, M> {
+  items: S;
   meta: M;
 }
+
+/**
+ * How a snapshot keeps a listing's items: as they are by default (a JSON array), or in a compact
+ * form of the tool's own (a ranking of a million numbers in a few megabytes, say). The snapshot's
+ * bounds count the kept form, in memory as in Redis.
+ */
+export interface SnapshotCodec<S> {
+  encode(items: S): unknown;
+  /** The items again, or undefined for a kept value the codec cannot read: a miss, so the listing is recomputed. */
+  decode(kept: unknown): S | undefined;
+}
+
+const AS_THEY_ARE: SnapshotCodec<unknown> = { encode: (items) => items, decode: (kept) => kept };
 
 /**
  * Keeps a listing's computed items for the life of its cursors, so following a cursor does not
  * refetch the range. Bounded in bytes, count and age; the oldest goes first.
  */
-export class SnapshotStore<T, M> {
+export class SnapshotStore<T, M, S extends Sequence<T> = T[]> {
   private readonly store: SharedStore;
 
-  constructor(limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {
+  constructor(
+    limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
+    private readonly codec = AS_THEY_ARE as SnapshotCodec<S>,
+  ) {
     this.store = limits.store ?? snapshotMemoryStore(limits);
   }
 
   /** Keeps the snapshot and returns its id, or undefined when it is too large to keep. */
-  async put(snapshot: Snapshot<T, M>): Promise<string | undefined> {
+  async put(snapshot: Snapshot<S, M>): Promise<string | undefined> {
     const id = randomUUID();
-    return (await this.store.set(`snapshot:${id}`, snapshot)) ? id : undefined;
+    return (await this.store.set(`snapshot:${id}`, { items: this.codec.encode(snapshot.items), meta: snapshot.meta })) ? id : undefined;
   }
 
-  async get(id: string | undefined): Promise<Snapshot<T, M> | undefined> {
-    return id === undefined ? undefined : this.store.get(`snapshot:${id}`);
+  async get(id: string | undefined): Promise<Snapshot<S, M> | undefined> {
+    if (id === undefined) return undefined;
+    const kept = await this.store.get<Snapshot<unknown, M>>(`snapshot:${id}`);
+    if (kept === undefined) return undefined;
+    const items = this.codec.decode(kept.items);
+    return items === undefined ? undefined : { items, meta: kept.meta };
   }
 }
 
@@ -208,15 +228,18 @@ export interface ServedPage<T, M> {
   nextCursor?: string;
 }
 
-export interface PageRequest<T, M> {
+export interface PageRequest<T, M, S extends Sequence<T>> {
   tool: string;
   resumed: ResumedQuery<Record<string, unknown>, unknown>;
   limit: number;
   keyOf: (item: T) => SortKey;
   cursors: Cursors;
-  snapshots: SnapshotStore<T, M>;
-  /** Computes the items after `after`, newest first; it may keep as few as `keep` of them. */
-  compute: (after: SortKey | undefined, keep: number) => Promise<Listing<T, M>>;
+  snapshots: SnapshotStore<T, M, S>;
+  /**
+   * Computes the items after `after`, newest first; it may keep as few as `keep` of them, and
+   * says with `complete` whether it kept them all.
+   */
+  compute: (after: SortKey | undefined, keep: number) => Promise<Snapshot<S, M> & { complete: boolean }>;
   /**
    * Whether the tool's whole answer with this page fits its share of the budget, measured as
    * the client gets it (fitsBudget); a page whose answer would not ends early, with a cursor.
@@ -231,7 +254,7 @@ const CURSOR_STAND_IN = '0'.repeat(MAX_CURSOR_CHARS);
  * How many of a page's items its answer can hold: all when they fit, else the most that do,
  * found by halving, with a cursor for the rest; never none, so a listing always moves forward.
  */
-function fittingCount<T, M>(page: Page<T>, meta: M, fits: PageRequest<T, M>['fits']): number {
+function fittingCount<T, M>(page: Page<T>, meta: M, fits: (page: ServedPage<T, M>) => boolean): number {
   const whole = page.items.length;
   const fitsWith = (count: number) =>
     fits({ items: page.items.slice(0, count), meta, ...(count < whole || page.nextAfter ? { nextCursor: CURSOR_STAND_IN } : {}) });
@@ -250,12 +273,12 @@ function fittingCount<T, M>(page: Page<T>, meta: M, fits: PageRequest<T, M>['fit
  * One page of a listing, from its snapshot while the snapshot lives, else recomputed. A fresh
  * listing is kept as a snapshot only when a cursor is issued to continue it.
  */
-export async function servePage<T, M>(request: PageRequest<T, M>): Promise<ServedPage<T, M>> {
+export async function servePage<T, M, S extends Sequence<T>>(request: PageRequest<T, M, S>): Promise<ServedPage<T, M>> {
   const { resumed, limit, keyOf, snapshots } = request;
   const { after } = resumed;
   let snapshotId = resumed.snapshot;
-  let source: Snapshot<T, M> | undefined = await snapshots.get(snapshotId);
-  let fresh: Listing<T, M> | undefined;
+  let source: Snapshot<S, M> | undefined = await snapshots.get(snapshotId);
+  let fresh: (Snapshot<S, M> & { complete: boolean }) | undefined;
   if (!source) {
     fresh = await request.compute(after, limit + 1);
     source = fresh;

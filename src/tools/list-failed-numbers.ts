@@ -2,8 +2,9 @@ import * as z from 'zod';
 import { timestampToIso } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type FailedNumber, type FailedNumbersReport, findFailedNumbers } from '../reporting/failed-numbers.js';
+import { RankedFailures } from '../reporting/ranked-failures.js';
 import { type Span, spanOf } from '../reporting/span.js';
-import { type ServedPage, SnapshotStore, resumeQuery } from './cursors.js';
+import { type ServedPage, type SnapshotCodec, SnapshotStore, resumeQuery } from './cursors.js';
 import {
   READ_ONLY_ANNOTATIONS,
   fitsBudget,
@@ -27,7 +28,7 @@ import {
   timestampForText,
 } from './fields.js';
 import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
-import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
+import { Positioned, type Ranked, serveRankedPage } from './ranked-listing.js';
 import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
 import { defineTool, scanOptionsFor } from './tool.js';
@@ -93,6 +94,17 @@ type Item = FailedNumbers['items'][number];
 type RankedNumber = Ranked<FailedNumber>;
 
 type Meta = Omit<FailedNumbersReport, 'numbers' | 'coverage'> & { numbers: number; matched: number; failedMoreThanOnce: number; span: Span };
+
+type Ranking = Positioned<FailedNumber, RankedFailures>;
+
+/** A snapshot keeps the ranking's columns, a few bytes a number, so a cursor walks a million numbers without reading them again. */
+const compactRanking: SnapshotCodec<Ranking> = {
+  encode: (items) => items.ranking.encode(),
+  decode: (kept) => {
+    const ranking = RankedFailures.decode(kept);
+    return ranking && new Positioned(ranking);
+  },
+};
 
 function present(entry: RankedNumber): Item {
   return {
@@ -187,7 +199,7 @@ export const listFailedNumbersTool = defineTool({
   inputSchema,
   outputSchema,
   annotations: READ_ONLY_ANNOTATIONS,
-  createState: (services) => ({ snapshots: new SnapshotStore<RankedNumber, Meta>(services.snapshotLimits) }),
+  createState: (services) => ({ snapshots: new SnapshotStore<RankedNumber, Meta, Ranking>(services.snapshotLimits, compactRanking) }),
   async handler(params, context) {
     const { limit, cursor, ...query } = params;
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args): DayRange => requireRange(args, context));
@@ -199,15 +211,15 @@ export const listFailedNumbersTool = defineTool({
         { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
       );
       const minFailures = resumed.args.minFailures ?? 1;
-      const items = ranked(report.numbers.filter((entry) => entry.failures >= minFailures));
+      const matched = report.numbers.atLeast(minFailures);
       const meta: Meta = {
         ...report,
         numbers: report.numbers.length,
-        matched: items.length,
-        failedMoreThanOnce: report.numbers.filter((entry) => entry.failures > 1).length,
+        matched: matched.length,
+        failedMoreThanOnce: report.numbers.atLeast(2).length,
         span: spanOf(resumed.resolved, coverage, readAt),
       };
-      return { items, meta };
+      return { items: new Positioned(matched), meta };
     }, fitsBudget(answerOf, render));
     return answerOf(page);
   },

@@ -1,5 +1,5 @@
-import { positionKey } from '../reporting/listing.js';
-import { type Cursors, type PageRequest, type ResumedQuery, type SnapshotStore, servePage } from './cursors.js';
+import { type Sequence, positionKey } from '../reporting/listing.js';
+import { type Cursors, type ResumedQuery, type ServedPage, type SnapshotStore, servePage } from './cursors.js';
 
 /** An item of a list the tool ranks itself, with its place in that ranking. */
 export type Ranked<T> = T & { position: number };
@@ -8,9 +8,26 @@ export function ranked<T extends object>(items: readonly T[]): Ranked<T>[] {
   return items.map((item, position) => ({ ...item, position }));
 }
 
-interface RankedContext<T, M> {
+/**
+ * A ranking kept in a form of its own (columns rather than objects), read item by item with
+ * each item's place: only the items of a page are ever built.
+ */
+export class Positioned<T extends object, R extends Sequence<T>> implements Sequence<Ranked<T>> {
+  constructor(readonly ranking: R) {}
+
+  get length(): number {
+    return this.ranking.length;
+  }
+
+  at(position: number): Ranked<T> | undefined {
+    const item = this.ranking.at(position);
+    return item === undefined ? undefined : { ...item, position };
+  }
+}
+
+interface RankedContext<T, M, S extends Sequence<Ranked<T>>> {
   cursors: Cursors;
-  state: { snapshots: SnapshotStore<Ranked<T>, M> };
+  state: { snapshots: SnapshotStore<Ranked<T>, M, S> };
 }
 
 /**
@@ -18,12 +35,12 @@ interface RankedContext<T, M> {
  * first, problems first): paged by position with the tool's cursors, from its snapshot while
  * that lives, and cut to the answer budget by `fits`.
  */
-export function serveRankedPage<T, M>(
+export function serveRankedPage<T, M, S extends Sequence<Ranked<T>>>(
   tool: string,
-  context: RankedContext<T, M>,
+  context: RankedContext<T, M, S>,
   query: { resumed: ResumedQuery<Record<string, unknown>, unknown>; limit: number },
-  compute: () => Promise<{ items: Ranked<T>[]; meta: M }>,
-  fits: PageRequest<Ranked<T>, M>['fits'],
+  compute: () => Promise<{ items: S; meta: M }>,
+  fits: (page: ServedPage<Ranked<T>, M>) => boolean,
 ) {
   return servePage({
     tool,
