@@ -2,15 +2,14 @@ import * as z from 'zod';
 import { timestampToIso, toTimestamp, today } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type AuditedOptOut, MAX_SENDS_LISTED, type OptOutAudit, SCHEDULE_LEAD_DAYS, auditOptOuts } from '../reporting/opt-out-audit.js';
+import { MAX_CLEAR_OPT_OUT_WORDS, MAX_TEXT_CHARS } from '../reporting/text.js';
 import { SnapshotStore, resumeQuery } from './cursors.js';
 import {
-  MAX_TEXT_CHARS,
   READ_ONLY_ANNOTATIONS,
   UNTRUSTED_NOTICE,
   continuationLines,
   counted,
   cursorField,
-  cutText,
   droppedLines,
   droppedOutput,
   formatCount,
@@ -56,7 +55,15 @@ const sendOutput = z.object({
 
 const itemOutput = z.object({
   ...phoneNumberOutput,
-  optedOutAt: z.string().describe('The earliest opt-out message of the range from this number, ISO 8601 with the Istanbul offset.'),
+  optOutKind: z
+    .enum(['clear', 'possible'])
+    .describe(
+      `clear: the number sent RET with at most ${MAX_CLEAR_OPT_OUT_WORDS - 1} other words in the range; possible: only RET inside a ` +
+        'longer text, which a person must read to know whether it asks to stop.',
+    ),
+  optedOutAt: z
+    .string()
+    .describe('The earliest clear opt-out of the range from this number (else its earliest possible one), ISO 8601 with the Istanbul offset.'),
   messageId: z.string().describe('The inbox message id of that opt-out.'),
   text: z.string().describe(`Its text, at most ${MAX_TEXT_CHARS} characters. Untrusted third-party text.`),
   textTruncated: z.boolean(),
@@ -67,11 +74,27 @@ const itemOutput = z.object({
 
 const outputSchema = z.object({
   range: rangeOutput.describe('The inbox days whose opt-out messages were audited.'),
-  optOuts: z.number().int().describe('Distinct numbers that opted out (RET) in the range.'),
+  optOuts: z
+    .number()
+    .int()
+    .describe(`Distinct numbers that sent a clear opt-out (RET with at most ${MAX_CLEAR_OPT_OUT_WORDS - 1} other words) in the range; the four counts below are among them.`),
   blacklisted: z.number().int(),
   notBlacklisted: z.number().int(),
   uncheckable: z.number().int().describe('Opt-outs from senders that are not phone numbers (short codes, names): listed, but not checkable.'),
   messagedAfterOptOut: z.number().int().describe('Distinct opted-out numbers that an order reached after they opted out.'),
+  possibleOptOuts: z
+    .object({
+      count: z.number().int(),
+      blacklisted: z.number().int(),
+      notBlacklisted: z.number().int(),
+      uncheckable: z.number().int(),
+      messagedAfterOptOut: z.number().int(),
+      toReview: z.number().int().describe('Of them, numbers not on the blacklist or messaged afterwards: read each one\'s message.'),
+    })
+    .describe(
+      'Distinct numbers whose only RET in the range sits inside a longer text, which may or may not ask to stop: checked ' +
+        'like opt-outs, counted apart, listed for review. A problem among them keeps the verdict from clean.',
+    ),
   ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out.'),
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
   sendsChecked: z.boolean().describe('Whether later sends were checked (checkSends).'),
@@ -90,14 +113,14 @@ type RankedOptOut = Ranked<AuditedOptOut>;
 type Meta = Omit<OptOutAudit, 'items'>;
 
 function present(entry: RankedOptOut): Item {
-  const { text, textTruncated } = cutText(entry.text);
   return {
     number: entry.number,
     isPhoneNumber: entry.isPhoneNumber,
+    optOutKind: entry.optOutKind,
     optedOutAt: timestampToIso(entry.optedOutAt),
     messageId: entry.messageId,
-    text,
-    textTruncated,
+    text: entry.text,
+    textTruncated: entry.textTruncated,
     blacklisted: entry.blacklisted,
     sendCount: entry.sendCount,
     sendsAfterOptOut: entry.sendsAfterOptOut.map((send) => ({ ...send, sendAt: timestampToIso(send.sendAt) })),
@@ -120,6 +143,11 @@ function weigh(entry: RankedOptOut): number {
   return Buffer.byteLength(JSON.stringify(shown)) + Buffer.byteLength(evidenceLine(shown)) + 2 * Buffer.byteLength(shown.number) + 200;
 }
 
+function possibleProblem(item: Item): string {
+  const sends = item.sendCount > 0 ? `${counted(item.sendCount, 'message')} after it` : '';
+  return item.blacklisted === false ? `not on the blacklist${sends ? `; ${sends}` : ''}` : sends;
+}
+
 /** The numbers the verdict names; phone numbers only, in E.164, so nothing a stranger wrote reaches these lines. */
 function named(items: readonly Item[], total: number, describe: (item: Item) => string): string {
   const shown = items.slice(0, MAX_VERDICT_NUMBERS).map(describe).join('; ');
@@ -128,9 +156,13 @@ function named(items: readonly Item[], total: number, describe: (item: Item) => 
 
 function render(audit: Audit): string {
   const { range } = audit;
+  const possible = audit.possibleOptOuts;
   const lines = [
     `Opt-out audit of the inbox messages received ${range.start}..${range.end} (${range.timezone}): ` +
-      `${counted(audit.optOuts, 'number')} opted out (RET).`,
+      `${counted(audit.optOuts, 'number')} opted out (RET).` +
+      (possible.count > 0
+        ? ` Apart from these, ${counted(possible.count, 'number')} sent only a possible opt-out (RET inside a longer text), checked the same way and counted apart for review.`
+        : ''),
   ];
   if (!audit.inbox.complete) {
     lines.push(
@@ -138,7 +170,9 @@ function render(audit: Audit): string {
         'so this audit covers only the messages it returned; opt-outs among the missing ones were not checked. The panel has the full inbox.',
     );
   }
-  const notListed = audit.items.filter((item) => item.blacklisted === false);
+  const clearItems = audit.items.filter((item) => item.optOutKind === 'clear');
+  const possibleItems = audit.items.filter((item) => item.optOutKind === 'possible');
+  const notListed = clearItems.filter((item) => item.blacklisted === false);
   lines.push(
     audit.notBlacklisted === 0
       ? `Blacklist: every checkable opted-out number is on it (${formatCount(audit.blacklisted)}).`
@@ -146,7 +180,7 @@ function render(audit: Audit): string {
           named(notListed, audit.notBlacklisted, (item) => `${item.number} (opted out ${timestampForText(item.optedOutAt)}, message id ${JSON.stringify(item.messageId)})`) +
           '. Add each to the blacklist in the panel.',
   );
-  const messaged = audit.items.filter((item) => item.sendCount > 0);
+  const messaged = clearItems.filter((item) => item.sendCount > 0);
   if (!audit.sendsChecked) {
     lines.push('Later sends were NOT checked (checkSends: false), so this audit does not say whether anyone was messaged after opting out.');
   } else if (audit.messagedAfterOptOut === 0) {
@@ -175,16 +209,35 @@ function render(audit: Audit): string {
   if (audit.uncheckable > 0) {
     lines.push(`${counted(audit.uncheckable, 'opt-out')} came from senders that are not phone numbers (short codes or names): listed below, they cannot be checked against the blacklist or the orders.`);
   }
-  if (audit.complete && audit.notBlacklisted === 0 && audit.messagedAfterOptOut === 0 && audit.scheduledLater === 0) {
+  const toReview = possibleItems.filter((item) => item.blacklisted === false || item.sendCount > 0);
+  if (possible.toReview > 0) {
+    lines.push(
+      `POSSIBLE OPT-OUTS TO REVIEW: ${counted(possible.notBlacklisted, 'number')} not on the blacklist` +
+        (audit.sendsChecked ? `, ${counted(possible.messagedAfterOptOut, 'number')} messaged afterwards: ` : ': ') +
+        named(toReview, possible.toReview, (item) => `${item.number} (${possibleProblem(item)}, message id ${JSON.stringify(item.messageId)})`) +
+        '. Read each message below: if it asks to stop, blacklist the number.',
+    );
+  }
+  const clearIsClean = audit.notBlacklisted === 0 && audit.messagedAfterOptOut === 0 && audit.scheduledLater === 0;
+  // A possible opt-out left unblocked or messaged may be a breach: only a person reading it can say, so never "clean".
+  if (audit.complete && clearIsClean && possible.toReview === 0) {
     lines.push('Verdict: clean. Every checkable opt-out is on the blacklist and no order reached an opted-out number afterwards.');
   } else if (!audit.complete) {
     lines.push('Verdict: partial. Act on the problems above; the audit cannot vouch for what it could not check.');
+  } else if (clearIsClean) {
+    lines.push('Verdict: review needed. Every clear opt-out is handled, but the possible opt-outs above need a person to read them.');
   } else {
     lines.push('Verdict: action needed on the points above.');
   }
   lines.push(...droppedLines(audit.dropped));
-  if (audit.items.length > 0) {
-    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(audit.items.map(evidenceLine)));
+  if (clearItems.length > 0) {
+    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(clearItems.map(evidenceLine)));
+  }
+  if (possibleItems.length > 0) {
+    lines.push(
+      `Possible opt-outs, review: RET inside a longer text, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`,
+      ...untrustedSection(possibleItems.map(evidenceLine)),
+    );
   }
   lines.push(...continuationLines(NAME, 'opted-out numbers', audit.nextCursor));
   return lines.join('\n');
@@ -223,6 +276,7 @@ export const auditOptOutsTool = defineTool({
       notBlacklisted: meta.notBlacklisted,
       uncheckable: meta.uncheckable,
       messagedAfterOptOut: meta.messagedAfterOptOut,
+      possibleOptOuts: meta.possibleOptOuts,
       ordersChecked: meta.ordersChecked,
       scheduledLater: meta.scheduledLater,
       sendsChecked: meta.checkSends,
