@@ -23,6 +23,7 @@ import { type Floors, type RecipientFloors, computeFloors, recipientFloors } fro
 import { type DistinctNumbersRow, benchDistinctNumbers } from './distinct-numbers.js';
 import { HEAVY_CONCURRENCY, type HeavyRow, benchHeavy } from './heavy.js';
 import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
+import { LONG_INBOX, measureInboxMemory } from '../test/support/inbox-memory.js';
 
 function setting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -69,7 +70,12 @@ const TARGETS = {
   failedNumbersWallOverFloor: 1.5,
   /** The issue's "under 400 MiB" for list_failed_numbers at 500,000 distinct numbers, the whole server process. */
   distinctNumbersPeakRssBytes: 400 * 1024 * 1024,
+  /** The test suite holds the same line (test/inbox-memory.test.ts). */
+  inboxRssGrowthMiB: LONG_INBOX.maxGrowthMiB,
 };
+
+/** Fresh servers for the inbox memory row; the worst of them is the figure. */
+const INBOX_MEMORY_REPEATS = 3;
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -449,6 +455,14 @@ async function benchDistinctNumbersOnly(): Promise<void> {
   );
 }
 
+// ---------------------------------------------------------------- inbox memory
+
+async function benchInboxMemory() {
+  const runs: number[] = [];
+  for (let repeat = 0; repeat < INBOX_MEMORY_REPEATS; repeat += 1) runs.push((await measureInboxMemory(SERVER_ENTRY)).growthMiB);
+  return { ...LONG_INBOX, runs, medianGrowthMiB: median(runs), maxGrowthMiB: Math.max(...runs) };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -493,6 +507,10 @@ async function main(): Promise<void> {
   log(`aggregation throughput, ~${SMALL_BIG_ORDERS} orders…`);
   const small = await benchThroughput(SMALL_BIG_ORDERS);
   writeResult('throughput', { machine, big, small });
+
+  log(`inbox memory: ${LONG_INBOX.calls} read_inbox calls over ${LONG_INBOX.messages} texts of ${LONG_INBOX.textChars} characters ×${INBOX_MEMORY_REPEATS}…`);
+  const inboxMemory = await benchInboxMemory();
+  writeResult('inbox-memory', { machine, ...inboxMemory });
 
   const heavy: HeavyRow[] = HEAVY > 0 ? await benchHeavy(LATENCY_MS, log, HEAVY === 1) : [];
   if (HEAVY > 0) writeResult('heavy', { machine, concurrency: HEAVY_CONCURRENCY, rows: heavy });
@@ -704,6 +722,13 @@ async function main(): Promise<void> {
       pass: failedNumbers.exact && failedNumbers.wallOverFloor <= TARGETS.failedNumbersWallOverFloor,
     },
     {
+      target:
+        `${LONG_INBOX.calls} read_inbox (limit 1) over ${LONG_INBOX.messages} texts of ${LONG_INBOX.textChars} characters: ` +
+        `RSS growth < ${TARGETS.inboxRssGrowthMiB} MiB`,
+      value: `${round(inboxMemory.maxGrowthMiB)} MiB (worst of ${INBOX_MEMORY_REPEATS}; median ${round(inboxMemory.medianGrowthMiB)} MiB)`,
+      pass: inboxMemory.maxGrowthMiB < TARGETS.inboxRssGrowthMiB,
+    },
+    {
       target: `"last month" answer text < ${TARGETS.lastMonthTextBytes} bytes`,
       value: `${lastMonth.textBytes} B`,
       pass: lastMonth.textBytes < TARGETS.lastMonthTextBytes,
@@ -734,6 +759,7 @@ async function main(): Promise<void> {
     },
     failedNumbers: { ...failedNumbers, runs: undefined, scanFloors: undefined },
     lastMonth,
+    inboxMemory,
     checks,
     seconds: totalSeconds,
     loadBefore,

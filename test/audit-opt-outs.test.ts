@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import type { SimulatedAccount } from '../src/simulator/api-server.js';
-import { type AuditTruthItem, DEMO_OPT_OUT_TEXTS, auditOf } from './support/ground-truth.js';
+import { type AuditTruthItem, auditCounts, auditOf, demoOptOutKind } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { cancelWhileReadingRecipients } from './support/cancellation.js';
 
@@ -14,6 +14,7 @@ afterEach(async () => {
 interface AuditItem {
   number: string;
   isPhoneNumber: boolean;
+  optOutKind: 'clear' | 'possible';
   optedOutAt: string;
   messageId: string;
   text: string;
@@ -31,6 +32,7 @@ interface Audit {
   notBlacklisted: number;
   uncheckable: number;
   messagedAfterOptOut: number;
+  possibleOptOuts: { count: number; blacklisted: number; notBlacklisted: number; uncheckable: number; messagedAfterOptOut: number; toReview: number };
   ordersChecked: number;
   notChecked: { count: number; orders: Array<{ orderId: number; reason: string }> };
   scheduledLater: number;
@@ -51,7 +53,6 @@ async function audit(args: Record<string, unknown>, options: Parameters<typeof c
 }
 
 const iso = (timestamp: string) => `${timestamp.replace(' ', 'T')}+03:00`;
-const isDemoOptOut = (text: string) => DEMO_OPT_OUT_TEXTS.includes(text);
 /** The fixture's now: 2026-04-22 12:30 Istanbul. */
 const TODAY = '2026-04-22';
 const NOW = '2026-04-22 12:30:00';
@@ -61,6 +62,7 @@ function shown(item: AuditTruthItem): AuditItem {
   return {
     number: item.number,
     isPhoneNumber: item.isPhoneNumber,
+    optOutKind: item.optOutKind,
     optedOutAt: iso(item.optedOutAt),
     messageId: item.messageId,
     text: item.text,
@@ -75,7 +77,7 @@ const recipientsOf = (account: SimulatedAccount) => (order: Order) => account.re
 
 describe('audit_opt_outs', () => {
   it('audits 30 days of the demo account exactly: opt-outs, blacklist, the campaign that reached an opted-out number, and what it could not see', async () => {
-    const truth = auditOf(FIXTURE_ACCOUNT, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    const truth = auditOf(FIXTURE_ACCOUNT, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, demoOptOutKind, TODAY, NOW);
     const { data, text } = await audit({ period: 'last_30_days' });
     const earliest = truth.map((item) => item.optedOutAt).sort()[0] ?? '';
     // The default lead: orders submitted from 30 days before the earliest opt-out's day.
@@ -83,6 +85,9 @@ describe('audit_opt_outs', () => {
     expect(earliest.slice(0, 10)).toBe('2026-04-10');
     const received = FIXTURE_ACCOUNT.inbox.filter((message) => message.date.slice(0, 10) >= LAST_30_DAYS.start);
     const receivedDays = [...new Set(received.map((message) => message.date.slice(0, 10)))].sort();
+    const { count: clearCount, toReview: _toReview, ...clear } = auditCounts(truth, 'clear');
+    // The demo holds one possible opt-out, "…, RET değil", from a number that is on the blacklist.
+    expect(auditCounts(truth, 'possible')).toEqual({ count: 1, blacklisted: 1, notBlacklisted: 0, uncheckable: 0, messagedAfterOptOut: 0, toReview: 0 });
     expect(data).toEqual({
       range: { ...LAST_30_DAYS, timezone: 'Europe/Istanbul' },
       verdict: 'partial',
@@ -94,11 +99,9 @@ describe('audit_opt_outs', () => {
         soFar: true,
         until: '2026-04-22T12:30:00+03:00',
       },
-      optOuts: truth.length,
-      blacklisted: truth.filter((item) => item.blacklisted === true).length,
-      notBlacklisted: truth.filter((item) => item.blacklisted === false).length,
-      uncheckable: 0,
-      messagedAfterOptOut: truth.filter((item) => item.sends.length > 0).length,
+      optOuts: clearCount,
+      ...clear,
+      possibleOptOuts: auditCounts(truth, 'possible'),
       ordersChecked: checked.length,
       notChecked: { count: 0, orders: [] },
       scheduledLater: 0,
@@ -134,6 +137,15 @@ describe('audit_opt_outs', () => {
     const section = /<untrusted-sms-([0-9a-f]{12})>\n([\s\S]*)\n<\/untrusted-sms-\1>/.exec(text);
     expect(section?.[2]).toContain('"ILT KARGOTAKIP rEt"');
     expect(text.replace(section?.[0] ?? '', '')).not.toContain('KARGOTAKIP');
+    // The possible opt-out: counted apart, in a section of its own, and no reason to doubt the verdict.
+    expect(text).toContain(`Europe/Istanbul): ${clearCount} numbers opted out (RET), among ${received.length} messages received. Apart from these, 1 number sent only a possible opt-out (RET inside a longer text)`);
+    expect(section?.[2]).not.toContain('RET değil');
+    const possibleSection = /Possible opt-outs, review: [^\n]*\n<untrusted-sms-([0-9a-f]{12})>\n([\s\S]*?)\n<\/untrusted-sms-\1>/.exec(text);
+    const possible = FIXTURE_ACCOUNT.inbox.find((message) => demoOptOutKind(message.text) === 'possible');
+    expect(possibleSection?.[2]).toBe(
+      `${possible?.date.slice(0, 16)} id "${possible?.id}" from "+905443332211" (on the blacklist): "Ürünü iade (RETURN) etmek istiyorum, RET değil"`,
+    );
+    expect(text).not.toContain('POSSIBLE OPT-OUTS TO REVIEW');
     // Recipients were read only for the orders sent after the earliest opt-out.
     const read = new Set(session?.api.requests.filter((request) => request.endpoint === 'get-report').map((request) => request.order));
     expect([...read].sort()).toEqual(checked.map((order) => order.id).sort());
@@ -162,6 +174,7 @@ describe('audit_opt_outs', () => {
       {
         number: '+905339876543',
         isPhoneNumber: true,
+        optOutKind: 'clear',
         optedOutAt: iso('2026-04-11 10:00:00'),
         messageId: '2',
         text: 'ILT ACME RET',
@@ -176,6 +189,7 @@ describe('audit_opt_outs', () => {
       {
         number: '+905321234567',
         isPhoneNumber: true,
+        optOutKind: 'clear',
         optedOutAt: iso('2026-04-10 10:00:00'),
         messageId: '1',
         text: 'RET',
@@ -187,16 +201,77 @@ describe('audit_opt_outs', () => {
           { orderId: 3, sendAt: iso('2026-04-12 12:00:00'), sender: 'ACME', status: 'delivered' },
         ],
       },
-      { number: '7889', isPhoneNumber: false, optedOutAt: iso('2026-04-12 10:00:00'), messageId: '3', text: 'RET', textTruncated: false, blacklisted: null, sendCount: 0, sendsAfterOptOut: [] },
+      { number: '7889', isPhoneNumber: false, optOutKind: 'clear', optedOutAt: iso('2026-04-12 10:00:00'), messageId: '3', text: 'RET', textTruncated: false, blacklisted: null, sendCount: 0, sendsAfterOptOut: [] },
     ]);
     expect(data).toMatchObject({ optOuts: 3, blacklisted: 1, notBlacklisted: 1, uncheckable: 1, messagedAfterOptOut: 2, ordersChecked: 2 });
     expect(text).toContain('1 opt-out came from senders that are not phone numbers (short codes or names)');
   });
 
+  it('checks a possible opt-out as it checks a clear one, counts it apart, and asks for a review rather than calling the audit clean', async () => {
+    const message = (id: string, sender: string, date: string, text: string): InboxMessage => ({ id, date, sender, number: '+908501234567', text });
+    const account: SimulatedAccount = {
+      inbox: [
+        // A clear opt-out, blacklisted, never messaged again.
+        message('1', '+905321234567', '2026-04-10 10:00:00', 'RET'),
+        // RET inside a sentence: not blacklisted, and messaged an hour later.
+        message('2', '+905339876543', '2026-04-11 10:00:00', 'Lütfen beni listeden çıkarın RET'),
+        // A possible opt-out, then a clear one from the same number: the clear one dates its opt-out.
+        message('3', '+905447771122', '2026-04-09 10:00:00', 'RET değil, RETURN istiyorum'),
+        message('4', '+905447771122', '2026-04-12 10:00:00', 'ret lütfen'),
+        // A possible opt-out already on the blacklist and not messaged: listed, nothing to do.
+        message('5', '+905385554433', '2026-04-13 10:00:00', 'Bir daha mesaj atmayın artık RET'),
+      ],
+      blacklist: [
+        { number: '+905321234567', at: '2026-04-10 10:00:01' },
+        { number: '+905447771122', at: '2026-04-12 10:00:01' },
+        { number: '5385554433', at: '2026-04-13 10:00:01' },
+      ],
+      orders: [{ id: 1, status: 114, total: 3, delivered: 3, undelivered: 0, waiting: 0, submitAt: '2026-04-11 11:00:00', sendAt: '2026-04-11 11:00:00', sender: 'ACME' }],
+      recipients: () => [
+        { number: '05339876543', status: 111 },
+        { number: '5447771122', status: 111 },
+        { number: '5000000000', status: 111 },
+      ],
+    };
+    const { data, text } = await audit({ start: '2026-04-01', end: '2026-04-20', scheduleHorizonDays: 30 }, { fake: { account } });
+    expect(data).toMatchObject({
+      optOuts: 2,
+      blacklisted: 2,
+      notBlacklisted: 0,
+      uncheckable: 0,
+      messagedAfterOptOut: 0,
+      possibleOptOuts: { count: 2, blacklisted: 1, notBlacklisted: 1, uncheckable: 0, messagedAfterOptOut: 1, toReview: 1 },
+      ordersChecked: 1,
+      complete: true,
+    });
+    // Problems first, clear before possible, then newest first.
+    expect(data.items.map((item) => [item.number, item.optOutKind, item.messageId, item.sendCount])).toEqual([
+      ['+905339876543', 'possible', '2', 1],
+      ['+905447771122', 'clear', '4', 0],
+      ['+905321234567', 'clear', '1', 0],
+      ['+905385554433', 'possible', '5', 0],
+    ]);
+    expect(text).toContain('2 numbers opted out (RET), among 5 messages received. Apart from these, 2 numbers sent only a possible opt-out (RET inside a longer text)');
+    expect(text).toContain('Blacklist: every checkable opted-out number is on it (2).');
+    expect(text).toContain(
+      'POSSIBLE OPT-OUTS TO REVIEW: 1 number not on the blacklist, 1 number messaged afterwards: ' +
+        '+905339876543 (not on the blacklist; 1 message after it, message id "2"). Read each message below: if it asks to stop, blacklist the number.',
+    );
+    expect(text).toContain('Verdict: review needed.');
+    expect(text).not.toContain('Verdict: clean');
+    const sections = [...text.matchAll(/<untrusted-sms-([0-9a-f]{12})>\n([\s\S]*?)\n<\/untrusted-sms-\1>/g)].map((match) => match[2]);
+    expect(sections).toEqual([
+      '2026-04-12 10:00 id "4" from "+905447771122" (on the blacklist): "ret lütfen"\n2026-04-10 10:00 id "1" from "+905321234567" (on the blacklist): "RET"',
+      '2026-04-11 10:00 id "2" from "+905339876543" (NOT on the blacklist; 1 message after opting out): "Lütfen beni listeden çıkarın RET"\n' +
+        '2026-04-13 10:00 id "5" from "+905385554433" (on the blacklist): "Bir daha mesaj atmayın artık RET"',
+    ]);
+    expect(text).toContain('Possible opt-outs, review: RET inside a longer text');
+  });
+
   it('says it covered only what the API returned when the inbox is incomplete, and never calls the result clean', async () => {
     const { data, text } = await audit({ period: 'last_30_days' }, { fake: { inboxRowLimit: 3 } });
     const shortInbox = { ...FIXTURE_ACCOUNT, inbox: FIXTURE_ACCOUNT.inbox.slice(0, 3) };
-    const truth = auditOf(shortInbox, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    const truth = auditOf(shortInbox, recipientsOf(FIXTURE_ACCOUNT), LAST_30_DAYS, demoOptOutKind, TODAY, NOW);
     expect(data.complete).toBe(false);
     expect(data.inbox).toEqual({ totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: 3, complete: false, inRange: 3 });
     expect(data.verdict).toBe('partial');
@@ -267,7 +342,9 @@ describe('audit_opt_outs', () => {
     const pages = session?.api.requests.filter((request) => request.endpoint === 'get-blacklist').map((request) => request.page);
     const size = FIXTURE_ACCOUNT.blacklist?.length ?? 0;
     expect(pages).toEqual(Array.from({ length: Math.ceil(size / 3) + 1 }, (_, index) => index + 1));
-    expect(data.blacklisted).toBe(6);
+    // Six senders of the range are on it: five clear opt-outs and the possible one.
+    expect(data.blacklisted).toBe(5);
+    expect(data.possibleOptOuts.blacklisted).toBe(1);
   });
 
   it('refuses a later-sends scan that cannot reach back to the opt-out within ILETIMERKEZI_MAX_RANGE_DAYS, before reading any order', async () => {
@@ -320,7 +397,7 @@ describe('audit_opt_outs and orders scheduled long before they go out', () => {
   /** The orders an audit reads recipients for: submitted from `first`, sent after the opt-out and by now. */
   const sentAfterOptOut = (account: SimulatedAccount, first: string) =>
     account.orders.filter((o) => o.submitAt.slice(0, 10) >= first && o.sendAt > '2026-04-15 10:00:00' && o.sendAt <= NOW).map((o) => o.id);
-  const truthOf = (account: SimulatedAccount, leadDays: number) => auditOf(account, recipientsOf(account), OPT_OUT_DAY, (text) => text === 'RET', TODAY, NOW, leadDays);
+  const truthOf = (account: SimulatedAccount, leadDays: number) => auditOf(account, recipientsOf(account), OPT_OUT_DAY, (text) => (text === 'RET' ? 'clear' : null), TODAY, NOW, leadDays);
 
   it('finds a campaign submitted 12 days ahead that went out after the opt-out, and names the days before its scan as not checked', async () => {
     const account = accountWith([TWELVE_DAYS_AHEAD, BEFORE]);

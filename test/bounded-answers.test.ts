@@ -87,6 +87,21 @@ describe('the 256 KB answer budget', () => {
     expect(bytesOf(result)).toBeLessThan(8 * 1024);
   });
 
+  it('keeps the answer under the budget with both opt-out sender lists full and long messages besides', async () => {
+    // Senders as long as the API may write them: every list pushes against its share of the budget.
+    const sender = (index: number) => `+90532${String(index).padStart(7, '0')}-${'Ş'.repeat(120)}`;
+    const inbox = Array.from({ length: 2_000 }, (_, index) =>
+      message(index, index % 2 === 0 ? 'RET' : `Lütfen beni listeden çıkarın RET ${'ş'.repeat(3_000)}`, sender(index)),
+    );
+    const result = await call(inboxOf(inbox), 'read_inbox', { limit: 500 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(bytesOf(result)).toBeLessThanOrEqual(BUDGET);
+    const data = result.structuredContent as { optOuts: { count: number; senders: string[] }; possibleOptOuts: { count: number; senders: string[] } };
+    expect([data.optOuts.count, data.possibleOptOuts.count]).toEqual([1_000, 1_000]);
+    expect(data.optOuts.senders.length).toBeGreaterThan(10);
+    expect(data.possibleOptOuts.senders.length).toBeGreaterThan(10);
+  });
+
   it('lists fewer orders, with a cursor, when their senders would pass the budget', async () => {
     const template = FIXTURE_ACCOUNT.orders[0] as Order;
     const orders = Array.from({ length: 500 }, (_, index) => ({

@@ -59,7 +59,7 @@ describe('IletimerkeziClient against the fake API', () => {
     const lone = FIXTURE_ACCOUNT.inbox.slice(0, 1);
     const { client } = await setUp({ drift: true, account: { ...FIXTURE_ACCOUNT, inbox: lone } });
     expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual(windowOrders().slice(0, 30));
-    expect(await client.fetchInbox()).toEqual({ totalRows: 1, messages: lone });
+    expect(await client.fetchInbox((message) => message)).toEqual({ totalRows: 1, messages: lone });
   });
 
   it('reads a missing or null orders list as empty', async () => {
@@ -71,7 +71,7 @@ describe('IletimerkeziClient against the fake API', () => {
     });
     expect(await fetchOrdersPage(client, WINDOW, 1)).toEqual([]);
     expect(await fetchOrdersPage(client, WINDOW, 2)).toEqual([]);
-    expect(await client.fetchInbox()).toEqual({ totalRows: 0, messages: [] });
+    expect(await client.fetchInbox((message) => message)).toEqual({ totalRows: 0, messages: [] });
   });
 
   it('turns 401 into guidance about the key, the hash and the "Allow API access" toggle, without retrying', async () => {
@@ -140,7 +140,7 @@ describe('IletimerkeziClient against the fake API', () => {
 
   it('refuses an undocumented status code, without retrying', async () => {
     const { fake, client } = await setUp({ script: () => ({ status: 200, body: { response: { status: { code: 299, message: '?' } } } }) });
-    const error = await failure(client.fetchInbox());
+    const error = await failure(client.fetchInbox((message) => message));
     expect((error as UpstreamError).message).toContain('status code 299, which is not documented');
     expect(fake.requests).toHaveLength(1);
   });
@@ -159,7 +159,7 @@ describe('IletimerkeziClient against the fake API', () => {
     controller.abort();
     expect(await failure(fetchOrdersPage(client, WINDOW, 1, controller.signal))).toBeInstanceOf(CancelledError);
     const anonymous = new IletimerkeziClient({ baseUrl: fake.baseUrl, credentials: undefined, timeoutMs: 1_000, concurrency: 1 });
-    const error = await failure(anonymous.fetchInbox());
+    const error = await failure(anonymous.fetchInbox((message) => message));
     await anonymous.close();
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain('ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH');
@@ -169,7 +169,7 @@ describe('IletimerkeziClient against the fake API', () => {
   it('quotes the API\'s own message, but leaves out one that contains a credential instead of masking it', async () => {
     const insufficient = () => ({ status: 200, body: { response: { status: { code: 402, message: 'Bakiye yetersiz' } } } });
     const { client } = await setUp({ script: insufficient });
-    const quoted = await failure(client.fetchInbox());
+    const quoted = await failure(client.fetchInbox((message) => message));
     expect((quoted as Error).message).toBe(
       'iletiMerkezi API error 402: the account balance is insufficient. The API said: "Bakiye yetersiz". Top up the account in the panel.',
     );
@@ -177,7 +177,7 @@ describe('IletimerkeziClient against the fake API', () => {
     const shortKey = { key: 'e', hash: 'hash-of-a-short-key' };
     const short = await startFake({ script: insufficient, credentials: shortKey });
     const shortClient = makeClient(short, { credentials: shortKey });
-    const withheld = await failure(shortClient.fetchInbox());
+    const withheld = await failure(shortClient.fetchInbox((message) => message));
     await shortClient.close();
     await short.close();
     expect((withheld as Error).message).toBe('iletiMerkezi API error 402: the account balance is insufficient. Top up the account in the panel.');

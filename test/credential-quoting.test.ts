@@ -10,7 +10,7 @@ async function errorFor(message: string): Promise<string> {
   const fake = await startFake({ script: () => ({ status: 200, body: { response: { status: { code: 402, message } } } }) });
   const client = makeClient(fake);
   try {
-    return await client.fetchInbox().then(
+    return await client.fetchInbox((message) => message).then(
       () => 'no error',
       (error: unknown) => (error as Error).message,
     );

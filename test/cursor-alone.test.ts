@@ -132,7 +132,7 @@ const WALKS: Record<string, Walk> = {
     first: { period: 'last_7_days', limit: 5 },
     items: (data) => listOf('items')(data).map((item) => [item.number, item.messageId, item.blacklisted, item.sendCount]),
     truth: () =>
-      auditOf(ACCOUNT, recipientsOf, LAST_7_DAYS, (text) => OPT_OUT_TEXTS.includes(text), TODAY, NOW).map((item) => [
+      auditOf(ACCOUNT, recipientsOf, LAST_7_DAYS, (text) => (OPT_OUT_TEXTS.includes(text) ? 'clear' : null), TODAY, NOW).map((item) => [
         item.number,
         item.messageId,
         item.blacklisted,

@@ -72,7 +72,7 @@ describe('the demo account', () => {
     const read: Order[] = [];
     await scanOrders(client, range, committedInto(read));
     const seen = read.map((order) => order.id);
-    const inbox = await client.fetchInbox();
+    const inbox = await client.fetchInbox((message) => message);
     await client.close();
     expect(seen.sort()).toEqual(ordersBetween(account.orders, range.start, range.end).map((order) => order.id).sort());
     expect(totals(account.orders).orders).toBe(seen.length);

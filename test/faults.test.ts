@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type LoggedRequest } from '../src/simulator/api-server.js';
 import type { Order } from '../src/api/schemas.js';
-import { DEMO_OPT_OUT_TEXTS, auditOf, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
+import { auditCounts, auditOf, demoOptOutKind, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { expectedInbox, expectedPageRequests, expectedSummary, sleep } from './support/reliability.js';
 
@@ -43,7 +43,8 @@ describe('ground truth sanity', () => {
   it('the 60-day range holds hundreds of orders over several pages per window', () => {
     expect(SUMMARY.orders).toBeGreaterThan(300);
     expect(PAGES).toBeGreaterThan(6 * 2);
-    expect(INBOX.optOuts.count).toBe(8);
+    expect(INBOX.optOuts.count).toBe(7);
+    expect(INBOX.possibleOptOuts.count).toBe(1);
   });
 });
 
@@ -67,9 +68,8 @@ describe.each([...FAULT_KINDS.map((kind) => [kind, [kind], 0.3] as const), ['mix
         const inbox = await server.mcp.callTool({ name: 'read_inbox', arguments: { limit: 500 } });
         expect(inbox.isError, textOf(inbox)).toBeFalsy();
         const content = inbox.structuredContent as typeof INBOX & { messages: unknown[]; complete: boolean };
-        expect({ totalRows: content.totalRows, fetched: content.fetched, matched: content.matched, optOuts: content.optOuts }).toEqual(
-          INBOX,
-        );
+        const { totalRows, fetched, matched, optOuts, possibleOptOuts } = content;
+        expect({ totalRows, fetched, matched, optOuts, possibleOptOuts }).toEqual(INBOX);
         expect(content.messages).toHaveLength(FIXTURE_ACCOUNT.inbox.length);
         expect(content.complete).toBe(true);
 
@@ -100,12 +100,14 @@ describe('faults on get-report, get-blacklist and get-balance', () => {
       expect(recipients.structuredContent).toMatchObject({ matched: campaign.undelivered, consistent: true });
       // A stated horizon, so the audit can be complete: what this test asks is that faults leave nothing out.
       const audit = await server.mcp.callTool({ name: 'audit_opt_outs', arguments: { start: '2026-04-15', end: '2026-04-22', scheduleHorizonDays: 30 } });
-      const auditTruth = auditOf(FIXTURE_ACCOUNT, recipientsOf, { start: '2026-04-15', end: '2026-04-22' }, (text) => DEMO_OPT_OUT_TEXTS.includes(text), '2026-04-22', '2026-04-22 12:30:00');
+      const auditTruth = auditOf(FIXTURE_ACCOUNT, recipientsOf, { start: '2026-04-15', end: '2026-04-22' }, demoOptOutKind, '2026-04-22', '2026-04-22 12:30:00');
+      const clear = auditCounts(auditTruth, 'clear');
       expect(audit.isError, textOf(audit)).toBeFalsy();
       expect(audit.structuredContent).toMatchObject({
-        optOuts: auditTruth.length,
-        notBlacklisted: auditTruth.filter((item) => item.blacklisted === false).length,
-        messagedAfterOptOut: auditTruth.filter((item) => item.sends.length > 0).length,
+        optOuts: clear.count,
+        notBlacklisted: clear.notBlacklisted,
+        messagedAfterOptOut: clear.messagedAfterOptOut,
+        possibleOptOuts: auditCounts(auditTruth, 'possible'),
         complete: true,
       });
       const balance = await server.mcp.callTool({ name: 'read_balance', arguments: {} });
@@ -164,7 +166,7 @@ describe('outage', () => {
       plan.rate = 0;
       const healthy = await server.mcp.callTool({ name: 'read_inbox', arguments: {} });
       expect(healthy.isError, textOf(healthy)).toBeFalsy();
-      expect((healthy.structuredContent as { optOuts: unknown }).optOuts).toEqual(INBOX.optOuts);
+      expect(healthy.structuredContent).toMatchObject({ optOuts: INBOX.optOuts, possibleOptOuts: INBOX.possibleOptOuts });
     } finally {
       await server.close();
     }

@@ -236,9 +236,15 @@ const inboxBody = (messages: unknown, totalRows: unknown = Array.isArray(message
 describe('malformed get-inbox answers', () => {
   const cases: Array<[label: string, body: unknown, mustSay: string[]]> = [
     ['a message without a date', inboxBody([message('1', 'hi', { date: undefined })]), ['get-inbox response did not match', 'response.orders.order']],
-    ['a text of the wrong type', inboxBody([message('1', { html: '<b>' })]), ['get-inbox response did not match', 'must be a list of messages']],
+    ['a text of the wrong type', inboxBody([message('1', { html: '<b>' })]), ['get-inbox response did not match', 'response.orders.order[0].text must be a string']],
     ['a totalRows that is not a number', inboxBody([message('1', 'hi')], 'many'), ['response.orders.totalRows must be a non-negative whole number']],
     ['a negative totalRows', inboxBody([message('1', 'hi')], -1), ['response.orders.totalRows must be a non-negative whole number']],
+    [
+      'the message list given twice, where JSON.parse would silently keep the second',
+      `{"response":{"status":{"code":200},"orders":{"totalRows":"1","order":[${JSON.stringify(message('1', 'RET'))}],"order":[]}}}`,
+      ['response.orders.order is given more than once', 'Nothing was counted'],
+    ],
+    ['a message that is not an object, among good ones', inboxBody([message('1', 'hi'), 'RET', message('3', 'RET')]), ['response.orders.order[1] ']],
     ['an undocumented status code', { response: { status: { code: 199 } } }, ['status code 199, which is not documented']],
   ];
   it.each(cases)('%s: a clear error, not retried', async (_label, body, mustSay) => {

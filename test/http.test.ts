@@ -4,7 +4,7 @@ import { checkHttpSettings } from '../src/server/http.js';
 import type { Order } from '../src/api/schemas.js';
 import { PROMPTS, TOOLS } from '../src/tools/index.js';
 import { FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, failedNumbersOf, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { demoOptOutKind, failedNumbersOf, newestFirst, optOutTallies, ordersBetween, totals } from './support/ground-truth.js';
 import { type Hosted, INITIALIZE, accountHeaders, httpClient, post, rawRequest, startHosted } from './support/hosted.js';
 
 /** A second account with other data, so cross-talk would show in any figure. */
@@ -61,8 +61,8 @@ describe('the HTTP server, each caller bringing its own account', () => {
     expect(hosted.fakes[0]?.requests.slice(requests).map((request) => request.endpoint)).toEqual(Array(pages).fill('get-balance'));
 
     const inbox = await mcp.callTool({ name: 'read_inbox', arguments: { optOutOnly: true } });
-    const optOuts = FIXTURE_ACCOUNT.inbox.filter((message) => DEMO_OPT_OUT_TEXTS.includes(message.text)).length;
-    expect((inbox.structuredContent as { optOuts: { count: number } }).optOuts.count).toBe(optOuts);
+    const optOuts = FIXTURE_ACCOUNT.inbox.filter((message) => demoOptOutKind(message.text) !== null);
+    expect(inbox.structuredContent).toMatchObject({ matched: optOuts.length, ...optOutTallies(optOuts, demoOptOutKind) });
     await mcp.close();
   });
 

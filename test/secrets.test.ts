@@ -187,7 +187,7 @@ describe('errors thrown by the client', () => {
       const reports = await fetchOrdersPage(client, { start: '2026-04-20', end: '2026-04-22' }, 1).catch((error: unknown) => error);
       expect((reports as { kind?: string }).kind).toBe(kind);
       expectCleanError(`${label} get-reports`, reports);
-      const inbox = await client.fetchInbox().catch((error: unknown) => error);
+      const inbox = await client.fetchInbox((message) => message).catch((error: unknown) => error);
       expectCleanError(`${label} get-inbox`, inbox);
     } finally {
       await client.close();
@@ -202,7 +202,7 @@ describe('errors thrown by the client', () => {
         const error = await fetchOrdersPage(client, { start: '2026-04-20', end: '2026-04-22' }, 1).catch((caught: unknown) => caught);
         expect((error as Error).message).toContain('network error (ECONNREFUSED) after 4 attempts');
         expectCleanError(`connection refused at ${baseUrl}`, error);
-        expectCleanError(`inbox at ${baseUrl}`, await client.fetchInbox().catch((caught: unknown) => caught));
+        expectCleanError(`inbox at ${baseUrl}`, await client.fetchInbox((message) => message).catch((caught: unknown) => caught));
       } finally {
         await client.close();
       }

@@ -8,7 +8,7 @@ import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, auditOf, expectedNumber, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
+import { auditCounts, auditOf, demoOptOutKind, expectedNumber, failedNumbersOf, optOutTallies, ordersBetween, totals } from './support/ground-truth.js';
 
 const TLS_DIR = new URL('./support/tls/', import.meta.url);
 
@@ -63,8 +63,8 @@ describe('the built server over stdio', () => {
     expect((list.structuredContent as { totalOrders: number }).totalOrders).toBe(truth.orders);
 
     const inbox = await mcp.callTool({ name: 'read_inbox', arguments: { optOutOnly: true } });
-    const optOuts = account.inbox.filter((message) => DEMO_OPT_OUT_TEXTS.includes(message.text)).length;
-    expect((inbox.structuredContent as { optOuts: { count: number } }).optOuts.count).toBe(optOuts);
+    const optOuts = account.inbox.filter((message) => demoOptOutKind(message.text) !== null);
+    expect(inbox.structuredContent).toMatchObject({ matched: optOuts.length, ...optOutTallies(optOuts, demoOptOutKind) });
 
     const failing = ordersBetween(account.orders, start, end).filter((order) => order.undelivered > 0);
     const failed = await mcp.callTool({ name: 'list_failed_numbers', arguments: { start, end, limit: 500 } });
@@ -86,11 +86,13 @@ describe('the built server over stdio', () => {
     }
     const audited = await mcp.callTool({ name: 'audit_opt_outs', arguments: { period: 'last_30_days' } });
     const auditRange = { start: shiftDays(end, -29), end };
-    const auditTruth = auditOf(account, (order) => account.recipients?.(order) ?? [], auditRange, (text) => DEMO_OPT_OUT_TEXTS.includes(text), end, toTimestamp(now));
+    const auditTruth = auditOf(account, (order) => account.recipients?.(order) ?? [], auditRange, demoOptOutKind, end, toTimestamp(now));
+    const clear = auditCounts(auditTruth, 'clear');
     expect(audited.structuredContent).toMatchObject({
-      optOuts: auditTruth.length,
-      notBlacklisted: auditTruth.filter((item) => item.blacklisted === false).length,
-      messagedAfterOptOut: auditTruth.filter((item) => item.sends.length > 0).length,
+      optOuts: clear.count,
+      notBlacklisted: clear.notBlacklisted,
+      messagedAfterOptOut: clear.messagedAfterOptOut,
+      possibleOptOuts: auditCounts(auditTruth, 'possible'),
     });
     const { prompts } = await mcp.listPrompts();
     expect(prompts.map((prompt) => prompt.name)).toEqual(['delivery_report', 'opt_out_audit']);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, containsIgnoringCase, equalsIgnoringCase, hasInvisibleCharacters, isOptOut } from '../src/reporting/text.js';
+import { MAX_TEXT_CHARS, cleanText, containsIgnoringCase, cutText, equalsIgnoringCase, hasInvisibleCharacters, isOptOut } from '../src/reporting/text.js';
 
 describe('opt-out detection', () => {
   it.each([
@@ -58,5 +59,35 @@ describe('cleanText', () => {
     expect(hasInvisibleCharacters('\u202eACME')).toBe(true);
     expect(hasInvisibleCharacters('AC\u200bME')).toBe(true);
     expect(hasInvisibleCharacters('ACME BİLGİ 👋')).toBe(false);
+  });
+});
+
+describe('cutText', () => {
+  /** The rule by the plainest means: the text's code points, the first thousand of them. */
+  function cutByCodePoints(text: string) {
+    const characters = Array.from(text);
+    return { text: characters.slice(0, MAX_TEXT_CHARS).join(''), textTruncated: characters.length > MAX_TEXT_CHARS, textLength: characters.length };
+  }
+
+  it.each([
+    ['empty', ''],
+    ['exactly the limit', 'a'.repeat(1_000)],
+    ['one past it', 'a'.repeat(1_001)],
+    ['surrogate pairs across the cut', '😀'.repeat(1_001)],
+    ['a pair that would straddle the cut', `x${'😀'.repeat(999)}ab`],
+    ['lone surrogates, kept as they are', '\ud800'.repeat(1_005)],
+    ['29,000 Turkish letters', 'ş'.repeat(29_000)],
+  ])('cuts %s by code points', (_, text) => {
+    expect(cutText(text)).toEqual(cutByCodePoints(text));
+  });
+
+  it('cuts any text as its code points would, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 980, maxLength: 1_020 }), fc.string({ unit: 'binary', maxLength: 30 }), (text, short) => {
+        expect(cutText(text)).toEqual(cutByCodePoints(text));
+        expect(cutText(short)).toEqual(cutByCodePoints(short));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -168,7 +168,7 @@ describe('through the fake, the client and the tools', () => {
     const { client: api } = await setUp({
       account: { orders: [], inbox: [{ id: '1', date: '2026-04-22 24:00:00', sender: '7889', number: '+908501234567', text: 'RET' }] },
     });
-    const failure = await api.fetchInbox().catch((error: unknown) => error);
+    const failure = await api.fetchInbox((message) => message).catch((error: unknown) => error);
     expect((failure as UpstreamError).message).toContain(`response.orders.order[0].date ${REAL}`);
   });
 

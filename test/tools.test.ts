@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import { isOptOut } from '../src/reporting/text.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
-import { DEMO_OPT_OUT_TEXTS, newestFirst, ordersBetween, rateOf, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, demoOptOutKind, newestFirst, optOutTallies, ordersBetween, rateOf, totals } from './support/ground-truth.js';
 
 let session: Connected | undefined;
 afterEach(async () => {
@@ -47,8 +47,9 @@ interface ToolData {
     fetched: number;
     complete: boolean;
     matched: number;
-    messages: Array<{ id: string; date: string; sender: string; number: string; text: string; optOut: boolean }>;
-    optOuts: { count: number; senders: string[] };
+    messages: Array<{ id: string; date: string; sender: string; number: string; text: string; optOut: boolean; optOutKind: 'clear' | 'possible' | null }>;
+    optOuts: { count: number; distinctSenders: number; senders: string[] };
+    possibleOptOuts: { count: number; distinctSenders: number; senders: string[] };
     truncated: boolean;
     nextCursor?: string;
   };
@@ -293,11 +294,18 @@ describe('read_inbox', () => {
     expect(optOuts).toHaveLength(8);
     expect(inbox.filter((message) => isOptOut(message.text)).map((m) => m.id)).toEqual(optOuts.map((m) => m.id));
     expect(data).toMatchObject({ range: null, totalRows: inbox.length, fetched: inbox.length, complete: true, matched: inbox.length, truncated: false });
-    const senders = [...new Set(optOuts.map((m) => m.sender))].sort();
-    expect(data.optOuts).toEqual({ count: 8, distinctSenders: senders.length, senders });
+    // Seven clear opt-outs, and one possible: "…, RET değil".
+    const tallies = optOutTallies(inbox, demoOptOutKind);
+    expect([tallies.optOuts.count, tallies.possibleOptOuts.count]).toEqual([7, 1]);
+    expect({ optOuts: data.optOuts, possibleOptOuts: data.possibleOptOuts }).toEqual(tallies);
     const dates = data.messages.map((message: { date: string }) => message.date);
     expect(dates).toEqual([...dates].sort().reverse());
     expect(data.messages.filter((m: { optOut: boolean }) => m.optOut).map((m: { id: string }) => m.id).sort()).toEqual(optOuts.map((m) => m.id).sort());
+    const textById = new Map(inbox.map((message) => [message.id, message.text]));
+    for (const message of data.messages) expect(message.optOutKind).toBe(demoOptOutKind(textById.get(message.id) ?? ''));
+    expect(text).toContain('Opt-outs (RET) among them: 7 from 7 senders');
+    expect(text).toContain('Possible opt-outs, review: 1 message from 1 sender has RET inside a longer text (more than 3 words)');
+    expect(text).toContain('[POSSIBLE OPT-OUT, review]: "Ürünü iade (RETURN) etmek istiyorum, RET değil"');
     expect(text).toContain('UNTRUSTED third-party content');
     expect(text).toMatch(/<untrusted-sms-[0-9a-f]{12}>\n[\s\S]*\n<\/untrusted-sms-[0-9a-f]{12}>/);
   });
@@ -308,6 +316,14 @@ describe('read_inbox', () => {
     expect(week.data.matched).toBe(expected.length);
     expect(week.data.optOuts.count).toBe(expected.length);
     expect(week.data.messages.map((m: { id: string }) => m.id).sort()).toEqual(expected.map((m) => m.id).sort());
+
+    // optOutOnly keeps the possible ones too, marked, and counts them apart.
+    const sevenDays = await call('read_inbox', { period: 'last_7_days', optOutOnly: true });
+    const lastWeek = FIXTURE_ACCOUNT.inbox.filter((m) => m.date.slice(0, 10) >= '2026-04-16' && OPT_OUT_TEXTS.includes(m.text));
+    expect(sevenDays.data.matched).toBe(lastWeek.length);
+    expect({ optOuts: sevenDays.data.optOuts, possibleOptOuts: sevenDays.data.possibleOptOuts }).toEqual(optOutTallies(lastWeek, demoOptOutKind));
+    expect(sevenDays.data.possibleOptOuts.count).toBe(1);
+    expect(sevenDays.data.messages.map((m) => m.optOutKind).sort()).toEqual(lastWeek.map((m) => demoOptOutKind(m.text)).sort());
 
     const bilgi = await call('read_inbox', { contains: 'bilgi' });
     expect(bilgi.data.messages.map((m: { text: string }) => m.text)).toEqual(['BİLGİ']);

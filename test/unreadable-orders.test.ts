@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import type { FaultPlan, SimulatorOptions } from '../src/simulator/api-server.js';
-import { DEMO_OPT_OUT_TEXTS, auditOf, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
+import { auditCounts, auditOf, demoOptOutKind, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -103,8 +103,7 @@ describe('audit_opt_outs with orders get-report cannot read yet', () => {
   const TODAY = '2026-04-22';
   const NOW = '2026-04-22 12:30:00';
   const LAST_30_DAYS = { start: '2026-03-24', end: TODAY };
-  const isDemoOptOut = (text: string) => DEMO_OPT_OUT_TEXTS.includes(text);
-  const whole = auditOf(FIXTURE_ACCOUNT, recipientsOf, LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+  const whole = auditOf(FIXTURE_ACCOUNT, recipientsOf, LAST_30_DAYS, demoOptOutKind, TODAY, NOW);
   const earliest = whole.map((item) => item.optedOutAt).sort()[0] ?? '';
   const checked = FIXTURE_ACCOUNT.orders.filter((order) => order.submitAt.slice(0, 10) >= '2026-04-03' && order.sendAt > earliest && order.sendAt <= NOW);
   const messagedIn = new Set(whole.flatMap((item) => item.sends.map((send) => send.orderId)));
@@ -112,7 +111,7 @@ describe('audit_opt_outs with orders get-report cannot read yet', () => {
   const unread = new Set([notSending.id, scheduled.id, failingOn.id]);
 
   it('reports the send after an opt-out found in another order, names the orders not checked, and says partial', async () => {
-    const truth = auditOf(FIXTURE_ACCOUNT, (order) => (unread.has(order.id) ? [] : recipientsOf(order)), LAST_30_DAYS, isDemoOptOut, TODAY, NOW);
+    const truth = auditOf(FIXTURE_ACCOUNT, (order) => (unread.has(order.id) ? [] : recipientsOf(order)), LAST_30_DAYS, demoOptOutKind, TODAY, NOW);
     const messaged = truth.filter((item) => item.sends.length > 0);
     expect(messaged.map((item) => item.number)).toEqual(['+905325556677']);
     const { result, data, text } = await call('audit_opt_outs', { period: 'last_30_days' }, {
@@ -128,7 +127,7 @@ describe('audit_opt_outs with orders get-report cannot read yet', () => {
     expect(data).toMatchObject({
       verdict: 'partial',
       complete: false,
-      optOuts: truth.length,
+      optOuts: auditCounts(truth, 'clear').count,
       notBlacklisted: 1,
       messagedAfterOptOut: 1,
       ordersChecked: checked.length - 3,

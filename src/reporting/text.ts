@@ -88,5 +88,74 @@ export function isOptOutText(raw: string): boolean {
   return RET_WORD.test(raw.normalize('NFKC'));
 }
 
+/**
+ * How sure an opt-out is. A clear one is RET alone, or beside at most two other words (a brand
+ * keyword, a carrier prefix, a courtesy word: `ILT ACME RET`, `ret lütfen`). A possible one has
+ * RET inside a longer text, which may mean it ("beni listeden çıkarın RET") or not ("RET değil,
+ * RETURN istiyorum"), so a person has to read it.
+ */
+export type OptOutKind = 'clear' | 'possible';
+
+/** The most words, RET among them, that a clear opt-out has. */
+export const MAX_CLEAR_OPT_OUT_WORDS = 3;
+
+const RET_WORDS = new RegExp(RET_WORD.source, 'gv');
+/** A word with its hidden characters read as joining it, the reading with the fewest words. */
+const JOINED_WORD = new RegExp(`${VISIBLE_WORD_CHARACTER}(?:${HIDDEN}*${VISIBLE_WORD_CHARACTER})*`, 'gv');
+
+/**
+ * The kind of opt-out the raw text is, by the words a reader counts in it, or null when it is
+ * none (exactly when isOptOutText is false). Words are counted in the reading that finds RET:
+ * hidden characters join their neighbours except where they set RET apart (ACME\u200bRET is two
+ * words, R\u200bET one), and punctuation, symbols and emoji are not words (`ret.`, `RET 🙏`).
+ * That reading never has fewer words than the all-joined one, so a text past three words there
+ * is possible at once, and a shorter one is read match by match: linear either way.
+ */
+export function optOutKindOf(raw: string): OptOutKind | null {
+  const text = raw.normalize('NFKC');
+  if (!RET_WORD.test(text)) return null;
+  const words: Array<{ start: number; end: number }> = [];
+  for (const word of text.matchAll(JOINED_WORD)) {
+    if (words.length === MAX_CLEAR_OPT_OUT_WORDS) return 'possible';
+    words.push({ start: word.index, end: word.index + word[0].length });
+  }
+  for (const ret of text.matchAll(RET_WORDS)) {
+    const start = ret.index;
+    const end = start + ret[0].length;
+    // Each joined word that reaches before RET leaves a word before it, each that reaches past it one after it.
+    const around = words.filter((word) => word.start < start).length + words.filter((word) => word.end > end).length;
+    if (around + 1 <= MAX_CLEAR_OPT_OUT_WORDS) return 'clear';
+  }
+  return 'possible';
+}
+
 /** The same rule for text already cleaned, which has no hidden characters left to read both ways. */
 export const isOptOut: TextPredicate = isOptOutText;
+
+/** Longer inbox bodies are cut, in the text and the structured data alike, so a few messages cannot flood an answer. */
+export const MAX_TEXT_CHARS = 1_000;
+
+export interface CutText {
+  text: string;
+  textTruncated: boolean;
+  /** Characters (code points) in the whole text. */
+  textLength: number;
+}
+
+/**
+ * A third-party text cut to MAX_TEXT_CHARS, by code points so a cut never splits a surrogate
+ * pair, as a copy of its own. Counted in place, since an array of a long text's characters would
+ * cost more than the text. V8 serves a slice as a view into its parent, which keeps the whole
+ * parent alive: a listing of cut texts would then hold every long body it was cut from. Written
+ * out to UTF-16 bytes and read back, the copy shares no memory with the text, and every code
+ * unit, even a lone surrogate, survives as it was.
+ */
+export function cutText(text: string): CutText {
+  let textLength = 0;
+  let end = text.length;
+  for (let index = 0; index < text.length; textLength += 1) {
+    if (textLength === MAX_TEXT_CHARS) end = index;
+    index += (text.codePointAt(index) as number) > 0xffff ? 2 : 1;
+  }
+  return { text: Buffer.from(text.slice(0, end), 'utf16le').toString('utf16le'), textTruncated: textLength > MAX_TEXT_CHARS, textLength };
+}

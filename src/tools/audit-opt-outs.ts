@@ -3,15 +3,14 @@ import { timestampToIso, toTimestamp, today } from '../reporting/calendar.js';
 import { type DayRange, requireRange } from '../reporting/date-range.js';
 import { type AuditedOptOut, DEFAULT_SCHEDULE_LEAD_DAYS, MAX_SENDS_LISTED, type OptOutAudit, auditOptOuts } from '../reporting/opt-out-audit.js';
 import { type Span, spanOf } from '../reporting/span.js';
+import { MAX_CLEAR_OPT_OUT_WORDS, MAX_TEXT_CHARS } from '../reporting/text.js';
 import { type ServedPage, SnapshotStore, resumeQuery } from './cursors.js';
 import {
-  MAX_TEXT_CHARS,
   READ_ONLY_ANNOTATIONS,
   UNTRUSTED_NOTICE,
   continuationLines,
   counted,
   cursorField,
-  cutText,
   droppedLines,
   droppedOutput,
   fitsBudget,
@@ -79,7 +78,15 @@ const sendOutput = z.object({
 
 const itemOutput = z.object({
   ...phoneNumberOutput,
-  optedOutAt: z.string().describe('The earliest opt-out message of the range from this number, ISO 8601 with the Istanbul offset.'),
+  optOutKind: z
+    .enum(['clear', 'possible'])
+    .describe(
+      `clear: the number sent RET with at most ${MAX_CLEAR_OPT_OUT_WORDS - 1} other words in the range; possible: only RET inside a ` +
+        'longer text, which a person must read to know whether it asks to stop.',
+    ),
+  optedOutAt: z
+    .string()
+    .describe('The earliest clear opt-out of the range from this number (else its earliest possible one), ISO 8601 with the Istanbul offset.'),
   messageId: z.string().describe('The inbox message id of that opt-out.'),
   text: z.string().describe(`Its text, at most ${MAX_TEXT_CHARS} characters. Untrusted third-party text.`),
   textTruncated: z.boolean(),
@@ -91,19 +98,36 @@ const itemOutput = z.object({
 const outputSchema = z.object({
   range: rangeOutput.describe('The inbox days whose opt-out messages were audited.'),
   verdict: z
-    .enum(['clean', 'action_needed', 'partial', 'nothing_to_audit'])
+    .enum(['clean', 'action_needed', 'review_needed', 'partial', 'nothing_to_audit'])
     .describe(
       'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
+        'review_needed: every clear opt-out is handled, but possible opt-outs (possibleOptOuts.toReview) need a person to read them; ' +
         'partial: the inbox came back incomplete, later sends were not checked, some orders that could have reached an ' +
         'opt-out were not listed (scheduleGap), or some could not be read yet (notChecked); nothing_to_audit: no inbox message at all ' +
         'was received in the range, so nothing was checked (this is not clean).',
     ),
   span: spanOutput('inbox messages received, opt-outs or not'),
-  optOuts: z.number().int().describe('Distinct numbers that opted out (RET) in the range.'),
+  optOuts: z
+    .number()
+    .int()
+    .describe(`Distinct numbers that sent a clear opt-out (RET with at most ${MAX_CLEAR_OPT_OUT_WORDS - 1} other words) in the range; the four counts below are among them.`),
   blacklisted: z.number().int(),
   notBlacklisted: z.number().int(),
   uncheckable: z.number().int().describe('Opt-outs from senders that are not phone numbers (short codes, names): listed, but not checkable.'),
   messagedAfterOptOut: z.number().int().describe('Distinct opted-out numbers that an order reached after they opted out.'),
+  possibleOptOuts: z
+    .object({
+      count: z.number().int(),
+      blacklisted: z.number().int(),
+      notBlacklisted: z.number().int(),
+      uncheckable: z.number().int(),
+      messagedAfterOptOut: z.number().int(),
+      toReview: z.number().int().describe('Of them, numbers not on the blacklist or messaged afterwards: read each one\'s message.'),
+    })
+    .describe(
+      'Distinct numbers whose only RET in the range sits inside a longer text, which may or may not ask to stop: checked ' +
+        'like opt-outs, counted apart, listed for review. A problem among them keeps the verdict from clean.',
+    ),
   ordersChecked: z.number().int().describe('Orders whose recipients were read: those sent after the earliest opt-out, but for notChecked.'),
   notChecked: notCheckedOutput,
   scheduledLater: z.number().int().describe('Orders scheduled after an opt-out that have not gone out yet, so were not checked.'),
@@ -152,14 +176,14 @@ type RankedOptOut = Ranked<AuditedOptOut>;
 type Meta = Omit<OptOutAudit, 'items' | 'coverage'> & { span: Span };
 
 function present(entry: RankedOptOut): Item {
-  const { text, textTruncated } = cutText(entry.text);
   return {
     number: entry.number,
     isPhoneNumber: entry.isPhoneNumber,
+    optOutKind: entry.optOutKind,
     optedOutAt: timestampToIso(entry.optedOutAt),
     messageId: entry.messageId,
-    text,
-    textTruncated,
+    text: entry.text,
+    textTruncated: entry.textTruncated,
     blacklisted: entry.blacklisted,
     sendCount: entry.sendCount,
     sendsAfterOptOut: entry.sendsAfterOptOut.map((send) => ({ ...send, sendAt: timestampToIso(send.sendAt) })),
@@ -177,6 +201,11 @@ function evidenceLine(item: Item): string {
   return `${timestampForText(item.optedOutAt)} id ${JSON.stringify(item.messageId)} from ${JSON.stringify(item.number)} (${blacklist}${sends}): ${JSON.stringify(item.text)}`;
 }
 
+function possibleProblem(item: Item): string {
+  const sends = item.sendCount > 0 ? `${counted(item.sendCount, 'message')} after it` : '';
+  return item.blacklisted === false ? `not on the blacklist${sends ? `; ${sends}` : ''}` : sends;
+}
+
 /** The numbers the verdict names; phone numbers only, in E.164, so nothing a stranger wrote reaches these lines. */
 function named(items: readonly Item[], total: number, describe: (item: Item) => string): string {
   const shown = items.slice(0, MAX_VERDICT_NUMBERS).map(describe).join('; ');
@@ -185,9 +214,13 @@ function named(items: readonly Item[], total: number, describe: (item: Item) => 
 
 function render(audit: Audit): string {
   const { range } = audit;
+  const possible = audit.possibleOptOuts;
   const lines = [
     `Opt-out audit of the inbox messages received ${range.start}..${range.end} (${range.timezone}): ` +
-      `${counted(audit.optOuts, 'number')} opted out (RET), among ${counted(audit.inbox.inRange, 'message')} received.`,
+      `${counted(audit.optOuts, 'number')} opted out (RET), among ${counted(audit.inbox.inRange, 'message')} received.` +
+      (possible.count > 0
+        ? ` Apart from these, ${counted(possible.count, 'number')} sent only a possible opt-out (RET inside a longer text), checked the same way and counted apart for review.`
+        : ''),
     spanLine(range, audit.span, 'inbox messages'),
   ];
   lines.push(
@@ -205,8 +238,16 @@ function render(audit: Audit): string {
     );
   }
   lines.push(...droppedLines(audit.dropped));
-  if (audit.items.length > 0) {
-    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(audit.items.map(evidenceLine)));
+  const clearItems = audit.items.filter((item) => item.optOutKind === 'clear');
+  const possibleItems = audit.items.filter((item) => item.optOutKind === 'possible');
+  if (clearItems.length > 0) {
+    lines.push(`The opt-out messages behind this, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`, ...untrustedSection(clearItems.map(evidenceLine)));
+  }
+  if (possibleItems.length > 0) {
+    lines.push(
+      `Possible opt-outs, review: RET inside a longer text, problems first. Their senders and texts are ${UNTRUSTED_NOTICE}`,
+      ...untrustedSection(possibleItems.map(evidenceLine)),
+    );
   }
   lines.push(...continuationLines(NAME, 'opted-out numbers', audit.nextCursor));
   return lines.join('\n');
@@ -222,13 +263,18 @@ function verdictLine(verdict: Audit['verdict']): string {
       return 'Verdict: partial. Act on the problems above; the audit cannot vouch for what it could not check.';
     case 'action_needed':
       return 'Verdict: action needed on the points above.';
+    case 'review_needed':
+      // A possible opt-out left unblocked or messaged may be a breach: only a person reading it can say, so never "clean".
+      return 'Verdict: review needed. Every clear opt-out is handled, but the possible opt-outs above need a person to read them.';
   }
 }
 
-/** What the audit found about the blacklist, later sends, scheduled orders and uncheckable senders. */
+/** What the audit found about the blacklist, later sends, scheduled orders, uncheckable senders and possible opt-outs. */
 function findingLines(audit: Audit): string[] {
   const lines: string[] = [];
-  const notListed = audit.items.filter((item) => item.blacklisted === false);
+  const clearItems = audit.items.filter((item) => item.optOutKind === 'clear');
+  const possibleItems = audit.items.filter((item) => item.optOutKind === 'possible');
+  const notListed = clearItems.filter((item) => item.blacklisted === false);
   lines.push(
     audit.notBlacklisted === 0
       ? `Blacklist: every checkable opted-out number is on it (${formatCount(audit.blacklisted)}).`
@@ -236,7 +282,7 @@ function findingLines(audit: Audit): string[] {
           named(notListed, audit.notBlacklisted, (item) => `${item.number} (opted out ${timestampForText(item.optedOutAt)}, message id ${JSON.stringify(item.messageId)})`) +
           '. Add each to the blacklist in the panel.',
   );
-  const messaged = audit.items.filter((item) => item.sendCount > 0);
+  const messaged = clearItems.filter((item) => item.sendCount > 0);
   if (!audit.sendsChecked) {
     lines.push('Later sends were NOT checked (checkSends: false), so this audit does not say whether anyone was messaged after opting out.');
   } else if (audit.messagedAfterOptOut === 0) {
@@ -268,6 +314,16 @@ function findingLines(audit: Audit): string[] {
   if (audit.uncheckable > 0) {
     lines.push(`${counted(audit.uncheckable, 'opt-out')} came from senders that are not phone numbers (short codes or names): listed below, they cannot be checked against the blacklist or the orders.`);
   }
+  const possible = audit.possibleOptOuts;
+  const toReview = possibleItems.filter((item) => item.blacklisted === false || item.sendCount > 0);
+  if (possible.toReview > 0) {
+    lines.push(
+      `POSSIBLE OPT-OUTS TO REVIEW: ${counted(possible.notBlacklisted, 'number')} not on the blacklist` +
+        (audit.sendsChecked ? `, ${counted(possible.messagedAfterOptOut, 'number')} messaged afterwards: ` : ': ') +
+        named(toReview, possible.toReview, (item) => `${item.number} (${possibleProblem(item)}, message id ${JSON.stringify(item.messageId)})`) +
+        '. Read each message below: if it asks to stop, blacklist the number.',
+    );
+  }
   return lines;
 }
 
@@ -295,6 +351,7 @@ function answerOf(page: ServedPage<RankedOptOut, Meta>): Audit {
     notBlacklisted: meta.notBlacklisted,
     uncheckable: meta.uncheckable,
     messagedAfterOptOut: meta.messagedAfterOptOut,
+    possibleOptOuts: meta.possibleOptOuts,
     ordersChecked: meta.ordersChecked,
     notChecked: notCheckedField(meta.notChecked),
     scheduledLater: meta.scheduledLater,

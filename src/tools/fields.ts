@@ -223,16 +223,6 @@ export function numberForText(value: { number: string; isPhoneNumber: boolean })
   return value.isPhoneNumber ? value.number : `${JSON.stringify(value.number)} (not a phone number)`;
 }
 
-/** Longer inbox bodies are cut, in the text and the structured data alike, so a few messages cannot flood an answer. */
-export const MAX_TEXT_CHARS = 1_000;
-
-/** A third-party text cut to MAX_TEXT_CHARS, by code points so a cut never splits a surrogate pair. */
-export function cutText(text: string): { text: string; textTruncated: boolean; textLength: number } {
-  const characters = Array.from(text);
-  const textTruncated = characters.length > MAX_TEXT_CHARS;
-  return { text: textTruncated ? characters.slice(0, MAX_TEXT_CHARS).join('') : text, textTruncated, textLength: characters.length };
-}
-
 /**
  * Lines written by strangers (senders, texts), each already JSON-quoted so it cannot break its
  * line, inside a section whose closing tag carries a random nonce the sender cannot know, so no

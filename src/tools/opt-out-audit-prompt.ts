@@ -19,6 +19,8 @@ export const optOutAuditPrompt = definePrompt({
       '   - each number that received messages after opting out: review those sends; evidence: order id, send time, sender ' +
         'and status. Transactional messages (one-time passwords, order updates) may be lawful after an opt-out, so these are ' +
         'to review, not proof of a breach;',
+      '   - each possible opt-out to review (RET inside a longer text, listed apart): quote its message and let the user decide ' +
+        'whether it asks to stop; never count it as an opt-out, nor drop it, on your own;',
       '   - anything the audit could not check (an incomplete inbox, senders that are not phone numbers, scheduled orders not ' +
         'yet sent, orders submitted before the scan that may have gone out after an opt-out): say so, and never call the ' +
         'result clean beyond what was checked. For that last gap (scheduleGap), ask the user how far ahead the account ' +

@@ -62,7 +62,7 @@ export function optOutIds(messages: InboxMessage[], isOptOut: (text: string) => 
   return messages.filter((message) => isOptOut(message.text)).map((message) => message.id);
 }
 
-/** The demo account's opt-out texts, listed by hand from src/demo/account.ts. */
+/** The demo account's opt-out texts, clear and possible alike, listed by hand from src/demo/account.ts. */
 export const DEMO_OPT_OUT_TEXTS = [
   'ILT AHKTEST RET',
   'ret',
@@ -73,6 +73,27 @@ export const DEMO_OPT_OUT_TEXTS = [
   'ILT KARGOTAKIP rEt',
   'RET',
 ];
+
+/** Of those, the one with RET inside a longer text (seven words): a possible opt-out, for review. */
+export const DEMO_POSSIBLE_OPT_OUT_TEXTS = ['Ürünü iade (RETURN) etmek istiyorum, RET değil'];
+
+export type OptOutKind = 'clear' | 'possible';
+
+/** The kind of a demo text, by the two lists above. */
+export function demoOptOutKind(text: string): OptOutKind | null {
+  if (!DEMO_OPT_OUT_TEXTS.includes(text)) return null;
+  return DEMO_POSSIBLE_OPT_OUT_TEXTS.includes(text) ? 'possible' : 'clear';
+}
+
+/** The senders of the clear and of the possible opt-outs among messages, each counted and sorted, as read_inbox tallies them. */
+export function optOutTallies(messages: readonly InboxMessage[], kindOf: (text: string) => OptOutKind | null) {
+  const tally = (kind: OptOutKind) => {
+    const ofKind = messages.filter((message) => kindOf(message.text) === kind);
+    const senders = [...new Set(ofKind.map((message) => message.sender))].sort();
+    return { count: ofKind.length, distinctSenders: senders.length, senders };
+  };
+  return { optOuts: tally('clear'), possibleOptOuts: tally('possible') };
+}
 
 /**
  * The E.164 form of a number as the demo account and the tests write them, by a rule written
@@ -131,6 +152,7 @@ export function failedNumbersOf(orders: readonly Order[], recipientsOf: (order: 
 export interface AuditTruthItem {
   number: string;
   isPhoneNumber: boolean;
+  optOutKind: OptOutKind;
   optedOutAt: string;
   messageId: string;
   text: string;
@@ -139,18 +161,18 @@ export interface AuditTruthItem {
 }
 
 /**
- * The opt-out audit by plain loops over an account: the opt-out messages of the range (by a
- * list of opt-out texts the caller gives), each number's earliest, the blacklist, and every
- * order of the scanned days that went out after the opt-out (and by `now`) with the number
- * among its recipients. The scanned days start `leadDays` before the earliest opt-out's day (the
- * audit's default lead when no scheduling horizon is given). Items come problems first, then
- * newest opt-out first.
+ * The opt-out audit by plain loops over an account: the opt-out messages of the range (their
+ * kinds by a list the caller gives), each number's earliest clear one, or its earliest possible
+ * one when it sent no clear one, the blacklist, and every order of the scanned days that went
+ * out after it (and by `now`) with the number among its recipients. The scanned days start
+ * `leadDays` before the earliest opt-out's day (the audit's default lead when no scheduling
+ * horizon is given). Items come problems first, clear before possible, then newest opt-out first.
  */
 export function auditOf(
   account: { inbox: readonly InboxMessage[]; orders: readonly Order[]; blacklist?: readonly { number: string }[] },
   recipientsOf: (order: Order) => readonly Recipient[],
   range: { start: string; end: string },
-  isOptOutText: (text: string) => boolean,
+  kindOf: (text: string) => OptOutKind | null,
   today: string,
   now: string,
   leadDays = 30,
@@ -158,11 +180,12 @@ export function auditOf(
   const byNumber = new Map<string, AuditTruthItem>();
   for (const message of account.inbox) {
     const day = message.date.slice(0, 10);
-    if (day < range.start || day > range.end || !isOptOutText(message.text)) continue;
+    const optOutKind = kindOf(message.text);
+    if (day < range.start || day > range.end || optOutKind === null) continue;
     const { number, isPhoneNumber } = expectedNumber(message.sender);
     const known = byNumber.get(number);
-    if (known && known.optedOutAt <= message.date) continue;
-    byNumber.set(number, { number, isPhoneNumber, optedOutAt: message.date, messageId: message.id, text: message.text, blacklisted: null, sends: [] });
+    if (known && (known.optOutKind === optOutKind ? known.optedOutAt <= message.date : known.optOutKind === 'clear')) continue;
+    byNumber.set(number, { number, isPhoneNumber, optOutKind, optedOutAt: message.date, messageId: message.id, text: message.text, blacklisted: null, sends: [] });
   }
   const blacklist = new Set((account.blacklist ?? []).map((entry) => expectedNumber(entry.number).number));
   const items = [...byNumber.values()];
@@ -184,7 +207,24 @@ export function auditOf(
   }
   for (const item of items) item.sends.sort((a, b) => (a.sendAt < b.sendAt ? -1 : a.sendAt > b.sendAt ? 1 : a.orderId - b.orderId));
   const problem = (item: AuditTruthItem) => item.blacklisted === false || item.sends.length > 0;
+  const clearFirst = (item: AuditTruthItem) => (item.optOutKind === 'clear' ? 0 : 1);
   return items.sort(
-    (a, b) => Number(problem(b)) - Number(problem(a)) || (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : a.number < b.number ? -1 : 1),
+    (a, b) =>
+      Number(problem(b)) - Number(problem(a)) ||
+      clearFirst(a) - clearFirst(b) ||
+      (a.optedOutAt < b.optedOutAt ? 1 : a.optedOutAt > b.optedOutAt ? -1 : a.number < b.number ? -1 : 1),
   );
+}
+
+/** The audit's counts for the items of one kind, as audit_opt_outs reports them. */
+export function auditCounts(items: readonly AuditTruthItem[], kind: OptOutKind) {
+  const ofKind = items.filter((item) => item.optOutKind === kind);
+  return {
+    count: ofKind.length,
+    blacklisted: ofKind.filter((item) => item.blacklisted === true).length,
+    notBlacklisted: ofKind.filter((item) => item.blacklisted === false).length,
+    uncheckable: ofKind.filter((item) => item.blacklisted === null).length,
+    messagedAfterOptOut: ofKind.filter((item) => item.sends.length > 0).length,
+    toReview: ofKind.filter((item) => item.blacklisted === false || item.sends.length > 0).length,
+  };
 }

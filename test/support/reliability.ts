@@ -1,5 +1,5 @@
 import type { InboxMessage, Order } from '../../src/api/schemas.js';
-import { ordersBetween, totals } from './ground-truth.js';
+import { optOutTallies, ordersBetween, totals } from './ground-truth.js';
 
 /**
  * Helpers shared by the reliability and security suites. Expected values come from fixture
@@ -62,24 +62,26 @@ export function expectedPageRequests(orders: Order[], start: string, end: string
   return requests;
 }
 
-/** An independent opt-out rule: a whitespace-separated word, edge punctuation trimmed, is RET in any casing. */
-export function isRetWord(text: string): boolean {
-  return text
+/**
+ * An independent opt-out rule: the words are the whitespace-separated tokens with their edge
+ * punctuation trimmed; one of them RET in any casing makes an opt-out, clear with at most three
+ * words and possible with more.
+ */
+export function retWordKind(text: string): 'clear' | 'possible' | null {
+  const words = text
     .split(/\s+/)
     .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
-    .some((word) => word.toUpperCase() === 'RET' || word.toLocaleUpperCase('tr-TR') === 'RET');
+    .filter((word) => word.length > 0);
+  if (!words.some((word) => word.toUpperCase() === 'RET' || word.toLocaleUpperCase('tr-TR') === 'RET')) return null;
+  return words.length <= 3 ? 'clear' : 'possible';
 }
 
 export function expectedInbox(messages: InboxMessage[]) {
-  const optOut = messages.filter((message) => isRetWord(message.text));
   return {
     totalRows: messages.length,
     fetched: messages.length,
     matched: messages.length,
-    optOuts: (() => {
-      const senders = [...new Set(optOut.map((message) => message.sender))].sort();
-      return { count: optOut.length, distinctSenders: senders.length, senders };
-    })(),
+    ...optOutTallies(messages, retWordKind),
   };
 }
 
