@@ -103,6 +103,8 @@ describe('a filter that matches nothing says so', () => {
       `The range's 25 senders, by messages: ${expected.map((entry) => `"${entry.sender}" (${entry.messages.toLocaleString('en-US')} messages in ${entry.orders} order${entry.orders === 1 ? '' : 's'})`).join(', ')} …and 5 more. Ask again with one of them.`,
     );
     expect(answer.text).not.toContain('No message has settled yet');
+    // Still a summary over a range: it says what it covered, and no sender's day counts.
+    expect(answer.text).toContain('\nCovered: matching orders on 0 of 1 day.\n');
   });
 
   it('says when the range has no order at all', async () => {

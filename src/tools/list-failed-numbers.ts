@@ -123,7 +123,12 @@ function itemLine(item: Item): string {
 function render(result: FailedNumbers): string {
   const { range } = result;
   if (matchedNoSender(result.senderFilter)) {
-    return [`Failed numbers for ${range.start}..${range.end} (${range.timezone}): none to show.`, ...orderSenderLines(result.senderFilter), ...droppedLines(result.dropped)].join('\n');
+    return [
+      `Failed numbers for ${range.start}..${range.end} (${range.timezone}): none to show.`,
+      spanLine(range, result.span, 'matching orders'),
+      ...orderSenderLines(result.senderFilter),
+      ...droppedLines(result.dropped),
+    ].join('\n');
   }
   const lines = [
     `Failed numbers for ${range.start}..${range.end} (${range.timezone}): ${counted(result.failedMessages, 'undelivered message')} to ` +

@@ -124,7 +124,12 @@ function render(summary: Summary): string {
   const { range, statusCounts } = summary;
   if (matchedNoSender(summary.senderFilter)) {
     // Zeros and "nothing has settled" would read as figures of the sender; there are none.
-    return [`Delivery summary for ${range.start}..${range.end} (${range.timezone}): no figures.`, ...orderSenderLines(summary.senderFilter), ...droppedLines(summary.dropped)].join('\n');
+    return [
+      `Delivery summary for ${range.start}..${range.end} (${range.timezone}): no figures.`,
+      spanLine(range, summary.span, 'matching orders'),
+      ...orderSenderLines(summary.senderFilter),
+      ...droppedLines(summary.dropped),
+    ].join('\n');
   }
   const lines = [
     `Delivery summary for ${range.start}..${range.end} (${range.timezone}): ${counted(summary.orders, 'order')}, ` +
