@@ -55,8 +55,16 @@ export function computeFloors(
 /** get-report's page size as the client asks for it, and the fake serves by default. */
 export const REPORT_ROWS = 1000;
 
-/** The requests one order's recipients take: its pages, then the empty one. */
+/**
+ * The requests one order's recipients take when get-report gives the order's total: its pages up
+ * to the short last one, which ends the walk; after a full last page, the empty one too.
+ */
 export function reportChain(order: { total: number }): number {
+  return Math.floor(order.total / REPORT_ROWS) + 1;
+}
+
+/** The same walk before it stopped early: every page, then always the empty one. */
+export function reportChainToEmptyPage(order: { total: number }): number {
   return Math.ceil(order.total / REPORT_ROWS) + 1;
 }
 
@@ -64,6 +72,8 @@ export interface RecipientFloors {
   /** Orders whose recipients must be read (undelivered > 0), and the get-report requests they take. */
   ordersRead: number;
   requests: number;
+  /** The requests the walk before the early stop made for the same orders: every page, then the empty one. */
+  requestsToEmptyPages: number;
   /** What reading every order's recipients would have taken on top. */
   requestsSaved: number;
   /** The scan's floor, then the recipients' own: max(longest order chain, ceil(requests / c)) × latency. */
@@ -74,11 +84,13 @@ export interface RecipientFloors {
 export function recipientFloors(scan: Floors, orders: ReadonlyArray<{ total: number; undelivered: number }>, options: { latencyMs: number; concurrency: number }): RecipientFloors {
   const failing = orders.filter((order) => order.undelivered > 0);
   const requests = failing.reduce((sum, order) => sum + reportChain(order), 0);
+  const requestsToEmptyPages = failing.reduce((sum, order) => sum + reportChainToEmptyPage(order), 0);
   const longest = Math.max(0, ...failing.map(reportChain));
   const requestsSaved = orders.filter((order) => order.undelivered === 0).reduce((sum, order) => sum + reportChain(order), 0);
   return {
     ordersRead: failing.length,
     requests,
+    requestsToEmptyPages,
     requestsSaved,
     floorMs: scan.floorMs + Math.max(longest, Math.ceil(requests / options.concurrency)) * options.latencyMs,
   };

@@ -8,7 +8,8 @@
  * BENCH_CONCURRENCY (8), BENCH_REPEATS (5), BENCH_COLD_STARTS (9), BENCH_BIG_ORDERS (1000000),
  * BENCH_HEAVY (1; 0 skips the heavy-account rows, 2 the faulted one), BENCH_DISTINCT_NUMBERS (500000; 0 skips
  * the list_failed_numbers row at that many distinct failing numbers), BENCH_ONLY (distinct-numbers: that row
- * alone), BENCH_SERVER_ENTRY (another build to measure).
+ * alone), BENCH_SERVER_ENTRY (another build to measure), BENCH_BEFORE_ENTRY (a build from before the get-report
+ * early stop, measured beside it: "which numbers failed").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -19,10 +20,10 @@ import { type Day, shiftDays, today } from '../src/reporting/calendar.js';
 import type { DayRange } from '../src/reporting/date-range.js';
 import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
 import { countByDay, generateOrders } from './dataset.js';
-import { type Floors, type RecipientFloors, computeFloors, recipientFloors } from './floors.js';
+import { type Floors, type RecipientFloors, computeFloors, recipientFloors, reportChain } from './floors.js';
 import { type DistinctNumbersRow, benchDistinctNumbers } from './distinct-numbers.js';
 import { HEAVY_CONCURRENCY, type HeavyRow, benchHeavy } from './heavy.js';
-import { BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
+import { BEFORE_ENTRY, BENCH_CREDENTIALS, SERVER_ENTRY, type ServerSettings, type SpawnedServer, callTool, peakRssBytes, spawnServer } from './server.js';
 import { LONG_INBOX, measureInboxMemory } from '../test/support/inbox-memory.js';
 
 function setting(name: string, fallback: number): number {
@@ -251,45 +252,63 @@ async function benchRange(days: number, orders: Order[], ordersByDay: Map<Day, n
 
 const FAILED_NUMBERS_DAYS = 30;
 
+interface FailedNumbersCall {
+  wallMs: number;
+  reportsRequests: number;
+  reportRequests: number;
+  failedMessages: number | undefined;
+}
+
 interface FailedNumbersResult {
+  /** The build measured. */
+  entry: string;
   days: number;
   range: DayRange;
   orders: number;
   scanFloors: Floors;
   floors: RecipientFloors;
-  runs: Array<{ wallMs: number; reportsRequests: number; reportRequests: number; failedMessages: number | undefined }>;
+  /** Each fresh server's first call, then the same call again on that server. */
+  runs: Array<FailedNumbersCall & { warm: FailedNumbersCall }>;
   medianWallMs: number;
+  medianWarmWallMs: number;
   wallOverFloor: number;
-  /** Every run made exactly the needed requests and found every undelivered message. */
+  /** The get-report requests a warm call needs: the orders with failures that are not final yet, each walked whole. */
+  warmReportRequestsNeeded: number;
+  /** Every first call made exactly the needed requests; every call found every undelivered message. */
   exact: boolean;
   expectedFailedMessages: number;
 }
 
-/** list_failed_numbers over 30 days: the scan, then recipients for the orders with failures only. */
-async function benchFailedNumbers(orders: Order[], ordersByDay: Map<Day, number>): Promise<FailedNumbersResult> {
+/** Final, so its recipients are cached: 114 or 115, nothing waiting, submitted before today. */
+const isFinalOrder = (order: Order, day: Day) => (order.status === 114 || order.status === 115) && order.waiting === 0 && order.submitAt.slice(0, 10) < day;
+
+/**
+ * list_failed_numbers over 30 days: the scan, then recipients for the orders with failures only;
+ * then the same call again on the same server, which reads only the orders not final yet.
+ */
+async function benchFailedNumbers(orders: Order[], ordersByDay: Map<Day, number>, entry = SERVER_ENTRY): Promise<FailedNumbersResult> {
   const range = lastDays(FAILED_NUMBERS_DAYS);
   const scanFloors = computeFloors(range, ordersByDay, { pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
   const inRange = orders.filter((order) => order.submitAt.slice(0, 10) >= range.start && order.submitAt.slice(0, 10) <= range.end);
   const floors = recipientFloors(scanFloors, inRange, { latencyMs: LATENCY_MS, concurrency: CONCURRENCY });
+  const notFinal = inRange.filter((order) => order.undelivered > 0 && !isFinalOrder(order, range.end));
   const expectedFailedMessages = inRange.reduce((sum, order) => sum + order.undelivered, 0);
   const api = await startFake(orders, PAGE_SIZE, LATENCY_MS);
-  const runs: FailedNumbersResult['runs'] = await askFreshServers(
-    api,
-    REPEATS,
-    async (server) => {
-      const before = api.requests.length;
-      const call = await callTool(server, 'list_failed_numbers', { start: range.start, end: range.end, limit: 10 });
-      const made = api.requests.slice(before);
-      return {
-        wallMs: call.wallMs,
-        reportsRequests: made.filter((request) => request.endpoint === 'get-reports').length,
-        reportRequests: made.filter((request) => request.endpoint === 'get-report').length,
-        failedMessages: (call.structured as { failedMessages?: number } | undefined)?.failedMessages,
-      };
-    },
-  );
+  const ask = async (server: SpawnedServer): Promise<FailedNumbersCall> => {
+    const before = api.requests.length;
+    const call = await callTool(server, 'list_failed_numbers', { start: range.start, end: range.end, limit: 10 });
+    const made = api.requests.slice(before);
+    return {
+      wallMs: call.wallMs,
+      reportsRequests: made.filter((request) => request.endpoint === 'get-reports').length,
+      reportRequests: made.filter((request) => request.endpoint === 'get-report').length,
+      failedMessages: (call.structured as { failedMessages?: number } | undefined)?.failedMessages,
+    };
+  };
+  const runs: FailedNumbersResult['runs'] = await askFreshServers(api, REPEATS, async (server) => ({ ...(await ask(server)), warm: await ask(server) }), { entry });
   const medianWallMs = median(runs.map((run) => run.wallMs));
   return {
+    entry,
     days: FAILED_NUMBERS_DAYS,
     range,
     orders: inRange.length,
@@ -297,9 +316,15 @@ async function benchFailedNumbers(orders: Order[], ordersByDay: Map<Day, number>
     floors,
     runs,
     medianWallMs,
+    medianWarmWallMs: median(runs.map((run) => run.warm.wallMs)),
     wallOverFloor: medianWallMs / floors.floorMs,
+    warmReportRequestsNeeded: notFinal.reduce((sum, order) => sum + reportChain(order), 0),
     exact: runs.every(
-      (run) => run.reportsRequests === scanFloors.requests && run.reportRequests === floors.requests && run.failedMessages === expectedFailedMessages,
+      (run) =>
+        run.reportsRequests === scanFloors.requests &&
+        run.reportRequests === floors.requests &&
+        run.failedMessages === expectedFailedMessages &&
+        run.warm.failedMessages === expectedFailedMessages,
     ),
     expectedFailedMessages,
   };
@@ -495,6 +520,12 @@ async function main(): Promise<void> {
   log(`list_failed_numbers over ${FAILED_NUMBERS_DAYS} days…`);
   const failedNumbers = await benchFailedNumbers(orders, ordersByDay);
   writeResult('failed-numbers', { machine, settings, ...failedNumbers });
+  let failedNumbersBefore: FailedNumbersResult | undefined;
+  if (BEFORE_ENTRY) {
+    log(`list_failed_numbers over ${FAILED_NUMBERS_DAYS} days, on the build before the early stop (${BEFORE_ENTRY})…`);
+    failedNumbersBefore = await benchFailedNumbers(orders, ordersByDay, BEFORE_ENTRY);
+    writeResult('failed-numbers-before', { machine, settings, ...failedNumbersBefore });
+  }
 
   log('last month…');
   const lastMonth = await benchLastMonth(orders);
@@ -587,6 +618,38 @@ async function main(): Promise<void> {
       (failedNumbers.exact ? 'every run made exactly the needed requests and found every undelivered message.' : '! requests or the failed count differ from the data (see the JSON).'),
   );
   if (distinct) out.push('', ...distinctReport.lines);
+  out.push('');
+  out.push(`"which numbers failed" (list_failed_numbers, last ${failedNumbers.days} d, ${failedNumbers.floors.ordersRead} orders with failures), before and after the get-report early stop:`);
+  const walkRow = (label: string, result: FailedNumbersResult) => {
+    const run = result.runs[0];
+    return [
+      label,
+      String(run?.reportRequests ?? 'n/a'),
+      String(failedNumbers.floors.requests),
+      ms(result.medianWallMs),
+      ms(failedNumbers.floors.floorMs),
+      (result.medianWallMs / failedNumbers.floors.floorMs).toFixed(2),
+      String(run?.warm.reportRequests ?? 'n/a'),
+      String(failedNumbers.warmReportRequestsNeeded),
+      ms(result.medianWarmWallMs),
+    ];
+  };
+  out.push(
+    table(
+      ['walk', 'get-report', 'needed', 'wall ms', 'floor ms', 'wall/floor', 'warm get-report', 'warm needed', 'warm ms'],
+      [
+        failedNumbersBefore
+          ? walkRow('before: every walk to its empty page', failedNumbersBefore)
+          : ['before: every walk to its empty page', `${failedNumbers.floors.requestsToEmptyPages} (computed)`, String(failedNumbers.floors.requests), 'n/a', ms(failedNumbers.floors.floorMs), 'n/a', 'n/a', '', 'n/a'],
+        walkRow('after: early stop, final orders cached', failedNumbers),
+      ],
+    ),
+  );
+  out.push(
+    `  the walk to the empty page takes ${failedNumbers.floors.requestsToEmptyPages} get-report requests where ${failedNumbers.floors.requests} are enough; ` +
+      `a warm second call reads only the orders not final yet. Floors are the early stop's, for both rows` +
+      (failedNumbersBefore ? '.' : '; set BENCH_BEFORE_ENTRY to a build of the walk before it to measure the first row.'),
+  );
   out.push('');
   out.push(
     `cold start (spawn → initialize → tools/list), median of ${COLD_STARTS}: ${ms(coldStart.medianMs)} ms ` +
@@ -729,6 +792,11 @@ async function main(): Promise<void> {
       pass: inboxMemory.maxGrowthMiB < TARGETS.inboxRssGrowthMiB,
     },
     {
+      target: `list_failed_numbers again on the same server: get-report only for the orders not final yet (${failedNumbers.warmReportRequestsNeeded})`,
+      value: failedNumbers.runs.map((run) => run.warm.reportRequests).join(', '),
+      pass: failedNumbers.runs.every((run) => run.warm.reportRequests === failedNumbers.warmReportRequestsNeeded),
+    },
+    {
       target: `"last month" answer text < ${TARGETS.lastMonthTextBytes} bytes`,
       value: `${lastMonth.textBytes} B`,
       pass: lastMonth.textBytes < TARGETS.lastMonthTextBytes,
@@ -758,6 +826,7 @@ async function main(): Promise<void> {
       small: { orders: small.orders, medianOrdersPerSecond: small.medianOrdersPerSecond, medianPeakRssBytes: small.medianPeakRssBytes },
     },
     failedNumbers: { ...failedNumbers, runs: undefined, scanFloors: undefined },
+    failedNumbersBefore: failedNumbersBefore && { ...failedNumbersBefore, runs: undefined, scanFloors: undefined },
     lastMonth,
     inboxMemory,
     checks,

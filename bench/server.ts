@@ -7,6 +7,9 @@ import type { Credentials } from '../src/config.js';
 /** The built server under test, spawned over stdio exactly as an MCP client would run it. */
 export const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY || fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
+/** A build of the get-report walk before the early stop (to the empty page, no recipient cache), measured beside SERVER_ENTRY. */
+export const BEFORE_ENTRY = process.env.BENCH_BEFORE_ENTRY || undefined;
+
 export const BENCH_CREDENTIALS: Credentials = { key: 'bench-key', hash: 'bench-hash' };
 
 /** Long enough for the million-order scan, client and server side; the SDK's default is 60 s. */
@@ -18,6 +21,8 @@ export interface ServerSettings {
   maxRangeDays?: number;
   timeoutMs?: number;
   callTimeoutMs?: number;
+  /** The build to spawn; SERVER_ENTRY by default. */
+  entry?: string;
 }
 
 export interface SpawnedServer {
@@ -55,7 +60,7 @@ function environment(settings: ServerSettings): Record<string, string> {
 export async function spawnServer(settings: ServerSettings): Promise<SpawnedServer> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [SERVER_ENTRY],
+    args: [settings.entry ?? SERVER_ENTRY],
     env: environment(settings),
     stderr: 'inherit',
   });

@@ -36,7 +36,7 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_HTTP_ALLOWED_HOSTS', fallback: '(none)', about: 'With --http: comma-separated Host names accepted; required on a non-loopback bind.' },
   { name: 'ILETIMERKEZI_HTTP_ALLOWED_ORIGINS', fallback: '(none)', about: 'With --http: comma-separated browser origins accepted (https://app.example.com).' },
   { name: 'ILETIMERKEZI_HTTP_TOKEN', fallback: '(none)', about: 'With --http: bearer token every request must present; required when the server holds credentials.' },
-  { name: 'ILETIMERKEZI_REDIS_URL', fallback: '(none)', about: 'With --http: redis:// or rediss:// URL; cursors and cached windows are then shared by replicas.' },
+  { name: 'ILETIMERKEZI_REDIS_URL', fallback: '(none)', about: 'With --http: redis:// or rediss:// URL; cursors, cached windows and recipients are then shared by replicas.' },
   { name: 'ILETIMERKEZI_CURSOR_SECRET', fallback: '(random per process)', about: 'Key that signs cursors, shared by replicas (at least 32 characters); required with Redis.' },
 ] as const;
 

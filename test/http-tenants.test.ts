@@ -250,3 +250,31 @@ describe('Redis health in the log', () => {
     for (const secret of [TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash, SECRET, redis.url]) expect(logged).not.toContain(secret);
   });
 });
+
+describe('the recipients of final orders, cached per account', () => {
+  it('are never served to another account: the same order id of another account is read from that account\'s API', async () => {
+    const [x, y] = TENANTS as [FakeAccount, FakeAccount];
+    // The demo numbers its orders alike, so both accounts hold an order of this id, each with its own recipients.
+    const final = (order: { status: number; waiting: number; submitAt: string }) => order.status === 114 && order.waiting === 0 && order.submitAt < '2026-04-01';
+    const theirs = y.account.orders.find((order) => final(order) && x.account.orders.some((mine) => mine.id === order.id && final(mine) && mine.total !== order.total));
+    if (!theirs) throw new Error('the tenants have no final order of one id with different totals');
+    const hosted = await startHosted({ accounts: [x, y] });
+    try {
+      const onX = await httpClient(hosted.url, accountHeaders(x.credentials));
+      const onY = await httpClient(hosted.url, accountHeaders(y.credentials));
+      const mine = await onX.callTool({ name: 'list_recipients', arguments: { orderId: theirs.id } });
+      expect((mine.structuredContent as { matched: number }).matched).not.toBe(theirs.total);
+      const before = hosted.fakes[1]?.requests.length ?? 0;
+      const answer = await onY.callTool({ name: 'list_recipients', arguments: { orderId: theirs.id } });
+      expect(answer.structuredContent).toMatchObject({
+        order: { id: theirs.id, total: theirs.total },
+        recipientCounts: { delivered: theirs.delivered, undelivered: theirs.undelivered },
+        matched: theirs.total,
+      });
+      expect(hosted.fakes[1]?.requests.slice(before).filter((request) => request.endpoint === 'get-report').length).toBeGreaterThan(0);
+      await Promise.all([onX.close(), onY.close()]);
+    } finally {
+      await hosted.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
 import type { SimulatedAccount, SimulatorOptions } from '../src/simulator/api-server.js';
-import { auditCounts, auditOf, demoOptOutKind, ordersBetween } from './support/ground-truth.js';
+import { auditCounts, auditOf, demoOptOutKind, failedNumbersOf, ordersBetween, reportRequests } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -38,7 +38,8 @@ const SMALL: SimulatedAccount = {
 
 describe('get-report walks', () => {
   it('stop at the second page when the API ignores page, with a clear error, after 2 requests (not 16,667)', async () => {
-    const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, ignoresPage: ['get-report'] });
+    // Pages of two rows, so that page 1 alone falls short of the total and the walk goes on to page 2.
+    const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, ignoresPage: ['get-report'], rowPageSize: 2 });
     expect(result.isError).toBe(true);
     expect(text).toBe(
       'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1, past the 3 recipients the order holds; ' +
@@ -57,7 +58,16 @@ describe('get-report walks', () => {
       { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
     ]);
     expect(data.consistent).toBe(true);
-    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 3, 4]);
+    // Page 3 is short of the rows asked for and brings the recipients to the total: no empty page 4.
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 3]);
+  });
+
+  it('read an order whole from its one page when the API ignores page, since that page is short and holds the total', async () => {
+    const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, ignoresPage: ['get-report'] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect((data.recipients as unknown[]).length).toBe(3);
+    expect(data.consistent).toBe(true);
+    expect(requests('get-report').map((request) => request.page)).toEqual([1]);
   });
 
   it('take a repeated page for the API\'s when the order gives no total to make room for it (the older get-report)', async () => {
@@ -69,37 +79,44 @@ describe('get-report walks', () => {
     expect(requests('get-report')).toHaveLength(2);
   });
 
-  it('let list_failed_numbers end quickly, every order named as not checked, when the API ignores page for all of them', async () => {
+  it('let list_failed_numbers end quickly when the API ignores page for all orders: those past one page named as not checked, the rest read whole', async () => {
     const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
     const failing = march.filter((candidate) => candidate.undelivered > 0);
+    const recipientsOf = (candidate: Order) => FIXTURE_ACCOUNT.recipients?.(candidate) ?? [];
+    // Page 1 is every page: an order that fits it is read whole from it, its short page holding the total.
+    const readable = failing.filter((candidate) => recipientsOf(candidate).length < 1000);
+    const unreadable = failing.filter((candidate) => recipientsOf(candidate).length >= 1000);
+    expect(readable.length).toBeGreaterThan(0);
+    expect(unreadable.length).toBeGreaterThan(0);
     const started = performance.now();
     const { result, data, requests } = await call('list_failed_numbers', { period: 'last_month' }, { ignoresPage: ['get-report'] }, 8_000);
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(data).toMatchObject({
       ordersWithFailures: failing.length,
-      failedMessages: 0,
-      numbers: 0,
+      failedMessages: readable.reduce((sum, candidate) => sum + candidate.undelivered, 0),
+      numbers: failedNumbersOf(readable, recipientsOf).length,
       complete: false,
       notChecked: {
-        count: failing.length,
-        orders: failing
+        count: unreadable.length,
+        orders: unreadable
           .map((candidate) => candidate.id)
           .sort((a, b) => a - b)
           .slice(0, 20)
           .map((orderId) => ({ orderId, reason: 'repeating_pages' })),
       },
     });
-    // Each order: page 1, then pages that are page 1 again while its total has room for them, then one past it.
-    const expected = failing.reduce((sum, candidate) => {
-      const served = Math.min(FIXTURE_ACCOUNT.recipients?.(candidate).length ?? 0, 1000);
-      let pages = 2;
-      while (pages * served <= candidate.total) pages += 1;
-      return sum + pages;
-    }, 0);
+    // An order read whole: its one page. Any other: page 1, then pages that are page 1 again while its total has room for them, then one past it.
+    const expected =
+      readable.length +
+      unreadable.reduce((sum, candidate) => {
+        let pages = 2;
+        while (pages * 1000 <= candidate.total) pages += 1;
+        return sum + pages;
+      }, 0);
     expect(requests('get-report')).toHaveLength(expected);
-    // No more requests than reading every order properly, to its empty page, would take.
-    expect(expected).toBeLessThanOrEqual(failing.reduce((sum, candidate) => sum + Math.ceil(candidate.total / 1000) + 1, 0));
+    // No more requests than reading every order properly would take.
+    expect(expected).toBeLessThanOrEqual(failing.reduce((sum, candidate) => sum + reportRequests(candidate.total), 0));
   });
 });
 

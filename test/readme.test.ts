@@ -8,6 +8,7 @@ import { RUNWAY_BASIS_DAYS } from '../src/reporting/balance.js';
 import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
 import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
+import { DEFAULT_RECIPIENT_CACHE_LIMITS } from '../src/reporting/recipient-cache.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
 import { MAX_BODY_BYTES } from '../src/server/body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
@@ -283,13 +284,16 @@ describe('the README', () => {
     const flat = README.replace(/\s+/g, ' ');
     const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;
     const minutes = (ms: number) => `${ms / 60_000} minutes`;
+    const hours = (ms: number) => `${ms / 3_600_000} hours`;
+    const recipients = DEFAULT_RECIPIENT_CACHE_LIMITS;
     const statements = [
       `No answer is larger than ${RESULT_BUDGET_BYTES / 1024} KB`,
       `inbox texts longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters are cut`,
       `Request bodies over ${mb(MAX_BODY_BYTES)} get 413`,
-      `in-memory snapshots (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}) and final windows (${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)})`,
-      `per kind (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)} and ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)})`,
-      `TTLs of ${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)} (snapshots) and ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (final windows)`,
+      `in-memory snapshots (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}), final windows (${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)}) and recipients (${mb(recipients.maxBytes)})`,
+      `per kind (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}, ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)} and ${mb(recipients.maxBytes)})`,
+      `TTLs of ${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)} (snapshots), ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (final windows) and ${hours(recipients.ttlMs)} (recipients)`,
+      `recipients are kept for ${hours(recipients.ttlMs)} (up to ${mb(recipients.maxBytes)} in all`,
       `kept for ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (up to ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)} in all, windows of at most ${DEFAULT_WINDOW_CACHE_LIMITS.maxOrdersPerWindow.toLocaleString('en-US')} orders)`,
       `while the cursor is fresh (${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)})`,
       `accepts at most ${MAX_WINDOW_DAYS} days per request`,

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '../src/api/schemas.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { shiftDays, today } from '../src/reporting/calendar.js';
 import { type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
 import { TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { failedNumbersOf, newestFirst, ordersBetween, reportRequests, totals } from './support/ground-truth.js';
 import { type AccountRouter, startAccountRouter } from './support/account-router.js';
 import { accountHeaders, httpClient } from './support/hosted.js';
 import { type HttpProcess, spawnHttpServer } from './support/http-process.js';
@@ -83,6 +84,40 @@ describe('replicas sharing a real redis-server', () => {
     await Promise.all([onA.close(), onB.close(), onBOther.close()]);
   });
 
+  it('serves on B the recipients of final orders that A read: B reads only the orders not final yet, and proves the key', async () => {
+    const range = { start: shiftDays(end, -29), end };
+    const failing = ordersBetween(mine.orders, range.start, range.end).filter((order) => order.undelivered > 0);
+    const isFinal = (order: Order) => (order.status === 114 || order.status === 115) && order.waiting === 0 && order.submitAt.slice(0, 10) < end;
+    const notFinal = failing.filter((order) => !isFinal(order));
+    expect(notFinal.length).toBeGreaterThan(0);
+    const walks = (orders: Order[]) => new Map(orders.map((order) => [order.id, reportRequests(order.total)]));
+    const readsSince = (before: number) => {
+      const counts = new Map<number, number>();
+      for (const request of fakes[0]?.requests.slice(before) ?? []) {
+        if (request.endpoint === 'get-report') counts.set(request.order ?? 0, (counts.get(request.order ?? 0) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const onA = await httpClient(a.url, accountHeaders(TEST_CREDENTIALS));
+    const onB = await httpClient(b.url, accountHeaders(TEST_CREDENTIALS));
+    let before = fakes[0]?.requests.length ?? 0;
+    const first = await onA.callTool({ name: 'list_failed_numbers', arguments: { ...range, limit: 500 } });
+    expect(readsSince(before)).toEqual(walks(failing));
+    before = fakes[0]?.requests.length ?? 0;
+    const second = await onB.callTool({ name: 'list_failed_numbers', arguments: { ...range, limit: 500 } });
+    expect(readsSince(before)).toEqual(walks(notFinal));
+    const truth = failedNumbersOf(failing, (order) => mine.recipients?.(order) ?? []);
+    for (const result of [first, second]) expect(result.structuredContent).toMatchObject({ failedMessages: totals(failing).undelivered, items: truth.slice(0, 500) });
+
+    // A final order answered wholly from A's reading: only the proof that the key still stands.
+    const order = failing.filter(isFinal).sort((x, y) => y.total - x.total)[0] as Order;
+    before = fakes[0]?.requests.length ?? 0;
+    const listed = await onB.callTool({ name: 'list_recipients', arguments: { orderId: order.id } });
+    expect(endpointsSince(fakes[0], before)).toEqual(['get-balance']);
+    expect(listed.structuredContent).toMatchObject({ matched: order.total, consistent: true, recipientCounts: { undelivered: order.undelivered } });
+    await Promise.all([onA.close(), onB.close()]);
+  });
+
   it('refuses to let account Y continue account X\'s cursor on another replica', async () => {
     const onA = await httpClient(a.url, accountHeaders(TEST_CREDENTIALS));
     const onB = await httpClient(b.url, accountHeaders(OTHER_CREDENTIALS));
@@ -102,15 +137,15 @@ describe('replicas sharing a real redis-server', () => {
     const accounts = new Set<string>();
     const kinds = new Set<string>();
     for (const key of keys) {
-      const match = /^iletimerkezi-mcp:\{(snapshots|windows|key-checks)\}:(?:([0-9a-f]{64}):(?:(?:snapshot|cursor|window):.+|key-check)|~(?:index|sizes|bytes|owners|held|loads|account:[0-9a-f]{64}))$/.exec(key);
+      const match = /^iletimerkezi-mcp:\{(snapshots|windows|recipients|key-checks)\}:(?:([0-9a-f]{64}):(?:(?:snapshot|cursor|window):.+|order:\d+|key-check)|~(?:index|sizes|bytes|owners|held|loads|account:[0-9a-f]{64}))$/.exec(key);
       expect(match, key).not.toBeNull();
       if (match?.[1]) kinds.add(match[1]);
       if (match?.[2]) accounts.add(match[2]);
       for (const secret of [TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash, OTHER_CREDENTIALS.key, OTHER_CREDENTIALS.hash]) expect(key).not.toContain(secret);
     }
     expect(accounts.size).toBe(2);
-    // The key checks of both accounts went to Redis too, beside the cursors and windows.
-    expect([...kinds].sort()).toEqual(['key-checks', 'snapshots', 'windows']);
+    // The key checks of both accounts went to Redis too, beside the cursors, windows and recipients.
+    expect([...kinds].sort()).toEqual(['key-checks', 'recipients', 'snapshots', 'windows']);
   });
 
   it('keeps answering exactly when Redis goes away, and says so once in the log', async () => {

@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
+import type { Order } from '../src/api/schemas.js';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { shiftDays, today } from '../src/reporting/calendar.js';
 import { type SimulatedAccount, type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
@@ -152,6 +153,31 @@ describe('cached answers over HTTP, and a key the API has revoked', () => {
     expect(endpointsSince(fake, before)).toEqual(['get-balance']);
     await mcp.close();
     await expectStoppedAtTheDoor(server.url, TEST_CREDENTIALS, text);
+  });
+
+  it('serve a final order\'s cached recipients for one get-balance, and refuse them to a revoked key', async () => {
+    const server = await start();
+    const fake = server.fakes[0];
+    const mcp = await httpClient(server.url, accountHeaders(TEST_CREDENTIALS));
+    const order = FIXTURE_ACCOUNT.orders.filter((candidate) => candidate.status === 114 && candidate.total > 1000 && candidate.submitAt < '2026-04-01')[0] as Order;
+    const undelivered = (FIXTURE_ACCOUNT.recipients?.(order) ?? []).filter((recipient) => recipient.status === 112);
+    const args = { orderId: order.id, status: 'undelivered', limit: 1000 };
+    const first = await mcp.callTool({ name: 'list_recipients', arguments: args });
+    expect((first.structuredContent as { matched: number }).matched).toBe(undelivered.length);
+
+    // A fresh listing, not a cursor: the recipients come from the cache, and the key is proven first.
+    let before = fake?.requests.length ?? 0;
+    const again = await mcp.callTool({ name: 'list_recipients', arguments: args });
+    expect((again.structuredContent as { matched: number }).matched).toBe(undelivered.length);
+    expect(endpointsSince(fake, before)).toEqual(['get-balance']);
+
+    fake?.revokeCredentials();
+    before = fake?.requests.length ?? 0;
+    const refused = await mcp.callTool({ name: 'list_recipients', arguments: args });
+    const text = expectRefused(refused, HEADER_ADVICE);
+    for (const recipient of undelivered) expect(text).not.toContain(String(recipient.number).replace(/\D/g, '').slice(-7));
+    expect(endpointsSince(fake, before)).toEqual(['get-balance']);
+    await mcp.close();
   });
 
   it('refuse the team too once the API revokes the key the server holds, with the guidance for the operator', async () => {

@@ -59,7 +59,7 @@ interface FailingOrders {
   scanned: number;
   days: Set<Day>;
   expectedFailures: number;
-  failing: Array<Pick<Order, 'id' | 'sendAt' | 'undelivered'>>;
+  failing: Array<Pick<Order, 'id' | 'sendAt' | 'undelivered' | 'total' | 'submitAt'>>;
 }
 
 async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, options: ScanOptions) {
@@ -78,7 +78,7 @@ async function scanForFailures(api: IletimerkeziApi, query: FailedNumbersQuery, 
           found.days.add(dayOfTimestamp(order.submitAt));
           found.expectedFailures += order.undelivered;
           // Orders without failures are never read: that is most of the saving.
-          if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered });
+          if (order.undelivered > 0) found.failing.push({ id: order.id, sendAt: order.sendAt, undelivered: order.undelivered, total: order.total, submitAt: order.submitAt });
         }
       },
     },
@@ -112,7 +112,14 @@ export async function findFailedNumbers(api: IletimerkeziApi, query: FailedNumbe
       tally.addOrder(order, failed);
       return { orderId: order.id, expected: order.undelivered, found: failed.length };
     },
-    { signal: options.signal, onProgress: progress.recipients, maxReportOrders: options.maxReportOrders, what: 'orders with failures', advice: ADVICE },
+    {
+      signal: options.signal,
+      onProgress: progress.recipients,
+      maxReportOrders: options.maxReportOrders,
+      what: 'orders with failures',
+      advice: ADVICE,
+      finalRecipients: options.finalRecipients,
+    },
   );
   return {
     range: query.range,

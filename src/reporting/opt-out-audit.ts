@@ -336,6 +336,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
         signal: options.signal,
         onProgress: progress.recipients,
         maxReportOrders: options.maxReportOrders,
+        finalRecipients: options.finalRecipients,
         what: 'orders sent after the earliest opt-out',
         advice:
           'Later sends are checked from the earliest opt-out up to today, so audit a shorter or more recent range, ' +

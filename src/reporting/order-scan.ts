@@ -5,6 +5,7 @@ import { CancelledError, UpstreamError } from '../errors.js';
 import type { ProgressUpdate } from './call-progress.js';
 import { type DayRange, splitIntoWindows } from './date-range.js';
 import { FinalWindowShare, type FinalWindows, type WindowKeeper } from './final-window-share.js';
+import type { FinalRecipients } from './recipient-cache.js';
 import { OrderLedger, PageSink } from './scan-ledger.js';
 import { WindowProgress } from './scan-progress.js';
 import { WindowPace } from './window-pace.js';
@@ -17,6 +18,8 @@ export interface ScanOptions {
   onProgress?: ((update: ProgressUpdate) => void) | undefined;
   /** Serves final windows from, and offers them to, the session's cache. */
   finalWindows?: FinalWindows | undefined;
+  /** The account's cache of final orders' recipients, for the reads that follow a scan; the scan itself leaves it alone. */
+  finalRecipients?: FinalRecipients | undefined;
   /** A backstop against an API that invents new pages forever. */
   maxPagesPerWindow?: number;
 }

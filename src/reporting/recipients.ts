@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { IletimerkeziApi, ReportMessage, ReportPage } from '../api/client.js';
+import { type IletimerkeziApi, MAX_ROW_COUNT, type ReportMessage, type ReportPage, type ServedNumber } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
 import { CancelledError, UpstreamError, WorkLimitError } from '../errors.js';
 import type { ProgressUpdate } from './call-progress.js';
+import { type FinalRecipients, mayBeFinalOrder } from './recipient-cache.js';
 import { PagedProgress } from './scan-progress.js';
 
 /** How an order's recipients stand, counted from the messages themselves. */
@@ -94,10 +95,75 @@ function servedForm(rows: readonly ReportMessage[]): string {
   return hash.digest('base64');
 }
 
+/** What a caller may know of an order from get-reports, which get-report may leave out. */
+export interface KnownOrder {
+  total?: number | undefined;
+  submitAt?: string | undefined;
+}
+
+export interface OrderReadOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * The order as get-reports listed it: its `total` lets the walk stop early when get-report
+   * gives none of its own, and its `submitAt` dates the order when get-report does not.
+   */
+  known?: KnownOrder | undefined;
+  /** Serves final orders' recipients from, and offers them to, the account's cache. */
+  finalRecipients?: FinalRecipients | undefined;
+}
+
+function summaryOf(order: ReportedOrder, counts: RecipientCounts, messages: number): OrderRecipients {
+  const consistent =
+    counts.delivered === order.delivered && counts.undelivered === order.undelivered && counts.waiting === order.waiting && messages === order.total;
+  return { order, counts, messages, consistent };
+}
+
+const noRecipients = (): RecipientCounts => ({ delivered: 0, undelivered: 0, waiting: 0, other: 0 });
+
+function countInto(counts: RecipientCounts, messages: readonly ReportMessage[]): RecipientCounts {
+  for (const message of messages) counts[messageStateOf(message.status)] += 1;
+  return counts;
+}
+
 /**
- * Reads one order's recipients with get-report, page after page until a page has no messages
- * (the page size is never assumed, and `total` is a cross-check, not a stop rule), handing each
- * page's messages to `onPage` as it arrives, so a caller keeps only what it needs.
+ * Reads one order's recipients, handing each page's messages to `onPage` as it arrives, so a
+ * caller keeps only what it needs. A final order the account's cache holds costs no request: its
+ * messages arrive as one page, as get-report served them. Any other order is walked with
+ * get-report, and kept in the cache if it turns out final.
+ */
+export async function readOrderRecipients(
+  api: IletimerkeziApi,
+  orderId: number,
+  onPage: (messages: readonly ReportMessage[]) => void,
+  options: OrderReadOptions = {},
+): Promise<OrderRecipients> {
+  const { finalRecipients } = options;
+  const cached = await finalRecipients?.cache.get(orderId);
+  if (cached) {
+    onPage(cached.messages);
+    return summaryOf(cached.order, countInto(noRecipients(), cached.messages), cached.messages.length);
+  }
+  /** The rows as served, while the order may be final; null once it cannot be. */
+  let kept: Array<ServedNumber | number> | null | undefined;
+  const read = await walkOrderPages(api, orderId, options, (rows, first) => {
+    // Decided on the first page: only an order that may be final is worth holding whole.
+    kept ??= finalRecipients && mayBeFinalOrder(first.status, first.waiting, first.submitAt ?? options.known?.submitAt, finalRecipients.today) ? [] : null;
+    if (kept) for (const row of rows) kept.push(row.number, row.status);
+    onPage(rows);
+  });
+  // Awaited, so an order is in a shared store before the answer that read it goes out.
+  if (kept && finalRecipients) await finalRecipients.cache.offer(read, kept, read.order.submitAt ?? options.known?.submitAt, finalRecipients.today);
+  return read;
+}
+
+/**
+ * Walks one order's get-report pages, the page size never assumed: until a page has no messages,
+ * or until two signals agree that the order is read whole, whichever comes first. The two are a
+ * page shorter than the rows asked for, and the recipients read so far reaching the order's total
+ * exactly (get-report's own, or the caller's from get-reports when get-report gives none). Either alone
+ * proves nothing: an API may serve fewer rows than asked on every page, and a total is a counter
+ * that may be missing or wrong, so the walk stops on the two together and otherwise goes on to the
+ * empty page. `onPage` is told of each page's messages, with the first page as the order's description.
  *
  * A page served exactly as an earlier one was is the API repeating itself (one that ignores
  * `page` serves page 1 forever), and the walk stops there with an error rather than count it
@@ -105,13 +171,13 @@ function servedForm(rows: readonly ReportMessage[]): string {
  * list twice, and one whose total says so is read whole. Without a total, as the older docs give
  * get-report, a repeated page is always taken for the API's.
  */
-export async function readOrderRecipients(
+async function walkOrderPages(
   api: IletimerkeziApi,
   orderId: number,
-  onPage: (messages: readonly ReportMessage[]) => void,
-  signal?: AbortSignal,
+  options: OrderReadOptions,
+  onPage: (messages: readonly ReportMessage[], first: ReportPage) => void,
 ): Promise<OrderRecipients> {
-  const counts: RecipientCounts = { delivered: 0, undelivered: 0, waiting: 0, other: 0 };
+  const counts = noRecipients();
   let first: ReportPage | undefined;
   let messages = 0;
   /** Each page read, by its served form: the first page that had it. */
@@ -119,7 +185,7 @@ export async function readOrderRecipients(
   for (let page = 1; ; page += 1) {
     let read: ReportPage | undefined;
     try {
-      read = await api.readReportPage(orderId, page, signal);
+      read = await api.readReportPage(orderId, page, options.signal);
     } catch (error) {
       throw aboutTheOrder(error, orderId);
     }
@@ -131,10 +197,11 @@ export async function readOrderRecipients(
     }
     first ??= read;
     const rows = read?.message ?? [];
-    if (rows.length === 0) break;
+    // A page with messages is a page with an order: the check only tells the compiler so.
+    if (rows.length === 0 || !first) break;
     const served = servedForm(rows);
     const earlier = pagesServed.get(served);
-    const total = first?.total;
+    const total = first.total;
     if (earlier !== undefined && (total === undefined || messages + rows.length > total)) {
       throw new UpstreamError(
         'repeating-pages',
@@ -151,9 +218,10 @@ export async function readOrderRecipients(
           'more than one order can hold; stopped rather than count them twice or loop forever. Try again later.',
       );
     }
-    for (const message of rows) counts[messageStateOf(message.status)] += 1;
+    countInto(counts, rows);
     messages += rows.length;
-    onPage(rows);
+    onPage(rows, first);
+    if (rows.length < MAX_ROW_COUNT && messages === (total ?? options.known?.total)) break;
   }
   if (!first) {
     throw new UpstreamError(
@@ -161,10 +229,7 @@ export async function readOrderRecipients(
       `The iletiMerkezi get-report response for order ${orderId} had no order in it. The API may have changed; please report this to iletimerkezi-mcp.`,
     );
   }
-  const order = resolvedOrder(first, counts, messages);
-  const consistent =
-    counts.delivered === order.delivered && counts.undelivered === order.undelivered && counts.waiting === order.waiting && messages === order.total;
-  return { order, counts, messages, consistent };
+  return summaryOf(resolvedOrder(first, counts, messages), counts, messages);
 }
 
 /** Refuses, before a single recipient is read, a call that would read more orders than allowed. */
@@ -185,6 +250,11 @@ export interface ManyOrdersOptions {
   what: string;
   /** What to ask instead when there are too many of them. */
   advice: string;
+  /**
+   * The account's cache of final orders' recipients and today's date; undefined only where no
+   * cache may serve (say so by writing it), so that no caller loses the cache by leaving it out.
+   */
+  finalRecipients: FinalRecipients | undefined;
 }
 
 /**
@@ -238,9 +308,11 @@ export interface RecipientsOfOrders<R> {
  * result once the order is read whole, so a failed read adds nothing. An order that fails for a
  * reason of its own (see NOT_CHECKED_REASONS) is set aside as not checked and the others go on;
  * any other failure, or the caller's cancellation, stops every other order's traffic and is
- * rethrown.
+ * rethrown. Each order is read as readOrderRecipients reads one, the orders' own `total` and
+ * `submitAt` (from get-reports) standing in for what get-report leaves out: a final order the
+ * cache holds costs no request.
  */
-export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
+export async function readRecipientsOfOrders<O extends { id: number } & KnownOrder, T, R>(
   api: IletimerkeziApi,
   orders: readonly O[],
   keep: (message: ReportMessage, order: O) => T | undefined,
@@ -273,7 +345,7 @@ export async function readRecipientsOfOrders<O extends { id: number }, T, R>(
           }
           progress.pageRead(index);
         },
-        operation.signal,
+        { signal: operation.signal, known: order, finalRecipients: options.finalRecipients },
       );
       failingInARow = 0;
       progress.partFinished(index);

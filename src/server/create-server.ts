@@ -7,6 +7,7 @@ import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
 import { CallProgress, type ProgressUpdate } from '../reporting/call-progress.js';
+import { FinalRecipientCache, type RecipientCacheLimits } from '../reporting/recipient-cache.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES, resultBytes, toolResult } from '../tools/fields.js';
@@ -25,6 +26,7 @@ export interface ServerOptions {
   logger?: Logger;
   snapshotLimits?: SnapshotLimits;
   windowCacheLimits?: WindowCacheLimits;
+  recipientCacheLimits?: RecipientCacheLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
   /** The prompts to serve; the registry's by default. */
@@ -112,6 +114,7 @@ export interface AccountServiceOptions {
   scope?: string | undefined;
   snapshotLimits?: SnapshotLimits | undefined;
   windowCacheLimits?: WindowCacheLimits | undefined;
+  recipientCacheLimits?: RecipientCacheLimits | undefined;
   /** How many orders' recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders?: number | undefined;
 }
@@ -128,6 +131,7 @@ export function accountServices(options: AccountServiceOptions): ToolServices {
     maxRangeDays: options.maxRangeDays,
     cursors: new Cursors(store, limits.ttlMs, options.cursorSecret, options.scope),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
+    finalRecipients: new FinalRecipientCache(options.recipientCacheLimits),
     snapshotLimits: { ...limits, store },
     maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };

@@ -27,7 +27,7 @@ import {
   timestampForText,
 } from './fields.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
-import { defineTool } from './tool.js';
+import { defineTool, finalRecipientsFor } from './tool.js';
 
 const NAME = 'list_recipients';
 
@@ -193,7 +193,7 @@ export const listRecipientsTool = defineTool({
     const resumed = await resumeQuery(context.cursors, NAME, cursor, query, (args) => requireOrderId(args.orderId));
     const { resolved: orderId, args: { status } } = resumed;
     const page = await serveRankedPage(NAME, context, { resumed, limit }, () =>
-      rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, context.signal), status), fitsBudget(answerOf, render));
+      rankedRecipients((onPage) => readOrderRecipients(context.api, orderId, onPage, { signal: context.signal, finalRecipients: finalRecipientsFor(context) }), status), fitsBudget(answerOf, render));
     return answerOf(page);
   },
   render,

@@ -3,6 +3,7 @@ import type { IletimerkeziApi } from '../api/client.js';
 import { type Clock, today } from '../reporting/calendar.js';
 import type { RangeRules } from '../reporting/date-range.js';
 import type { ProgressUpdate, ScanOptions } from '../reporting/order-scan.js';
+import type { FinalRecipientCache, FinalRecipients } from '../reporting/recipient-cache.js';
 import type { FinalWindowCache } from '../reporting/window-cache.js';
 import type { Cursors, SnapshotLimits } from './cursors.js';
 
@@ -12,6 +13,7 @@ export interface ToolServices extends RangeRules {
   clock: Clock;
   cursors: Cursors;
   finalWindows: FinalWindowCache;
+  finalRecipients: FinalRecipientCache;
   snapshotLimits: SnapshotLimits;
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders: number;
@@ -109,11 +111,20 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject, S = und
   };
 }
 
-/** How a tool scans orders: with its request's cancellation and progress, and the server's final windows. */
+/** The account's cache of final orders' recipients, with today deciding what is final. */
+export function finalRecipientsFor(context: ToolServices): FinalRecipients {
+  return { cache: context.finalRecipients, today: today(context.clock) };
+}
+
+/**
+ * How a tool scans orders: with its request's cancellation and progress, the server's final
+ * windows, and the final orders' recipients for the reads that follow the scan.
+ */
 export function scanOptionsFor(context: ToolServices & ToolRequest): ScanOptions {
   return {
     signal: context.signal,
     onProgress: context.reportProgress,
     finalWindows: { cache: context.finalWindows, today: today(context.clock) },
+    finalRecipients: finalRecipientsFor(context),
   };
 }

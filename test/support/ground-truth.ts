@@ -129,6 +129,15 @@ export interface FailedNumberTruth {
   lastFailedAt: string;
 }
 
+/**
+ * The get-report requests that read an order of `total` recipients whole when the API gives its
+ * total and serves pages of `rowCount`: every page up to a short one, and an empty one after the
+ * last page only when that page came back full (2,000 recipients: pages 1, 2 and the empty 3).
+ */
+export function reportRequests(total: number, rowCount = 1000): number {
+  return Math.floor(total / rowCount) + 1;
+}
+
 /** Failures per number over the orders given, most first, then by number; lastFailedAt is the latest order's sendAt as ISO. */
 export function failedNumbersOf(orders: readonly Order[], recipientsOf: (order: Order) => readonly Recipient[]): FailedNumberTruth[] {
   const byNumber = new Map<string, FailedNumberTruth & { seen: Set<number> }>();
