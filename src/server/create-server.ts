@@ -6,6 +6,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
+import { type BlacklistShareLimits, SharedBlacklist } from '../reporting/blacklist.js';
 import { CallProgress, type ProgressUpdate } from '../reporting/call-progress.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
@@ -25,6 +26,7 @@ export interface ServerOptions {
   logger?: Logger;
   snapshotLimits?: SnapshotLimits;
   windowCacheLimits?: WindowCacheLimits;
+  blacklistLimits?: BlacklistShareLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
   /** The prompts to serve; the registry's by default. */
@@ -112,6 +114,7 @@ export interface AccountServiceOptions {
   scope?: string | undefined;
   snapshotLimits?: SnapshotLimits | undefined;
   windowCacheLimits?: WindowCacheLimits | undefined;
+  blacklistLimits?: BlacklistShareLimits | undefined;
   /** How many orders' recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders?: number | undefined;
 }
@@ -122,12 +125,14 @@ export function accountServices(options: AccountServiceOptions): ToolServices {
   // One store holds the account's cursors and every tool's snapshots, so a cursor given to the
   // wrong tool is found and named, and one bound covers them all.
   const store = limits.store ?? snapshotMemoryStore(limits);
+  const clock = options.clock ?? systemClock;
   return {
     api: options.api,
-    clock: options.clock ?? systemClock,
+    clock,
     maxRangeDays: options.maxRangeDays,
     cursors: new Cursors(store, limits.ttlMs, options.cursorSecret, options.scope),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
+    blacklist: new SharedBlacklist(options.blacklistLimits, clock),
     snapshotLimits: { ...limits, store },
     maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { snapshotBounds } from '../tools/cursors.js';
 import { TOOLS } from '../tools/index.js';
+import { blacklistBounds, blacklistMemoryStore } from '../reporting/blacklist.js';
 import { windowBounds } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -13,6 +14,7 @@ import { KEY_CHECK_BOUNDS, keyCheckMemoryStore } from './key-check.js';
 interface Stores {
   snapshots: AccountStore;
   windows: AccountStore;
+  blacklists: AccountStore;
   keyChecks: AccountStore;
   close(): Promise<void>;
 }
@@ -20,7 +22,13 @@ interface Stores {
 /** Memory for one process; Redis when replicas share the state, with the same TTLs, bounds and shares. */
 async function openStores(config: Config, log: JsonLog): Promise<Stores> {
   if (!config.http.redisUrl) {
-    return { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), keyChecks: keyCheckMemoryStore(), close: async () => {} };
+    return {
+      snapshots: new MemoryStore(snapshotBounds()),
+      windows: new MemoryStore(windowBounds()),
+      blacklists: blacklistMemoryStore(),
+      keyChecks: keyCheckMemoryStore(),
+      close: async () => {},
+    };
   }
   // Loaded only with Redis, so a lone process never pays for the client at start-up.
   const { RedisConnection } = await import('../state/redis-store.js');
@@ -30,6 +38,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
     // Cursors live in the snapshot store: while Redis is down, this process keeps them itself.
     snapshots: withFallback(connection.store('snapshots', snapshotBounds()), new MemoryStore(snapshotBounds())),
     windows: connection.store('windows', windowBounds()),
+    blacklists: connection.store('blacklists', blacklistBounds()),
     keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS),
     close: () => connection.close(),
   };

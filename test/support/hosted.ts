@@ -7,6 +7,7 @@ import { startSimulatedApi } from '../../src/simulator/api-server.js';
 import { snapshotBounds } from '../../src/tools/cursors.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { windowBounds } from '../../src/reporting/window-cache.js';
+import { blacklistMemoryStore } from '../../src/reporting/blacklist.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { JsonLog } from '../../src/server/access-log.js';
 import { type AccountSettings, AccountRegistry } from '../../src/server/accounts.js';
@@ -63,7 +64,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     maxRangeDays: 366,
     client: { timeoutMs: 5_000, concurrency: options.concurrency ?? 4, retry: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } },
     tools: TOOLS,
-    stores: { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), keyChecks: keyCheckMemoryStore(), ...options.stores },
+    stores: { snapshots: new MemoryStore(snapshotBounds()), windows: new MemoryStore(windowBounds()), blacklists: blacklistMemoryStore(), keyChecks: keyCheckMemoryStore(), ...options.stores },
     secret: options.secret,
     clock: options.clock ?? fixedClock,
     logger: log.logger,
