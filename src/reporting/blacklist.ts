@@ -73,7 +73,7 @@ export interface BlacklistShareLimits {
   store?: SharedStore;
 }
 
-/** A walk of about 470,000 numbers is kept; a larger blacklist is walked by each call. */
+/** A walk of about 520,000 numbers (16 bytes each as JSON) is kept; a larger blacklist is walked by each call. */
 export const DEFAULT_BLACKLIST_SHARE_LIMITS: BlacklistShareLimits = {
   maxBytes: 16 * 1024 * 1024,
   maxEntryBytes: 8 * 1024 * 1024,
