@@ -197,6 +197,23 @@ describe('trace_number', () => {
   });
 });
 
+describe('trace_number when one of its parts fails', () => {
+  it('fails with that part\'s error, and stops the others\' requests', async () => {
+    const refused = { status: 401, body: { response: { status: { code: 401, message: 'Üyelik bilgileri hatalı' } } } };
+    const answer = await call(
+      { number: '0532 111 00 01', period: 'last_30_days' },
+      { fake: { latencyMs: 20, script: (request) => (request.endpoint === 'get-blacklist' ? refused : undefined) } },
+    );
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('401');
+    const settled = session?.api.requests.length ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing went on after the failure: the scan and get-report reads stopped with it.
+    expect(session?.api.requests.length).toBe(settled);
+    expect(endpoints().filter((endpoint) => endpoint === 'get-report').length).toBeLessThan(ORDERS_30.length);
+  });
+});
+
 describe('trace_number on an account made for it', () => {
   const NUMBER = '+905321234567';
   const at = (day: string, time = '10:00:00') => `2026-04-${day} ${time}`;

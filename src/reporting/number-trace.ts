@@ -9,6 +9,7 @@ import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { type NotCheckedOrder, messageStateOf, readRecipientsOfOrders } from './recipients.js';
+import { sideBySide } from './side-by-side.js';
 import { type Coverage, coverageOf } from './span.js';
 
 /**
@@ -169,17 +170,11 @@ function lastWith(orders: readonly TracedOrder[], state: RecipientState): string
  * is the call's.
  */
 export async function traceNumber(api: IletimerkeziApi, query: NumberTraceQuery, options: NumberTraceOptions): Promise<NumberTrace> {
-  const all = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, all.signal]) : all.signal;
-  const stopAll = (error: unknown): never => {
-    all.abort();
-    throw error;
-  };
   // The blacklist and the inbox take a few requests beside hundreds of get-report: the orders carry the progress.
-  const [traced, blacklist, inbox] = await Promise.all([
-    tracedOrders(api, query, { ...options, signal }).catch(stopAll),
-    options.blacklist.read(api, signal).catch(stopAll),
-    readInbox(api, { sender: query.number }, signal).catch(stopAll),
+  const [traced, blacklist, inbox] = await sideBySide(options.signal, (signal) => [
+    tracedOrders(api, query, { ...options, signal }),
+    options.blacklist.read(api, signal),
+    readInbox(api, { sender: query.number }, signal),
   ]);
   const inRange = inbox.items.filter((message) => {
     const day = dayOfTimestamp(message.date);
