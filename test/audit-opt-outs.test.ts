@@ -109,6 +109,7 @@ describe('audit_opt_outs', () => {
       sendsScanned: { start: '2026-03-11', end: TODAY, timezone: 'Europe/Istanbul' },
       scheduleGap: { submittedBefore: '2026-03-11', reason: 'horizon_unknown' },
       complete: false,
+      blacklistRead: { at: '2026-04-22T12:30:00+03:00', reused: false },
       inbox: { totalRows: FIXTURE_ACCOUNT.inbox.length, fetched: FIXTURE_ACCOUNT.inbox.length, complete: true, inRange: received.length },
       items: truth.map(shown),
       truncated: false,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboxMessage, Order, ReportPage } from '../src/api/client.js';
+import { SharedBlacklist } from '../src/reporting/blacklist.js';
 import { auditOptOuts } from '../src/reporting/opt-out-audit.js';
 import { expectedNumber } from './support/ground-truth.js';
 import { pagedOrdersApi } from './support/memory-api.js';
@@ -50,7 +51,7 @@ describe('audit_opt_outs, as a property', () => {
               return Promise.resolve({ ...order, message: page === 1 ? (rows.get(orderId) ?? []) : [] });
             },
           });
-          const audit = await auditOptOuts(api, { range: { start: '2026-04-01', end: '2026-04-30' }, checkSends: true, today: '2026-04-30', now: '2026-04-30 23:59:59', maxRangeDays: 366 }, { maxReportOrders: 500 });
+          const audit = await auditOptOuts(api, { range: { start: '2026-04-01', end: '2026-04-30' }, checkSends: true, today: '2026-04-30', now: '2026-04-30 23:59:59', maxRangeDays: 366 }, { maxReportOrders: 500, blacklist: new SharedBlacklist() });
 
           // Plain loops: each person's earliest opt-out, then any order after it that lists them.
           const optedOutAt = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import type { SimulatedAccount, WireRecipient } from '../src/simulator/api-server.js';
-import { ORDER_SORT_TRUTH, auditOf, expectedNumber, failedNumbersOf, newestFirst, ordersBetween, rateOf, recipientsInListOrder } from './support/ground-truth.js';
+import { ORDER_SORT_TRUTH, auditOf, expectedNumber, failedNumbersOf, newestFirst, ordersBetween, rateOf, recipientsInListOrder, traceOf } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -55,8 +55,24 @@ function longInbox(): { inbox: InboxMessage[]; blacklisted: string[] } {
 }
 
 const { inbox: INBOX, blacklisted: BLACKLISTED } = longInbox();
+
+/**
+ * A number that one-message orders reached 130 times over two February days, outside every other
+ * walk's range, so that its trace runs to several pages of the default size.
+ */
+const TRACED = '+905551230000';
+const TRACE_RANGE = { start: '2026-02-10', end: '2026-02-11' };
+const TRACE_ORDERS: Order[] = Array.from({ length: 130 }, (_, index) => {
+  const at = minutesAfter('2026-02-10 08:00:11', index * 17);
+  const delivered = index % 5 === 0 ? 0 : 1;
+  return { id: 400_000_000 + index, status: 114, total: 1, delivered, undelivered: 1 - delivered, waiting: 0, submitAt: at, sendAt: at, sender: 'ACME' };
+});
+const TRACE_ROWS = new Map(TRACE_ORDERS.map((order) => [order.id, [{ number: `0${TRACED.slice(3)}`, status: order.delivered === 1 ? 111 : 112 }]]));
+
 const ACCOUNT: SimulatedAccount = {
   ...FIXTURE_ACCOUNT,
+  orders: [...FIXTURE_ACCOUNT.orders, ...TRACE_ORDERS].sort((a, b) => (a.submitAt < b.submitAt ? -1 : a.submitAt > b.submitAt ? 1 : a.id - b.id)),
+  recipients: (order) => TRACE_ROWS.get(order.id) ?? recipientsOf(order),
   inbox: INBOX,
   blacklist: BLACKLISTED.map((number) => ({ number, at: '2026-04-01 09:00:00' })),
 };
@@ -127,6 +143,17 @@ const WALKS: Record<string, Walk> = {
     truth: () => INBOX.filter((message) => message.date >= LAST_7_DAYS.start).sort((a, b) => (a.date < b.date ? 1 : -1)).map((message) => message.id),
     differing: { period: 'last_30_days' },
     refusal: '(period was "last_7_days", now "last_30_days")',
+  },
+  trace_number: {
+    first: { number: TRACED, ...TRACE_RANGE, limit: 5 },
+    items: (data) => listOf('orders')(data).map((order) => [order.orderId, order.recipientStatus]),
+    truth: () =>
+      traceOf(ordersBetween(ACCOUNT.orders, TRACE_RANGE.start, TRACE_RANGE.end), (order) => ACCOUNT.recipients?.(order) ?? [], TRACED).map((order) => [
+        order.orderId,
+        order.recipientStatus,
+      ]),
+    differing: { number: '+905551230001' },
+    refusal: '(number was "+905551230000", now "+905551230001")',
   },
   audit_opt_outs: {
     first: { period: 'last_7_days', limit: 5 },

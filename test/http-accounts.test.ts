@@ -13,7 +13,7 @@ function registry(secret?: string, maxAccounts = 2): AccountRegistry {
     maxRangeDays: 366,
     client: { timeoutMs: 1_000, concurrency: 2 },
     tools: TOOLS,
-    stores: { snapshots: store(), windows: store(), recipients: store(), keyChecks: store() },
+    stores: { snapshots: store(), windows: store(), recipients: store(), blacklists: store(), keyChecks: store() },
     secret,
     logger: silentLogger,
     maxAccounts,

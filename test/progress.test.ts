@@ -22,6 +22,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   read_balance: {},
   list_recipients: { orderId: BIGGEST_ORDER.id },
   read_inbox: {},
+  trace_number: { number: '0532 111 00 01', period: 'last_7_days' },
+  check_blacklist: { numbers: ['0532 555 66 77', '05078889900'] },
 };
 
 interface Seen {

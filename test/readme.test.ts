@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../src/api/transport.js';
 import { ENVIRONMENT } from '../src/config.js';
 import { RUNWAY_BASIS_DAYS } from '../src/reporting/balance.js';
+import { BLACKLIST_SHARED_FOR_MS, DEFAULT_BLACKLIST_SHARE_LIMITS } from '../src/reporting/blacklist.js';
 import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
 import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
@@ -290,10 +291,12 @@ describe('the README', () => {
       `No answer is larger than ${RESULT_BUDGET_BYTES / 1024} KB`,
       `inbox texts longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters are cut`,
       `Request bodies over ${mb(MAX_BODY_BYTES)} get 413`,
-      `in-memory snapshots (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}), final windows (${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)}) and recipients (${mb(recipients.maxBytes)})`,
-      `per kind (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}, ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)} and ${mb(recipients.maxBytes)})`,
-      `TTLs of ${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)} (snapshots), ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (final windows) and ${hours(recipients.ttlMs)} (recipients)`,
+      `in-memory snapshots (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}), final windows (${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)}), recipients (${mb(recipients.maxBytes)}) and blacklist readings (${mb(DEFAULT_BLACKLIST_SHARE_LIMITS.maxBytes)})`,
+      `per kind (${mb(DEFAULT_SNAPSHOT_LIMITS.maxBytes)}, ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)}, ${mb(recipients.maxBytes)} and ${mb(DEFAULT_BLACKLIST_SHARE_LIMITS.maxBytes)})`,
+      `TTLs of ${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)} (snapshots), ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (final windows), ${hours(recipients.ttlMs)} (recipients) and ${minutes(BLACKLIST_SHARED_FOR_MS)} (blacklist readings)`,
       `recipients are kept for ${hours(recipients.ttlMs)} (up to ${mb(recipients.maxBytes)} in all`,
+      `a reading is shared by the account's calls for ${minutes(BLACKLIST_SHARED_FOR_MS)}`,
+      `${mb(DEFAULT_BLACKLIST_SHARE_LIMITS.maxBytes)} in all, a blacklist of about ${(Math.floor(DEFAULT_BLACKLIST_SHARE_LIMITS.maxEntryBytes / '"+905051234567",'.length / 10_000) * 10_000).toLocaleString('en-US')} numbers at most`,
       `kept for ${minutes(DEFAULT_WINDOW_CACHE_LIMITS.ttlMs)} (up to ${mb(DEFAULT_WINDOW_CACHE_LIMITS.maxBytes)} in all, windows of at most ${DEFAULT_WINDOW_CACHE_LIMITS.maxOrdersPerWindow.toLocaleString('en-US')} orders)`,
       `while the cursor is fresh (${minutes(DEFAULT_SNAPSHOT_LIMITS.ttlMs)})`,
       `accepts at most ${MAX_WINDOW_DAYS} days per request`,

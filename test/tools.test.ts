@@ -348,7 +348,7 @@ describe('read_inbox', () => {
 });
 
 describe('tools/list', () => {
-  it('registers seven read-only tools and matches the schema snapshot', async () => {
+  it('registers nine read-only tools and matches the schema snapshot', async () => {
     session = await connect();
     const { tools } = await session.mcp.listTools();
     expect(tools.map((tool) => tool.name)).toEqual([
@@ -358,6 +358,8 @@ describe('tools/list', () => {
       'list_failed_numbers',
       'read_inbox',
       'audit_opt_outs',
+      'trace_number',
+      'check_blacklist',
       'read_balance',
     ]);
     for (const tool of tools) {

@@ -43,6 +43,17 @@ const STEPS: Step[] = [
   { question: 'Who opted out this month?', tool: 'read_inbox', arguments: { period: 'this_month', optOutOnly: true } },
   // The last 30 days rather than the calendar month, so the audit has its story on the 1st of a month too.
   { question: 'Did we message anyone who opted out in the last 30 days?', tool: 'audit_opt_outs', arguments: { period: 'last_30_days' } },
+  // The customer who opted out and still got a campaign, written as a support agent would type the number.
+  {
+    question: 'What happened to 0532 555 66 77 in the last 30 days?',
+    tool: 'trace_number',
+    arguments: { number: '0532 555 66 77', period: 'last_30_days' },
+  },
+  {
+    question: 'Which of these numbers are blocked: 0532 555 66 77, +90 505 200 79 19, 05078889900, 905325556677, 7889?',
+    tool: 'check_blacklist',
+    arguments: { numbers: ['0532 555 66 77', '+90 505 200 79 19', '05078889900', '905325556677', '7889'] },
+  },
   { question: 'How much credit is left, and how long will it last?', tool: 'read_balance', arguments: {} },
 ];
 

@@ -3,6 +3,7 @@ import { type Day, shiftDays } from './calendar.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, summarizeDelivery } from './delivery-summary.js';
 import type { ScanOptions } from './order-scan.js';
+import { sideBySide } from './side-by-side.js';
 import type { Coverage } from './span.js';
 
 /** The days a runway is measured over: the 30 full days before today. */
@@ -31,15 +32,9 @@ function runwayBasis(today: Day): DayRange {
 export async function readBalance(api: IletimerkeziApi, today: Day, options: ScanOptions): Promise<BalanceReport> {
   const basis = runwayBasis(today);
   // Either half failing ends the call, so it also stops the other's upstream requests.
-  const both = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, both.signal]) : both.signal;
-  const stopBoth = (error: unknown): never => {
-    both.abort();
-    throw error;
-  };
-  const [balance, sent] = await Promise.all([
-    api.fetchBalance(signal).catch(stopBoth),
-    summarizeDelivery(api, { range: basis }, { ...options, signal }).catch(stopBoth),
+  const [balance, sent] = await sideBySide(options.signal, (signal) => [
+    api.fetchBalance(signal),
+    summarizeDelivery(api, { range: basis }, { ...options, signal }),
   ]);
   const averageDailyMessages = sent.total / RUNWAY_BASIS_DAYS;
   const runsOnTl = balance.sms === 0 && balance.amount !== 0;

@@ -1,8 +1,9 @@
 import type { IletimerkeziApi, Order, PhoneNumber } from '../api/client.js';
-import { normalizePhoneNumber } from '../api/phone-number.js';
-import { UpstreamError, WorkLimitError } from '../errors.js';
+import { digitTail, normalizePhoneNumber } from '../api/phone-number.js';
+import { WorkLimitError } from '../errors.js';
+import type { Blacklist, SharedBlacklist } from './blacklist.js';
 import { type Day, dayOfTimestamp, inclusiveDays, shiftDays } from './calendar.js';
-import { type ProgressReport, progressPhases } from './call-progress.js';
+import { progressPhases } from './call-progress.js';
 import type { DayRange } from './date-range.js';
 import { type DroppedOrders, droppedBy } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
@@ -107,6 +108,8 @@ export interface OptOutAudit extends Omit<KindFindings, 'count'> {
   /** The days of the range on which any inbox message was received. */
   coverage: Coverage;
   blacklistSize: number;
+  /** When the blacklist was read, and whether an earlier call's walk was reused; null when there was no opt-out to check. */
+  blacklistRead: Pick<Blacklist, 'readAt' | 'reused'> | null;
   checkSends: boolean;
   /** Problems first (not blacklisted, or messaged after opting out), clear before possible, then newest opt-out first. */
   items: AuditedOptOut[];
@@ -127,6 +130,8 @@ export interface AuditQuery {
 
 export interface AuditOptions extends ScanOptions {
   maxReportOrders: number;
+  /** The account's blacklist walks, shared with its other calls. */
+  blacklist: SharedBlacklist;
 }
 
 type OptOutMessage = Omit<AuditedOptOut, 'blacklisted' | 'sendCount' | 'sendsAfterOptOut'>;
@@ -169,39 +174,6 @@ function findings(items: readonly AuditedOptOut[]): KindFindings {
     uncheckable: items.filter((item) => item.blacklisted === null).length,
     messagedAfterOptOut: items.filter((item) => item.sendCount > 0).length,
   };
-}
-
-/** A backstop against a blacklist that pages forever; at 1000 a page this is ten million numbers. */
-const MAX_BLACKLIST_PAGES = 10_000;
-
-/**
- * The whole blacklist, normalized: paged until a page has no numbers, `count` never trusted as a
- * total, so a page read counts k/(k+1) of the way, as the scan's windows do.
- *
- * A blacklist serves each entry once, so a page with no entry it had not served before is the API
- * repeating itself, and the walk stops there. That is judged on the entries as served: the same
- * person blocked twice, as `5321234567` and `+905321234567`, is two entries, however alike they
- * are once normalized.
- */
-async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal, onProgress?: ProgressReport): Promise<Set<string>> {
-  const numbers = new Set<string>();
-  const served = new Set<string>();
-  for (let page = 1; ; page += 1) {
-    const entries = await api.readBlacklistPage(page, signal);
-    if (entries.length === 0) return numbers;
-    const before = served.size;
-    for (const entry of entries) {
-      served.add(String(entry));
-      numbers.add(normalizePhoneNumber(entry).number);
-    }
-    onProgress?.({ progress: page, total: page + 1, message: `${numbers.size} blacklisted numbers read` });
-    if (served.size === before || page >= MAX_BLACKLIST_PAGES) {
-      throw new UpstreamError(
-        'repeating-pages',
-        `The iletiMerkezi API served blacklist page ${page} with no number it had not served before; stopped rather than loop forever. Try again later.`,
-      );
-    }
-  }
 }
 
 /**
@@ -254,17 +226,6 @@ async function ordersSentAfter(api: IletimerkeziApi, earliest: string, query: Au
   return { range, gap, orders, scheduledLater, stats };
 }
 
-/**
- * The last digits of a number as written. Every form of one phone number ends with the same
- * subscriber digits, so a recipient whose digits end otherwise cannot be an opted-out number and
- * need not be normalized: at several microseconds each, normalizing every recipient of a busy
- * month would cost seconds. A match is still decided by normalizePhoneNumber alone.
- */
-const TAIL_DIGITS = 7;
-function digitTail(value: string | number): string {
-  return String(value).replace(/\D/g, '').slice(-TAIL_DIGITS);
-}
-
 const isProblem = (item: AuditedOptOut) => item.blacklisted === false || item.sendCount > 0;
 
 /**
@@ -298,7 +259,8 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
   const optOuts = optOutsOf(inbox.items.filter((message) => message.optOut));
   progress.inbox?.({ progress: 1, total: 1, message: `inbox read, ${optOuts.size} opted-out senders found` });
   const checkable = [...optOuts.values()].filter((optOut) => optOut.isPhoneNumber);
-  const blacklist = optOuts.size > 0 ? await readWholeBlacklist(api, options.signal, progress.blacklist) : new Set<string>();
+  const walk: Blacklist | undefined = optOuts.size > 0 ? await options.blacklist.read(api, options.signal, progress.blacklist) : undefined;
+  const blacklist = walk?.numbers ?? new Set<string>();
 
   const sends = new Map<string, SendAfterOptOut[]>();
   let ordersChecked = 0;
@@ -376,6 +338,7 @@ export async function auditOptOuts(api: IletimerkeziApi, query: AuditQuery, opti
     scheduleGap,
     inbox: { totalRows: inbox.meta.totalRows, fetched: inbox.meta.fetched, complete: inbox.meta.fetched === inbox.meta.totalRows, inRange: inbox.items.length },
     blacklistSize: blacklist.size,
+    blacklistRead: walk ? { readAt: walk.readAt, reused: walk.reused } : null,
     checkSends: query.checkSends,
     dropped,
   };

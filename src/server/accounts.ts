@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
 import { DEFAULT_RECIPIENT_CACHE_LIMITS } from '../reporting/recipient-cache.js';
+import { DEFAULT_BLACKLIST_SHARE_LIMITS } from '../reporting/blacklist.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../reporting/window-cache.js';
 import type { AccountStore } from '../state/store.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../tools/cursors.js';
@@ -37,7 +38,7 @@ export interface AccountSettings {
   client: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>;
   tools: readonly Tool[];
   /** Shared by every account: each account sees only its own scope of them, within its own share. */
-  stores: { snapshots: AccountStore; windows: AccountStore; recipients: AccountStore; keyChecks: AccountStore };
+  stores: { snapshots: AccountStore; windows: AccountStore; recipients: AccountStore; blacklists: AccountStore; keyChecks: AccountStore };
   /** The replicas' shared secret; a random one for a lone process. */
   secret?: string | undefined;
   clock?: Clock | undefined;
@@ -119,6 +120,7 @@ export class AccountRegistry {
       snapshotLimits: { ...DEFAULT_SNAPSHOT_LIMITS, store: this.settings.stores.snapshots.forAccount(id) },
       windowCacheLimits: { ...DEFAULT_WINDOW_CACHE_LIMITS, store: this.settings.stores.windows.forAccount(id) },
       recipientCacheLimits: { ...DEFAULT_RECIPIENT_CACHE_LIMITS, store: this.settings.stores.recipients.forAccount(id) },
+      blacklistLimits: { ...DEFAULT_BLACKLIST_SHARE_LIMITS, store: this.settings.stores.blacklists.forAccount(id) },
     });
     const account: Account = {
       id,

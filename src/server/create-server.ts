@@ -6,6 +6,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js
 import { ToolError, errorCode } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type Clock, systemClock } from '../reporting/calendar.js';
+import { type BlacklistShareLimits, SharedBlacklist } from '../reporting/blacklist.js';
 import { CallProgress, type ProgressUpdate } from '../reporting/call-progress.js';
 import { FinalRecipientCache, type RecipientCacheLimits } from '../reporting/recipient-cache.js';
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
@@ -27,6 +28,7 @@ export interface ServerOptions {
   snapshotLimits?: SnapshotLimits;
   windowCacheLimits?: WindowCacheLimits;
   recipientCacheLimits?: RecipientCacheLimits;
+  blacklistLimits?: BlacklistShareLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
   /** The prompts to serve; the registry's by default. */
@@ -115,6 +117,7 @@ export interface AccountServiceOptions {
   snapshotLimits?: SnapshotLimits | undefined;
   windowCacheLimits?: WindowCacheLimits | undefined;
   recipientCacheLimits?: RecipientCacheLimits | undefined;
+  blacklistLimits?: BlacklistShareLimits | undefined;
   /** How many orders' recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders?: number | undefined;
 }
@@ -125,13 +128,15 @@ export function accountServices(options: AccountServiceOptions): ToolServices {
   // One store holds the account's cursors and every tool's snapshots, so a cursor given to the
   // wrong tool is found and named, and one bound covers them all.
   const store = limits.store ?? snapshotMemoryStore(limits);
+  const clock = options.clock ?? systemClock;
   return {
     api: options.api,
-    clock: options.clock ?? systemClock,
+    clock,
     maxRangeDays: options.maxRangeDays,
     cursors: new Cursors(store, limits.ttlMs, options.cursorSecret, options.scope),
     finalWindows: new FinalWindowCache(options.windowCacheLimits),
     finalRecipients: new FinalRecipientCache(options.recipientCacheLimits),
+    blacklist: new SharedBlacklist(options.blacklistLimits, clock),
     snapshotLimits: { ...limits, store },
     maxReportOrders: options.maxReportOrders ?? DEFAULT_MAX_REPORT_ORDERS,
   };

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { snapshotBounds } from '../tools/cursors.js';
 import { TOOLS } from '../tools/index.js';
 import { recipientBounds } from '../reporting/recipient-cache.js';
+import { blacklistBounds, blacklistMemoryStore } from '../reporting/blacklist.js';
 import { windowBounds } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -15,6 +16,7 @@ interface Stores {
   snapshots: AccountStore;
   windows: AccountStore;
   recipients: AccountStore;
+  blacklists: AccountStore;
   keyChecks: AccountStore;
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
       snapshots: new MemoryStore(snapshotBounds()),
       windows: new MemoryStore(windowBounds()),
       recipients: new MemoryStore(recipientBounds()),
+      blacklists: blacklistMemoryStore(),
       keyChecks: keyCheckMemoryStore(),
       close: async () => {},
     };
@@ -39,6 +42,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
     snapshots: withFallback(connection.store('snapshots', snapshotBounds()), new MemoryStore(snapshotBounds())),
     windows: connection.store('windows', windowBounds()),
     recipients: connection.store('recipients', recipientBounds()),
+    blacklists: connection.store('blacklists', blacklistBounds()),
     keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS),
     close: () => connection.close(),
   };

@@ -45,7 +45,7 @@ export function blacklistEndpoint(options: SimulatorOptions): Endpoint {
       }
       const selected = entries.filter((entry) => (start === undefined || entry.at >= start) && (end === undefined || entry.at <= end));
       const number = pageRows(selected, rows).map((entry) => entry.number);
-      return { status: 200, body: envelope(200, OK_MESSAGE, { blacklist: { count: String(selected.length), number } }) };
+      return { status: 200, body: envelope(200, OK_MESSAGE, { blacklist: { count: options.blacklistCount ?? String(selected.length), number } }) };
     },
   };
 }

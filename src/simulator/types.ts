@@ -122,6 +122,11 @@ export interface SimulatorOptions {
    */
   respelledBlacklist?: boolean;
   /**
+   * What get-blacklist answers as `count`, whatever the list holds: the docs call it the total,
+   * FACTS.md says not to trust it, and this makes it wrong (too small, too large, not a number).
+   */
+  blacklistCount?: string;
+  /**
    * Each window also serves the orders of the day before `start` and the day after `end`, so an
    * order on a window's edge day reaches the client twice, once from each neighbouring window,
    * and the first and last windows of a range carry orders from outside it. Whether the API

@@ -26,6 +26,7 @@ import {
   timestampForText,
   untrustedSection,
 } from './fields.js';
+import { blacklistReadField, blacklistReadOutput, reusedBlacklistLines } from './blacklist-fields.js';
 import { inboxCountLines } from './inbox-counts.js';
 import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
 import { type Ranked, ranked, serveRankedPage } from './ranked-listing.js';
@@ -156,6 +157,7 @@ const outputSchema = z.object({
       'False when the inbox came back incomplete, when checkSends was false, when some orders that could have reached an ' +
         'opt-out were not listed (scheduleGap), or when some could not be read yet (notChecked): then the audit is partial.',
     ),
+  blacklistRead: blacklistReadOutput.nullable().describe('The blacklist reading the audit checked against; null when there was no opt-out to check.'),
   inbox: z.object({
     totalRows: z.number().int(),
     fetched: z.number().int(),
@@ -303,6 +305,7 @@ function findingLines(audit: Audit): string[] {
       'Transactional messages (one-time passwords, order updates) may be lawful after an opt-out, so each send listed is something to review, not proof of a breach.',
     );
   }
+  lines.push(...reusedBlacklistLines(audit.blacklistRead));
   lines.push(...scheduleGapLines(audit.scheduleGap));
   lines.push(...notCheckedLines(audit.notChecked, 'sent after the earliest opt-out'));
   if (audit.scheduledLater > 0) {
@@ -359,6 +362,7 @@ function answerOf(page: ServedPage<RankedOptOut, Meta>): Audit {
     sendsScanned: meta.sendsScanned ? rangeWithTimezone(meta.sendsScanned) : null,
     scheduleGap: meta.scheduleGap,
     complete: meta.complete,
+    blacklistRead: meta.blacklistRead ? blacklistReadField(meta.blacklistRead) : null,
     inbox: meta.inbox,
     items: page.items.map(present),
     ...paging(page.nextCursor),
@@ -395,7 +399,7 @@ export const auditOptOutsTool = defineTool({
           maxRangeDays: context.maxRangeDays,
           scheduleHorizonDays: resumed.args.scheduleHorizonDays,
         },
-        { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders },
+        { ...scanOptionsFor(context), maxReportOrders: context.maxReportOrders, blacklist: context.blacklist },
       );
       return { items: ranked(items), meta: { ...figures, span: spanOf(resumed.resolved, coverage, readAt) } };
     }, fitsBudget(answerOf, render));

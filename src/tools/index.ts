@@ -1,4 +1,5 @@
 import { auditOptOutsTool } from './audit-opt-outs.js';
+import { checkBlacklistTool } from './check-blacklist.js';
 import { deliveryReportPrompt } from './delivery-report-prompt.js';
 import { optOutAuditPrompt } from './opt-out-audit-prompt.js';
 import type { Prompt } from './prompt.js';
@@ -8,6 +9,7 @@ import { listRecipientsTool } from './list-recipients.js';
 import { readBalanceTool } from './read-balance.js';
 import { readInboxTool } from './read-inbox.js';
 import { summarizeDeliveryTool } from './summarize-delivery.js';
+import { traceNumberTool } from './trace-number.js';
 import type { Tool } from './tool.js';
 
 /** Every tool the server offers, in the order tools/list shows them. A new tool is one line here. */
@@ -18,6 +20,8 @@ export const TOOLS: readonly Tool[] = [
   listFailedNumbersTool,
   readInboxTool,
   auditOptOutsTool,
+  traceNumberTool,
+  checkBlacklistTool,
   readBalanceTool,
 ];
 

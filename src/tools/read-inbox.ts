@@ -7,6 +7,7 @@ import { type Span, coverageOf, spanOf } from '../reporting/span.js';
 import { MAX_CLEAR_OPT_OUT_WORDS, MAX_TEXT_CHARS } from '../reporting/text.js';
 import { type ServedPage, SnapshotStore, resumeQuery, servePage } from './cursors.js';
 import {
+  OPT_OUT_MARKS,
   READ_ONLY_ANNOTATIONS,
   UNTRUSTED_NOTICE,
   fitsBudget,
@@ -116,8 +117,6 @@ type InboxSender = NonNullable<InboxResult['senderFilter']>;
 type ReadMeta = InboxMeta & { span: Span | null };
 
 const TEXT_PREVIEW_CHARS = 280;
-
-const OPT_OUT_MARKS = { clear: ' [OPT-OUT]', possible: ' [POSSIBLE OPT-OUT, review]', none: '' } as const;
 
 function tallyForAnswer(tally: OptOutTally, limit: number): InboxResult['optOuts'] {
   return { count: tally.count, distinctSenders: tally.senders.length, senders: takeWithinBytes(tally.senders, limit) };

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { IletimerkeziApi } from '../api/client.js';
+import type { SharedBlacklist } from '../reporting/blacklist.js';
 import { type Clock, today } from '../reporting/calendar.js';
 import type { RangeRules } from '../reporting/date-range.js';
 import type { ProgressUpdate, ScanOptions } from '../reporting/order-scan.js';
@@ -14,6 +15,8 @@ export interface ToolServices extends RangeRules {
   cursors: Cursors;
   finalWindows: FinalWindowCache;
   finalRecipients: FinalRecipientCache;
+  /** The account's blacklist walks, shared between its calls for 5 minutes. */
+  blacklist: SharedBlacklist;
   snapshotLimits: SnapshotLimits;
   /** The most orders whose recipients one call may read (ILETIMERKEZI_MAX_REPORT_ORDERS). */
   maxReportOrders: number;

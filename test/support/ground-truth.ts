@@ -237,3 +237,39 @@ export function auditCounts(items: readonly AuditTruthItem[], kind: OptOutKind) 
     toReview: ofKind.filter((item) => item.blacklisted === false || item.sends.length > 0).length,
   };
 }
+
+export interface TracedOrderTruth {
+  orderId: number;
+  sendAt: string;
+  sender: string;
+  recipientStatus: string;
+  orderStatus: string;
+  messages: number;
+}
+
+const MESSAGE_STATE: Record<number, string> = { 110: 'waiting', 111: 'delivered', 112: 'undelivered' };
+const ORDER_STATE: Record<number, string> = { 113: 'in_progress', 114: 'completed', 115: 'failed' };
+
+/**
+ * The orders of `orders` that went to `number` (E.164), by plain loops: each order's recipients
+ * compared in E.164 by the hand rule above, what became of its messages to the number (delivered
+ * if any was, else waiting, else undelivered, else other), newest sendAt first, then the larger id.
+ * sendAt stays the API's wall-clock here.
+ */
+export function traceOf(orders: readonly Order[], recipientsOf: (order: Order) => readonly Recipient[], number: string): TracedOrderTruth[] {
+  const traced: TracedOrderTruth[] = [];
+  for (const order of orders) {
+    const states = recipientsOf(order)
+      .filter((recipient) => expectedNumber(recipient.number).number === number)
+      .map((recipient) => MESSAGE_STATE[recipient.status] ?? 'other');
+    if (states.length === 0) continue;
+    const recipientStatus = ['delivered', 'waiting', 'undelivered', 'other'].find((state) => states.includes(state)) ?? 'other';
+    traced.push({ orderId: order.id, sendAt: order.sendAt, sender: order.sender, recipientStatus, orderStatus: ORDER_STATE[order.status] ?? 'other', messages: states.length });
+  }
+  return traced.sort((a, b) => (a.sendAt === b.sendAt ? b.orderId - a.orderId : a.sendAt < b.sendAt ? 1 : -1));
+}
+
+/** Orders newest sendAt first, then the larger id: the order trace_number reads them in. */
+export function newestSentFirst(orders: readonly Order[]): Order[] {
+  return [...orders].sort((a, b) => (a.sendAt === b.sendAt ? b.id - a.id : a.sendAt < b.sendAt ? 1 : -1));
+}

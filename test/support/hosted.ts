@@ -8,6 +8,7 @@ import { snapshotBounds } from '../../src/tools/cursors.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { windowBounds } from '../../src/reporting/window-cache.js';
 import { recipientBounds } from '../../src/reporting/recipient-cache.js';
+import { blacklistMemoryStore } from '../../src/reporting/blacklist.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { JsonLog } from '../../src/server/access-log.js';
 import { type AccountSettings, AccountRegistry } from '../../src/server/accounts.js';
@@ -68,6 +69,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
       snapshots: new MemoryStore(snapshotBounds()),
       windows: new MemoryStore(windowBounds()),
       recipients: new MemoryStore(recipientBounds()),
+      blacklists: blacklistMemoryStore(),
       keyChecks: keyCheckMemoryStore(),
       ...options.stores,
     },

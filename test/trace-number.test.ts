@@ -1,0 +1,290 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import type { InboxMessage, Order } from '../src/api/schemas.js';
+import type { SimulatedAccount } from '../src/simulator/api-server.js';
+import { newestSentFirst, ordersBetween, traceOf } from './support/ground-truth.js';
+import { traceNumberTool } from '../src/tools/trace-number.js';
+import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
+
+/**
+ * trace_number through the real MCP client against the fake API, every figure checked against
+ * the fixture's own orders, recipients, blacklist and inbox by plain loops (test/support/ground-truth.ts).
+ */
+
+let session: Connected | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+interface Answer {
+  isError: boolean;
+  text: string;
+  data: z.infer<typeof traceNumberTool.definition.outputSchema>;
+}
+
+async function call(args: Record<string, unknown>, options: Parameters<typeof connect>[0] = {}): Promise<Answer> {
+  session ??= await connect(options);
+  const result = await session.mcp.callTool({ name: 'trace_number', arguments: args });
+  return { isError: result.isError === true, text: textOf(result), data: result.structuredContent as Answer['data'] };
+}
+
+const endpoints = (from = 0) => (session?.api.requests ?? []).slice(from).map((request) => request.endpoint);
+const iso = (timestamp: string) => `${timestamp.replace(' ', 'T')}+03:00`;
+const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
+const asListed = (orders: ReturnType<typeof traceOf>) => orders.map((order) => ({ ...order, sendAt: iso(order.sendAt) }));
+
+/** The last 30 days at the fixture's moment, 2026-04-22 12:30 Istanbul. */
+const LAST_30_DAYS = { start: '2026-03-24', end: '2026-04-22' };
+const ORDERS_30 = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_30_DAYS.start, LAST_30_DAYS.end);
+
+/** The demo's customer who opted out and still got a campaign: written by get-report as 05325556677. */
+const OPTED_OUT = '+905325556677';
+/** A number the demo's lists keep failing on, in orders across every window of a month. */
+const DEAD = '+905321110001';
+
+describe('trace_number', () => {
+  it('reads the number in every form people type, and answers the same for each', async () => {
+    const day = { start: '2026-04-12', end: '2026-04-12' };
+    const truth = traceOf(ordersBetween(FIXTURE_ACCOUNT.orders, day.start, day.end), recipientsOf, OPTED_OUT);
+    expect(truth.map((order) => order.orderId)).toEqual([319_999_993]);
+    const forms = ['+905325556677', '905325556677', '05325556677', '5325556677', '0532 555 66 77', '(0532) 555-66-77', '0532.555.66.77', '+90 532 555 66 77', '  0532 555 66 77 '];
+    const answers: Answer[] = [];
+    for (const number of forms) answers.push(await call({ number, ...day }));
+    for (const [index, answer] of answers.entries()) {
+      expect(answer.isError, forms[index]).toBe(false);
+      expect(answer.data.number).toBe(OPTED_OUT);
+      expect(answer.data.orders).toEqual(asListed(truth));
+      expect(answer.data.counts).toEqual({ delivered: 1, undelivered: 0, waiting: 0, other: 0 });
+    }
+  });
+
+  it('refuses what is not a phone number, with the reason, before any API call', async () => {
+    const cases: Array<[string, string]> = [
+      ['7889', 'it is a short code, and orders go to phone numbers'],
+      ['0532 555', 'it is not a valid phone number (7 digits in all'],
+      ['Ali Veli', 'it is not written like a phone number'],
+      ['053255566770', 'it is not a valid phone number (12 digits in all'],
+    ];
+    for (const [number, reason] of cases) {
+      const answer = await call({ number });
+      expect(answer.isError, number).toBe(true);
+      expect(answer.text).toContain(`Invalid number: ${JSON.stringify(number)} cannot be traced: ${reason}`);
+      expect(answer.text).toContain('Pass one phone number as people write it');
+    }
+    const none = await call({ period: 'last_7_days' });
+    expect(none.text).toContain('Invalid number: no number was named.');
+    expect(none.text).toContain('Or pass cursor alone to continue a listing.');
+    expect(endpoints()).toEqual([]);
+  });
+
+  it('answers for a number in no order: nothing sent, not on the blacklist, no message', async () => {
+    const answer = await call({ number: '0555 999 99 99', period: 'last_30_days' });
+    expect(traceOf(ORDERS_30, recipientsOf, '+905559999999')).toEqual([]);
+    expect(answer.data).toMatchObject({
+      number: '+905559999999',
+      range: { ...LAST_30_DAYS, timezone: 'Europe/Istanbul' },
+      orders: [],
+      ordersToNumber: 0,
+      counts: { delivered: 0, undelivered: 0, waiting: 0, other: 0 },
+      lastDeliveredAt: null,
+      lastUndeliveredAt: null,
+      blacklisted: false,
+      lastOptOut: null,
+      inbox: [],
+      inboxMessages: 0,
+      ordersInRange: ORDERS_30.length,
+      ordersRead: ORDERS_30.length,
+      ordersNotRead: 0,
+      complete: true,
+    });
+    expect(answer.text.split('\n').slice(0, 3)).toEqual([
+      `+905559999999: not sent in the orders submitted 2026-03-24..2026-04-22 (Europe/Istanbul); none of the ${ORDERS_30.length} orders read went to it.`,
+      'Not on the blacklist.',
+      `Read ${ORDERS_30.length} of the ${ORDERS_30.length} orders submitted in the range.`,
+    ]);
+  });
+
+  it('follows a number across the orders of every window of the range, newest first, whatever limit is, and pages with a cursor', async () => {
+    const truth = traceOf(ORDERS_30, recipientsOf, DEAD);
+    // The story spans the month: orders in each of its three 10-day windows.
+    for (const [start, end] of [['2026-03-24', '2026-04-02'], ['2026-04-03', '2026-04-12'], ['2026-04-13', '2026-04-22']]) {
+      expect(truth.some((order) => order.sendAt.slice(0, 10) >= (start as string) && order.sendAt.slice(0, 10) <= (end as string))).toBe(true);
+    }
+    const first = await call({ number: '5321110001', limit: 4 });
+    expect(first.data.range).toEqual({ ...LAST_30_DAYS, timezone: 'Europe/Istanbul' });
+    expect(first.data.ordersToNumber).toBe(truth.length);
+    expect(first.data.counts).toEqual({
+      delivered: truth.filter((order) => order.recipientStatus === 'delivered').length,
+      undelivered: truth.filter((order) => order.recipientStatus === 'undelivered').length,
+      waiting: truth.filter((order) => order.recipientStatus === 'waiting').length,
+      other: truth.filter((order) => order.recipientStatus === 'other').length,
+    });
+    expect(first.data.counts.undelivered).toBe(truth.length);
+    expect(first.data.lastUndeliveredAt).toBe(iso(truth[0]?.sendAt ?? ''));
+    expect(first.data.lastDeliveredAt).toBeNull();
+    expect(first.text.split('\n')[0]).toBe(
+      `+905321110001: sent ${truth.length} times in the orders submitted 2026-03-24..2026-04-22 (Europe/Istanbul): ` +
+        `undelivered ${truth.length} times (last ${(truth[0]?.sendAt ?? '').slice(0, 16)}).`,
+    );
+    const before = session?.api.requests.length ?? 0;
+    const pages = [first];
+    while (pages.at(-1)?.data.nextCursor) pages.push(await call({ cursor: pages.at(-1)?.data.nextCursor, limit: 4 }));
+    expect(pages.flatMap((page) => page.data.orders)).toEqual(asListed(truth));
+    expect(pages.length).toBe(Math.ceil(truth.length / 4));
+    // The next pages come from the first call's snapshot: not one more request.
+    expect(endpoints(before)).toEqual([]);
+  });
+
+  it('says the number is on the blacklist and when its opt-out came, and lists its inbox messages as untrusted text', async () => {
+    const optOut = FIXTURE_ACCOUNT.inbox.find((message) => message.sender === OPTED_OUT) as InboxMessage;
+    expect(FIXTURE_ACCOUNT.blacklist?.some((entry) => entry.number.endsWith('5325556677'))).toBe(true);
+    const answer = await call({ number: '0532 555 66 77', period: 'last_30_days' });
+    expect(answer.data).toMatchObject({
+      blacklisted: true,
+      blacklistRead: { at: '2026-04-22T12:30:00+03:00', reused: false },
+      lastOptOut: { at: iso(optOut.date), messageId: optOut.id },
+      inbox: [{ id: optOut.id, date: iso(optOut.date), text: optOut.text, textTruncated: false, optOut: true }],
+      inboxMessages: 1,
+      orders: asListed(traceOf(ORDERS_30, recipientsOf, OPTED_OUT)),
+      lastDeliveredAt: '2026-04-12T11:00:00+03:00',
+      complete: true,
+    });
+    const lines = answer.text.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      '+905325556677: sent once in the orders submitted 2026-03-24..2026-04-22 (Europe/Istanbul): delivered once (last 2026-04-12 11:00).',
+      `On the blacklist now; it replied RET on ${optOut.date.slice(0, 16)} (inbox message id ${JSON.stringify(optOut.id)}).`,
+    ]);
+    expect(lines).toContain('- #319999993 sent 2026-04-12 11:00 by "ACME MARKET": delivered (order completed)');
+    // The stranger's text comes only inside the nonce-tagged section.
+    const open = lines.findIndex((line) => /^<untrusted-sms-[0-9a-f]{12}>$/.test(line));
+    expect(lines[open + 1]).toBe(`${optOut.date.slice(0, 16)} id ${JSON.stringify(optOut.id)} [OPT-OUT]: ${JSON.stringify(optOut.text)}`);
+    expect(lines[open + 2]).toBe(lines[open]?.replace('<', '</'));
+    expect(lines.slice(0, open).join('\n')).not.toContain(optOut.text);
+  });
+
+  it('says so when a number that opted out is NOT on the blacklist', async () => {
+    const answer = await call({ number: '05078889900', period: 'last_7_days' });
+    const optOut = FIXTURE_ACCOUNT.inbox.find((message) => message.sender === '+905078889900') as InboxMessage;
+    expect(answer.data).toMatchObject({ blacklisted: false, lastOptOut: { at: iso(optOut.date), messageId: optOut.id } });
+    expect(answer.text.split('\n')[1]).toBe(
+      `NOT on the blacklist, although it replied RET on ${optOut.date.slice(0, 16)} (inbox message id ${JSON.stringify(optOut.id)}): ` +
+        'review that message, and add the number to the blacklist in the panel if it asked to opt out.',
+    );
+  });
+
+  it('reads at most ILETIMERKEZI_MAX_REPORT_ORDERS orders, the newest sent first, and says how many of how many', async () => {
+    const bound = 50;
+    const newest = newestSentFirst(ORDERS_30).slice(0, bound);
+    const oldestRead = newest.at(-1) as Order;
+    const answer = await call({ number: '05321110001', period: 'last_30_days' }, { maxReportOrders: bound });
+    expect(answer.isError).toBe(false);
+    // get-report was asked about exactly the 50 newest orders, and no other.
+    const asked = new Set((session?.api.requests ?? []).filter((request) => request.endpoint === 'get-report').map((request) => request.order));
+    expect([...asked].sort()).toEqual(newest.map((order) => order.id).sort());
+    expect(answer.data).toMatchObject({
+      orders: asListed(traceOf(newest, recipientsOf, DEAD)),
+      ordersInRange: ORDERS_30.length,
+      ordersRead: bound,
+      ordersNotRead: ORDERS_30.length - bound,
+      readBackTo: iso(oldestRead.sendAt),
+      complete: false,
+    });
+    expect(answer.text).toContain(
+      `PARTIAL: read the newest ${bound} of the ${ORDERS_30.length} orders submitted in the range, as many as ILETIMERKEZI_MAX_REPORT_ORDERS allows; ` +
+        `the ${ORDERS_30.length - bound} orders sent at or before ${oldestRead.sendAt.slice(0, 16)} were not read.`,
+    );
+  });
+});
+
+describe('trace_number when one of its parts fails', () => {
+  it('fails with that part\'s error, and stops the others\' requests', async () => {
+    const refused = { status: 401, body: { response: { status: { code: 401, message: 'Üyelik bilgileri hatalı' } } } };
+    const answer = await call(
+      { number: '0532 111 00 01', period: 'last_30_days' },
+      { fake: { latencyMs: 20, script: (request) => (request.endpoint === 'get-blacklist' ? refused : undefined) } },
+    );
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('401');
+    const settled = session?.api.requests.length ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing went on after the failure: the scan and get-report reads stopped with it.
+    expect(session?.api.requests.length).toBe(settled);
+    expect(endpoints().filter((endpoint) => endpoint === 'get-report').length).toBeLessThan(ORDERS_30.length);
+  });
+});
+
+describe('trace_number on an account made for it', () => {
+  const NUMBER = '+905321234567';
+  const at = (day: string, time = '10:00:00') => `2026-04-${day} ${time}`;
+  const order = (id: number, submitAt: string, fields: Partial<Order> = {}): Order => ({
+    id,
+    status: 114,
+    total: 3,
+    delivered: 3,
+    undelivered: 0,
+    waiting: 0,
+    submitAt,
+    sendAt: submitAt,
+    sender: 'ACME',
+    ...fields,
+  });
+  const orders: Order[] = [
+    order(1, at('02')),
+    order(2, at('05'), { delivered: 2, undelivered: 1 }),
+    order(3, at('08'), { status: 113, delivered: 1, waiting: 2 }),
+    // Submitted early, sent last: the list goes by sendAt.
+    order(4, at('09'), { sendAt: at('21') }),
+    order(5, at('15'), { status: 115, delivered: 0, undelivered: 3 }),
+    // Scheduled for after now: nothing to read yet.
+    order(6, at('20'), { sendAt: at('25') }),
+    // The API will not read it yet (455).
+    order(7, at('18')),
+  ];
+  const rows: Record<number, Array<{ number: string | number; status: number }>> = {
+    1: [{ number: 5321234567, status: 111 }, { number: '05329999999', status: 111 }, { number: '+905328888888', status: 111 }],
+    2: [{ number: '0532 123 45 67', status: 112 }, { number: '905321234567', status: 111 }, { number: '05327777777', status: 111 }],
+    3: [{ number: '+905321234567', status: 110 }, { number: '05326666666', status: 111 }, { number: '05325555555', status: 110 }],
+    4: [{ number: '05329999999', status: 111 }, { number: '05328888888', status: 111 }, { number: '05327777777', status: 111 }],
+    5: [{ number: '905321234567', status: 112 }, { number: '05326666666', status: 112 }, { number: '05325555555', status: 112 }],
+  };
+  const account: SimulatedAccount = {
+    orders,
+    inbox: [],
+    recipients: (each) => rows[each.id] ?? [],
+    blacklist: [{ number: '5321234567', at: '2026-04-16 09:00:00' }],
+  };
+
+  it('shows each order\'s state and the number\'s, the best of two messages, and what it could not read', async () => {
+    const answer = await call({ number: NUMBER, start: '2026-04-01' }, { fake: { account, withheldOrders: { 7: 455 } } });
+    expect(answer.data.orders).toEqual([
+      { orderId: 5, sendAt: iso(at('15')), sender: 'ACME', recipientStatus: 'undelivered', orderStatus: 'failed', messages: 1 },
+      { orderId: 3, sendAt: iso(at('08')), sender: 'ACME', recipientStatus: 'waiting', orderStatus: 'in_progress', messages: 1 },
+      { orderId: 2, sendAt: iso(at('05')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 2 },
+      { orderId: 1, sendAt: iso(at('02')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 1 },
+    ]);
+    expect(answer.data).toMatchObject({
+      counts: { delivered: 2, undelivered: 1, waiting: 1, other: 0 },
+      lastDeliveredAt: iso(at('05')),
+      lastUndeliveredAt: iso(at('15')),
+      blacklisted: true,
+      lastOptOut: null,
+      ordersInRange: 7,
+      ordersRead: 5,
+      scheduledLater: 1,
+      notChecked: { count: 1, orders: [{ orderId: 7, reason: 'not_sending_yet' }] },
+      complete: false,
+    });
+    expect(answer.text.split('\n').slice(0, 2)).toEqual([
+      '+905321234567: sent 4 times in the orders submitted 2026-04-01..2026-04-22 (Europe/Istanbul): delivered twice (last 2026-04-05 10:00), ' +
+        'undelivered once (last 2026-04-15 10:00), still waiting once.',
+      'On the blacklist now (get-blacklist does not say since when, and the inbox holds no opt-out from it).',
+    ]);
+    expect(answer.text).toContain('1 order is scheduled to go out later, so it has no recipients to read yet.');
+    expect(answer.text).toContain('NOT CHECKED YET: 1 order of the range could not be read');
+    // The scheduled order was never asked for; the withheld one was, once.
+    const asked = (session?.api.requests ?? []).filter((request) => request.endpoint === 'get-report').map((request) => request.order);
+    expect(asked).not.toContain(6);
+    expect(asked.filter((id) => id === 7)).toHaveLength(1);
+  });
+});
