@@ -36,6 +36,11 @@ const STEPS: Step[] = [
     arguments: (earlier) => ({ orderId: newestOrderId(earlier.at(-1)), status: 'undelivered', limit: 10 }),
   },
   {
+    question: 'Which campaigns of 100 messages or more had the worst delivery last month?',
+    tool: 'list_orders',
+    arguments: { period: 'last_month', sort: 'lowest_rate', minMessages: 100, limit: 5 },
+  },
+  {
     question: 'Which numbers failed at least twice this month?',
     tool: 'list_failed_numbers',
     arguments: { period: 'this_month', minFailures: 2, limit: 10 },
