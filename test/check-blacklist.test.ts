@@ -2,12 +2,11 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistBounds } from '../src/reporting/blacklist.js';
 import type { BlacklistEntry, SimulatedAccount, SimulatedApi } from '../src/simulator/api-server.js';
-import { RedisConnection } from '../src/state/redis-store.js';
 import { RESULT_BUDGET_BYTES } from '../src/tools/fields.js';
 import { expectedNumber } from './support/ground-truth.js';
 import { type Connected, FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS, connect, textOf } from './support/harness.js';
-import { type Hosted, accountHeaders, httpClient, startHosted } from './support/hosted.js';
-import { type RedisInstance, startRedis } from './support/redis-server.js';
+import { accountHeaders, httpClient } from './support/hosted.js';
+import { type RedisReplicas, startRedisReplicas } from './support/redis-replicas.js';
 
 /**
  * check_blacklist through the real MCP client against the fake API: a list of 1,000 entries as
@@ -232,38 +231,20 @@ describe('the blacklist walk, shared for 5 minutes', () => {
 
 /** Two replicas behind one real redis-server: a walk one made, the other reuses. */
 describe('the blacklist walk shared through Redis', () => {
-  const SECRET = 'shared-cursor-secret-0123456789abcdef';
   const { clock, advance } = handClock();
-  let redis: RedisInstance;
-  let connections: RedisConnection[] = [];
-  let replicas: Hosted[] = [];
-  const lines: string[] = [];
+  let shared: RedisReplicas | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    connections = [0, 1].map(() => new RedisConnection(redis.url, (event, message) => lines.push(`${event}: ${message}`)));
-    await Promise.all(connections.map((connection) => connection.ready()));
-    replicas = await Promise.all(
-      connections.map((connection) =>
-        startHosted({
-          accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }],
-          secret: SECRET,
-          clock,
-          stores: { blacklists: connection.store('blacklists', blacklistBounds()) },
-        }),
-      ),
-    );
+    shared = await startRedisReplicas(clock, (connection) => ({ blacklists: connection.store('blacklists', blacklistBounds()) }));
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.close()));
-    await Promise.all(connections.map((connection) => connection.close()));
-    await redis?.stop();
-    expect(lines).toEqual([]);
+    await shared?.close();
+    expect(shared?.lines).toEqual([]);
   });
 
   it('answers on replica B with no get-blacklist request from the walk replica A made, under a key that holds no credential, until 5 minutes pass', async () => {
-    const [a, b] = replicas as [Hosted, Hosted];
+    const { redis, replicas: [a, b] } = shared as RedisReplicas;
     const numbers = ['0532 555 66 77', '+90 505 200 79 19', '05078889900'];
     const onA = await httpClient(a.url, accountHeaders(TEST_CREDENTIALS));
     const first = await onA.callTool({ name: 'check_blacklist', arguments: { numbers } });

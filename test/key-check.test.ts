@@ -4,10 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
 import { KEY_CHECK_BOUNDS } from '../src/server/key-check.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
-import { RedisConnection } from '../src/state/redis-store.js';
 import { FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS, textOf } from './support/harness.js';
 import { type Hosted, type HostedOptions, INITIALIZE, accountHeaders, httpClient, post, startHosted } from './support/hosted.js';
-import { type RedisInstance, startRedis } from './support/redis-server.js';
+import { type RedisReplicas, startRedisReplicas } from './support/redis-replicas.js';
 
 /**
  * In hosted per-caller mode the key and hash a caller sends are checked with one get-balance
@@ -162,38 +161,20 @@ describe('the key check in hosted per-caller mode', () => {
 
 /** Two replicas behind one real redis-server: what one learnt about a key, the other uses. */
 describe('the key check shared through Redis', () => {
-  const SECRET = 'shared-cursor-secret-0123456789abcdef';
   const { clock, advance } = handClock();
-  let redis: RedisInstance;
-  let connections: RedisConnection[] = [];
-  let replicas: Hosted[] = [];
-  const lines: string[] = [];
+  let shared: RedisReplicas | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    connections = [0, 1].map(() => new RedisConnection(redis.url, (event, message) => lines.push(`${event}: ${message}`)));
-    await Promise.all(connections.map((connection) => connection.ready()));
-    replicas = await Promise.all(
-      connections.map((connection) =>
-        startHosted({
-          accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }],
-          secret: SECRET,
-          clock,
-          stores: { keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS) },
-        }),
-      ),
-    );
+    shared = await startRedisReplicas(clock, (connection) => ({ keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS) }));
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.close()));
-    await Promise.all(connections.map((connection) => connection.close()));
-    await redis?.stop();
-    expect(lines).toEqual([]);
+    await shared?.close();
+    expect(shared?.lines).toEqual([]);
   });
 
   it('answers on replica B, with no get-balance call, what replica A learnt, under keys that hold no credential', async () => {
-    const [a, b] = replicas as [Hosted, Hosted];
+    const { redis, replicas: [a, b] } = shared as RedisReplicas;
     await connectAndList(a.url, TEST_CREDENTIALS);
     expect((await connectError(a.url, MISTYPED)).code).toBe(401);
     expect(balanceCalls(a.fakes[0])).toBe(2);
