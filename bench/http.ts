@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { generateDemoAccount } from '../src/demo/account.js';
 import { shiftDays, today } from '../src/reporting/calendar.js';
 import { type SimulatedAccount, type SimulatedApi, startSimulatedApi } from '../src/simulator/api-server.js';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
           const question = QUESTIONS[(index + call) % QUESTIONS.length]!;
           const begun = performance.now();
           try {
-            const result = await mcp.callTool({ name: question.name, arguments: question.args }, undefined, { timeout: 120_000 });
+            const result = await mcp.callTool({ name: question.name, arguments: question.args }, { timeout: 120_000 });
             latencies.push(performance.now() - begun);
             const got = question.actual((result.structuredContent ?? {}) as Record<string, unknown>);
             const want = question.expected(accounts[account]!.data);

@@ -72,7 +72,7 @@ const TARGETS = {
   failedNumbersWallOverFloor: 1.5,
   /** The "under 400 MiB" for list_failed_numbers at 500,000 distinct numbers, the whole server process. */
   distinctNumbersPeakRssBytes: 400 * 1024 * 1024,
-  /** The test suite holds the same line (test/inbox-memory.test.ts). */
+  /** Twenty read_inbox calls over the long inbox (test/support/inbox-memory.ts); the suite checks the answers only. */
   inboxRssGrowthMiB: LONG_INBOX.maxGrowthMiB,
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Credentials } from '../src/config.js';
 
 /** The built server under test, spawned over stdio exactly as an MCP client would run it. */
@@ -97,7 +97,7 @@ export async function callTool(server: SpawnedServer, name: string, args: Record
   const options = waiting.onProgress
     ? { timeout: waiting.timeoutMs ?? CALL_TIMEOUT_MS, onprogress: waiting.onProgress, resetTimeoutOnProgress: true }
     : { timeout: CALL_TIMEOUT_MS };
-  const result = await server.client.callTool({ name, arguments: args }, undefined, options);
+  const result = await server.client.callTool({ name, arguments: args }, options);
   const wallMs = performance.now() - started;
   const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
   const text = content.map((block) => block.text ?? '').join('\n');

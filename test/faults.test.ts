@@ -197,7 +197,6 @@ describe('cancellation', () => {
       const controller = new AbortController();
       const call = server.mcp.callTool(
         { name: 'list_orders', arguments: { start: '2025-04-22', end: '2026-04-22' } },
-        undefined,
         { signal: controller.signal },
       );
       const outcome = call.then(

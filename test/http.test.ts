@@ -70,7 +70,7 @@ describe('the HTTP server, each caller bringing its own account', () => {
     const mcp = await httpClient(hosted.url, accountHeaders(OTHER_CREDENTIALS));
     const updates: Array<{ progress: number; total?: number }> = [];
     const range = { start: '2026-01-01', end: '2026-04-22' };
-    const result = await mcp.callTool({ name: 'summarize_delivery', arguments: range }, undefined, { onprogress: (update) => updates.push(update) });
+    const result = await mcp.callTool({ name: 'summarize_delivery', arguments: range }, { onprogress: (update) => updates.push(update) });
     expect((result.structuredContent as { orders: number }).orders).toBe(ordersBetween(OTHER_ACCOUNT.orders, range.start, range.end).length);
     // At least the start and the end, however fast the call: the notifications are spaced out.
     expect(updates.length).toBeGreaterThanOrEqual(2);

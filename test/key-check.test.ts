@@ -1,4 +1,4 @@
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SdkHttpError } from '@modelcontextprotocol/client';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
@@ -41,8 +41,8 @@ async function connectError(url: string, credentials: Credentials): Promise<{ co
     },
     (error: unknown) => error,
   );
-  expect(outcome).toBeInstanceOf(StreamableHTTPError);
-  const { code, message } = outcome as StreamableHTTPError;
+  expect(outcome).toBeInstanceOf(SdkHttpError);
+  const { status: code, message } = outcome as SdkHttpError;
   const body = message.slice(message.indexOf('{'));
   return { code, message: (JSON.parse(body) as { error: { message: string } }).error.message };
 }

@@ -150,7 +150,7 @@ describe('list_failed_numbers', () => {
   it('reports progress through the scan and then the recipients, always forward, in percent', async () => {
     session = await connect();
     const updates: Array<{ progress: number; total?: number }> = [];
-    const result = await session.mcp.callTool({ name: 'list_failed_numbers', arguments: { period: 'last_month' } }, undefined, {
+    const result = await session.mcp.callTool({ name: 'list_failed_numbers', arguments: { period: 'last_month' } }, {
       onprogress: (update) => updates.push(update),
     });
     expect(result.isError).toBeFalsy();

@@ -59,7 +59,7 @@ async function watch(tool: string): Promise<{ seen: Seen[]; sentAt: number[]; to
   const seen: Seen[] = [];
   sentAt = [];
   const started = performance.now();
-  const result = await session.mcp.callTool({ name: tool, arguments: CALLS[tool] }, undefined, {
+  const result = await session.mcp.callTool({ name: tool, arguments: CALLS[tool] }, {
     onprogress: ({ progress, total, message }) => seen.push({ progress, total, message }),
   });
   expect(result.isError, JSON.stringify(result.content)).toBeFalsy();

@@ -162,7 +162,7 @@ describe('summarize_delivery', () => {
   it('sends progress notifications in percent that increase from the start to the end', async () => {
     session = await connect();
     const updates: Array<{ progress: number; total?: number }> = [];
-    await session.mcp.callTool({ name: 'summarize_delivery', arguments: { start: '2026-01-01', end: '2026-04-22' } }, undefined, {
+    await session.mcp.callTool({ name: 'summarize_delivery', arguments: { start: '2026-01-01', end: '2026-04-22' } }, {
       onprogress: (update) => updates.push(update),
     });
     // Spaced out, so a fast call shows its start, a step or a few, and its end (test/progress.test.ts has the rules).

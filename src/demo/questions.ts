@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 
 /**
  * The questions `npm run demo` asks, one tool call each, every tool at least once. A question

@@ -1,6 +1,5 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import * as z from 'zod';
 import type { IletimerkeziApi } from '../api/client.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_REPORT_ORDERS } from '../config.js';
 import { ToolError, errorCode } from '../errors.js';
@@ -53,8 +52,6 @@ function instructionsFor(tools: readonly Tool[]): string {
   );
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
 /** A backstop: every error is written here, but none may flood the model's context. */
 const MAX_ERROR_CHARS = 2_000;
 
@@ -86,11 +83,11 @@ function answerResult({ data, text }: { data: Record<string, unknown>; text: str
 }
 
 /** The call's progress as its client asked for it, with a progress token; none without one. */
-function callProgress(extra: Extra, clock: (() => number) | undefined): CallProgress | undefined {
-  const progressToken = extra._meta?.progressToken;
+function callProgress(context: ServerContext, clock: (() => number) | undefined): CallProgress | undefined {
+  const progressToken = context.mcpReq._meta?.progressToken;
   if (progressToken === undefined) return undefined;
   const send = (update: ProgressUpdate) => {
-    extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...update } }).catch(() => {});
+    context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...update } }).catch(() => {});
   };
   return new CallProgress(send, clock);
 }
@@ -168,11 +165,11 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
       outputSchema: tool.outputSchema,
       annotations: tool.annotations,
     },
-    async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
-      const progress = callProgress(extra, options.progressClock);
+    async (args: Record<string, unknown>, context: ServerContext): Promise<CallToolResult> => {
+      const progress = callProgress(context, options.progressClock);
       progress?.start();
       try {
-        const request = { signal: extra.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
+        const request = { signal: context.mcpReq.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
         const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
         const result = answerResult(answer, options.demo);
         // The end goes out before the answer: a client stops listening for a call's progress once it has the answer.
@@ -191,11 +188,21 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
 
 /** A prompt is text for the model; the SDK has validated its arguments against the prompt's schemas. */
 function registerPrompt(server: McpServer, prompt: Prompt): void {
-  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.arguments }, (args: Record<string, unknown>) => ({
+  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: z.object(prompt.arguments) }, (args: Record<string, unknown>) => ({
     description: prompt.description,
     messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }],
   }));
 }
+
+/**
+ * The lists and the discovery result change only with a new version, but an HTTP request's
+ * X-Iletimerkezi-Tools header narrows them: a cache may keep them for its own caller only.
+ */
+const LIST_CACHE_HINTS = {
+  'tools/list': { ttlMs: 300_000, cacheScope: 'private' },
+  'prompts/list': { ttlMs: 300_000, cacheScope: 'private' },
+  'server/discover': { ttlMs: 300_000, cacheScope: 'private' },
+} as const;
 
 /**
  * An MCP server over tools already opened for one account. It is cheap, so stateless HTTP
@@ -205,15 +212,23 @@ export function buildServer(tools: readonly OpenedTool[], options: BuildOptions 
   const instructions = instructionsFor(tools.map((opened) => opened.tool));
   const server = new McpServer(
     { name: 'iletimerkezi-mcp', title: 'iletiMerkezi SMS reports', version: VERSION },
-    { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions },
+    { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions, cacheHints: LIST_CACHE_HINTS },
   );
   for (const opened of tools) register(server, opened, options);
   for (const prompt of options.prompts ?? PROMPTS) registerPrompt(server, prompt);
   return server;
 }
 
-/** Builds a server with every tool opened for one account; tests connect it in-process, the CLI over stdio. */
+/**
+ * Opens the tools for one account once and returns what builds a server over them: the SDK's
+ * entries call it for each stdio connection or HTTP request, in either protocol era.
+ */
+export function serverFactory(options: ServerOptions): () => McpServer {
+  const tools = openTools(options.tools ?? TOOLS, accountServices(options));
+  return () => buildServer(tools, options);
+}
+
+/** Builds a server with every tool opened for one account; tests connect it in-process. */
 export function createServer(options: ServerOptions): McpServer {
-  const services = accountServices(options);
-  return buildServer(openTools(options.tools ?? TOOLS, services), options);
+  return serverFactory(options)();
 }

@@ -1,13 +1,14 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import { ConfigurationError, errorCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { JsonLog } from './access-log.js';
 import type { Account, AccountRegistry } from './accounts.js';
 import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
-import { buildServer } from './create-server.js';
+import { type OpenedTool, type ToolOutcome, buildServer } from './create-server.js';
 import { isLoopbackAddress } from '../loopback.js';
 import { type GuardSettings, bearerMatches, passesRebindingCheck, repeatedHeader } from './request-guard.js';
 
@@ -87,6 +88,32 @@ interface Exchange {
   outcome: string | undefined;
 }
 
+/** What the SDK's handler needs of one admitted request to build its server: the tools it may serve, and where its outcome goes. */
+interface AdmittedRequest {
+  tools: readonly OpenedTool[];
+  onToolCall: (name: string, outcome: ToolOutcome) => void;
+}
+
+/**
+ * The caller as our checks admitted it, handed to the SDK's handler the way it takes a verified
+ * caller (`req.auth`, then the factory's `authInfo`). It carries no credential: the account's key
+ * and hash stay in its client.
+ */
+interface AdmittedCaller extends AuthInfo {
+  extra: { admitted: AdmittedRequest };
+}
+
+function admittedCaller(account: Account, admitted: AdmittedRequest): AdmittedCaller {
+  return { token: '', clientId: account.tag ?? 'anonymous', scopes: [], extra: { admitted } };
+}
+
+function admittedOf(authInfo: AuthInfo | undefined): AdmittedRequest {
+  const admitted = (authInfo as AdmittedCaller | undefined)?.extra.admitted;
+  // Only serveMcp reaches the handler, and it always admits first.
+  if (!admitted) throw new Error('a request reached the MCP handler without being admitted');
+  return admitted;
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (response.headersSent) return;
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -110,6 +137,17 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     allowedOrigins: settings.allowedOrigins,
   };
   const maxCalls = settings.maxCallsPerAccount ?? DEFAULT_CALLS_PER_ACCOUNT;
+  // The SDK's own request handling serves both eras from one endpoint: 2026-07-28 requests per
+  // their envelope and headers, 2025 ones statelessly. Each request gets a fresh server over its
+  // account's tools, which were opened once.
+  const mcp = createMcpHandler(
+    ({ authInfo }) => {
+      const { tools, onToolCall } = admittedOf(authInfo);
+      return buildServer(tools, { demo: settings.demo, logger: settings.log.logger, callTimeoutMs: settings.callTimeoutMs, onToolCall });
+    },
+    { legacy: 'stateless', onerror: (error) => settings.log.logger.debug(`mcp: ${error.message}`) },
+  );
+  const serveAdmitted = toNodeHandler(mcp, { onerror: (error) => settings.log.logger.debug(`mcp: ${error.message}`) });
   let draining = false;
   let active = 0;
   let idle: (() => void) | undefined;
@@ -165,21 +203,14 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     response.once('close', () => {
       account.callsInFlight -= calls.length;
     });
-    const server = buildServer(account.tools, {
-      demo: settings.demo,
-      logger: settings.log.logger,
-      callTimeoutMs: settings.callTimeoutMs,
+    const admitted: AdmittedRequest = {
+      tools: account.tools,
       onToolCall: (_tool, outcome) => {
         exchange.outcome = outcome;
       },
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
-    response.once('close', () => {
-      void transport.close().catch(() => {});
-      void server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    await transport.handleRequest(request, response, parsed);
+    };
+    (request as IncomingMessage & { auth?: AuthInfo }).auth = admittedCaller(account, admitted);
+    await serveAdmitted(request, response, parsed);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -10,7 +10,7 @@ import { sleep } from './reliability.js';
 export async function cancelWhileReadingRecipients(tool: string, args: Record<string, unknown>, started: number): Promise<{ session: Connected; reports: number }> {
   const session = await connect({ fake: { latencyMs: 20 } });
   const controller = new AbortController();
-  const call = session.mcp.callTool({ name: tool, arguments: args }, undefined, { signal: controller.signal });
+  const call = session.mcp.callTool({ name: tool, arguments: args }, { signal: controller.signal });
   const reports = () => session.api.requests.filter((request) => request.endpoint === 'get-report').length;
   while (reports() < started) await sleep(10);
   controller.abort();

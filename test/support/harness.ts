@@ -1,12 +1,11 @@
 import { afterEach } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { Client, InMemoryTransport, type JSONRPCMessage, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { type ClientOptions, IletimerkeziClient } from '../../src/api/client.js';
 import { generateDemoAccount } from '../../src/demo/account.js';
 import type { Logger } from '../../src/log.js';
 import type { Clock } from '../../src/reporting/calendar.js';
-import { type ServerOptions, createServer } from '../../src/server/create-server.js';
+import { type ServerOptions, serverFactory } from '../../src/server/create-server.js';
 import { type SimulatedAccount, type SimulatedApi, type SimulatorOptions, startSimulatedApi } from '../../src/simulator/api-server.js';
 
 /** 2026-04-22 12:30 in Istanbul. */
@@ -55,13 +54,18 @@ export async function connect(
     maxReportOrders?: number;
     progressClock?: () => number;
     snapshotLimits?: ServerOptions['snapshotLimits'];
-    /** Sees each message as the server hands it to the transport, before the client does. */
+    /** Sees each message as the server hands it to the transport, before the client does (2025 era only). */
     onServerMessage?: (message: JSONRPCMessage) => void;
+    /**
+     * The protocol the client speaks: 2025-11-25 over the SDK's in-memory pair (the default), or
+     * 2026-07-28 through the SDK's HTTP entry, served in-process.
+     */
+    era?: Era;
   } = {},
 ): Promise<Connected> {
   const api = await startFake(options.fake);
   const client = makeClient(api, { ...options.client, ...(options.logger ? { logger: options.logger } : {}) });
-  const server = createServer({
+  const build = serverFactory({
     api: client,
     maxRangeDays: options.maxRangeDays ?? 366,
     clock: options.clock ?? fixedClock,
@@ -72,8 +76,30 @@ export async function connect(
     ...(options.progressClock ? { progressClock: options.progressClock } : {}),
     ...(options.snapshotLimits ? { snapshotLimits: options.snapshotLimits } : {}),
   });
+  if (options.era === 'modern' && options.onServerMessage) throw new Error('onServerMessage watches the 2025 in-memory pair only');
+  const served = options.era === 'modern' ? await serveModern(build) : await serveLegacy(build, options.onServerMessage);
+  return {
+    mcp: served.mcp,
+    api,
+    client,
+    close: async () => {
+      await served.close();
+      await client.close();
+      await api.close();
+    },
+  };
+}
+
+export type Era = 'legacy' | 'modern';
+
+interface Served {
+  mcp: Client;
+  close(): Promise<void>;
+}
+
+async function serveLegacy(build: ReturnType<typeof serverFactory>, onServerMessage?: (message: JSONRPCMessage) => void): Promise<Served> {
+  const server = build();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const { onServerMessage } = options;
   if (onServerMessage) {
     const send = serverSide.send.bind(serverSide);
     serverSide.send = (message, sendOptions) => {
@@ -86,13 +112,26 @@ export async function connect(
   await mcp.connect(clientSide);
   return {
     mcp,
-    api,
-    client,
     close: async () => {
       await mcp.close();
       await server.close();
-      await client.close();
-      await api.close();
+    },
+  };
+}
+
+/** The SDK has no in-memory 2026-07-28 pair: its HTTP handler answers the client's fetches directly, with no socket. */
+async function serveModern(build: ReturnType<typeof serverFactory>): Promise<Served> {
+  const handler = createMcpHandler(build);
+  const transport = new StreamableHTTPClientTransport(new URL('http://in-process.test/mcp'), {
+    fetch: (url, init) => handler.fetch(new Request(url, init)),
+  });
+  const mcp = new Client({ name: 'test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await mcp.connect(transport);
+  return {
+    mcp,
+    close: async () => {
+      await mcp.close();
+      await handler.close();
     },
   };
 }

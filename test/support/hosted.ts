@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Credentials } from '../../src/api/client.js';
 import type { SimulatedAccount, SimulatedApi, SimulatorOptions } from '../../src/simulator/api-server.js';
 import { startSimulatedApi } from '../../src/simulator/api-server.js';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { InboxMessage } from '../../src/api/schemas.js';
 import { startSimulatedApi } from '../../src/simulator/api-server.js';
 import { TEST_CREDENTIALS } from './harness.js';
 
 /**
- * The inbox memory target, measured the one way the suite and `npm run bench` share: the built
+ * The inbox memory target, as `npm run bench` measures it: the built
  * server, spawned over stdio, answers `read_inbox` with `limit: 1` twenty times over an inbox of
  * 500 messages of 29,000 characters each, and its resident memory may grow by less than 120 MiB.
  * Each answer issues a cursor, so each keeps a snapshot of its listing: what those snapshots
@@ -54,7 +54,7 @@ export interface InboxMemoryRun {
  * One run on a fresh server. "Before" is taken once the server has answered a first call
  * (read_balance), so the HTTP stack it loads on first use is not counted as inbox memory.
  */
-export async function measureInboxMemory(serverEntry: string, inbox: InboxMessage[] = longInbox()): Promise<InboxMemoryRun> {
+export async function measureInboxMemory(serverEntry: string, inbox: InboxMessage[] = longInbox(), calls: number = LONG_INBOX.calls): Promise<InboxMemoryRun> {
   const api = await startSimulatedApi({ account: { orders: [], inbox }, credentials: TEST_CREDENTIALS });
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -75,8 +75,8 @@ export async function measureInboxMemory(serverEntry: string, inbox: InboxMessag
     await mcp.callTool({ name: 'read_balance', arguments: {} });
     const before = residentMiB(pid);
     let last: unknown;
-    for (let call = 0; call < LONG_INBOX.calls; call += 1) {
-      const result = await mcp.callTool({ name: 'read_inbox', arguments: { limit: 1 } }, undefined, { timeout: 60_000 });
+    for (let call = 0; call < calls; call += 1) {
+      const result = await mcp.callTool({ name: 'read_inbox', arguments: { limit: 1 } }, { timeout: 60_000 });
       if (result.isError) throw new Error(`read_inbox failed: ${JSON.stringify(result.content)}`);
       last = result.structuredContent;
     }
