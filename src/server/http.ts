@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES, readBody } from './body.js';
 import { buildServer } from './create-server.js';
 import { isLoopbackAddress } from '../loopback.js';
 import { type GuardSettings, bearerMatches, passesRebindingCheck, repeatedHeader } from './request-guard.js';
+import { requestTools, unservedCallAnswer } from './toolset-header.js';
 
 export interface HttpSettings {
   host: string;
@@ -147,6 +148,11 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const { account } = choice;
     exchange.account = account;
+    const allowed = requestTools(request, account.tools);
+    if ('refusal' in allowed) {
+      refuse(response, 400, allowed.refusal);
+      return;
+    }
     const keyRefusal = await account.keyRefusal();
     if (keyRefusal !== undefined) {
       // Not a bearer challenge: no token would help, the account's own key and hash must change.
@@ -155,6 +161,12 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const calls = toolCallsOf(parsed);
     exchange.tool = toolNameOf(calls);
+    const unserved = unservedCallAnswer(parsed, calls, allowed);
+    if (unserved !== undefined) {
+      exchange.outcome = 'not-served';
+      sendJson(response, 200, unserved);
+      return;
+    }
     if (calls.length > 0 && account.callsInFlight + calls.length > maxCalls) {
       exchange.outcome = 'busy';
       // A JSON-RPC error the client's SDK hands to the caller, rather than an HTTP failure it would not parse.
@@ -165,7 +177,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     response.once('close', () => {
       account.callsInFlight -= calls.length;
     });
-    const server = buildServer(account.tools, {
+    const server = buildServer(allowed.tools, {
       demo: settings.demo,
       logger: settings.log.logger,
       callTimeoutMs: settings.callTimeoutMs,

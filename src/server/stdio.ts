@@ -2,6 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Config } from '../config.js';
 import { stderrLogger } from '../log.js';
 import type { Runtime } from '../runtime.js';
+import type { Tool } from '../tools/tool.js';
 import { createServer } from './create-server.js';
 
 const WARM_UP_DELAY_MS = 250;
@@ -11,8 +12,8 @@ const WAITING_AT_TERMINAL =
   'iletimerkezi-mcp is waiting for an MCP client on stdin/stdout; MCP clients start it themselves. ' +
   'See iletimerkezi-mcp --help to set one up or to check an account (Ctrl+C stops it).';
 
-/** Serves MCP over stdin/stdout until the client goes away; only JSON-RPC is written to stdout. */
-export async function serveStdio(config: Config, runtime: Runtime): Promise<void> {
+/** Serves `tools` over stdin/stdout until the client goes away; only JSON-RPC is written to stdout. */
+export async function serveStdio(config: Config, runtime: Runtime, tools: readonly Tool[]): Promise<void> {
   const logger = stderrLogger(config.debug);
   const server = createServer({
     api: runtime.client,
@@ -21,6 +22,7 @@ export async function serveStdio(config: Config, runtime: Runtime): Promise<void
     maxReportOrders: config.maxReportOrders,
     demo: runtime.demo,
     logger,
+    tools,
   });
   const transport = new StdioServerTransport();
   let closing = false;
