@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ENVIRONMENT, loadConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
+import { takeToolsFlag } from './tools-flag.js';
 import { VERSION } from './version.js';
 
 const usage = (tools: string) => `iletimerkezi-mcp ${VERSION}: an MCP server (stdio or HTTP) for the SMS reports and inbox of an iletiMerkezi account.
@@ -12,17 +13,24 @@ Usage:
   iletimerkezi-mcp --check    make one authenticated call and say whether the account works
   iletimerkezi-mcp --help     show this help
   iletimerkezi-mcp --version  show the version
+  iletimerkezi-mcp --tools a,b  with any of the above: serve only these tools and groups (or --tools=a,b; overrides ILETIMERKEZI_TOOLS)
 
-Tools: ${tools}.
+Tools ${tools}.
 
-Settings come from the environment only (never put credentials in arguments):
+Other settings come from the environment only (never put credentials in arguments):
 ${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(34)} ${variable.about} Default: ${variable.fallback}.`).join('\n')}
 `;
 
 const FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--check', '--http']);
 const httpMode = process.argv.includes('--http');
 
-async function main(argv: string[]): Promise<number> {
+async function main(commandLine: string[]): Promise<number> {
+  const toolsFlag = takeToolsFlag(commandLine);
+  if ('problem' in toolsFlag) {
+    process.stderr.write(`iletimerkezi-mcp: ${toolsFlag.problem}\n`);
+    return 2;
+  }
+  const argv = toolsFlag.rest;
   const unknown = argv.filter((argument) => !FLAGS.has(argument));
   if (unknown.length > 0) {
     process.stderr.write(`iletimerkezi-mcp: unknown argument ${JSON.stringify(unknown[0])}. Settings are environment variables; see --help.\n`);
@@ -30,8 +38,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv.includes('--help') || argv.includes('-h')) {
     const { TOOLS } = await import('./tools/index.js');
+    const { toolsByGroup } = await import('./tools/toolsets.js');
     const readOnly = TOOLS.every((tool) => tool.annotations.readOnlyHint);
-    process.stdout.write(usage(`${TOOLS.map((tool) => tool.name).join(', ')}${readOnly ? ' (all read-only)' : ''}`));
+    process.stdout.write(usage(`${readOnly ? '(all read-only) ' : ''}by group: ${toolsByGroup()}`));
     return 0;
   }
   if (argv.includes('--version') || argv.includes('-v')) {
@@ -46,6 +55,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`iletimerkezi-mcp: ${error.message}\n`);
     return 2;
   }
+  // Checked before anything starts, --check included, so a misspelt name is found while setting up.
+  const { selectTools } = await import('./tools/toolsets.js');
+  const selection = selectTools(toolsFlag.value ?? config.tools, toolsFlag.value === undefined ? 'ILETIMERKEZI_TOOLS' : '--tools');
+  if ('refusal' in selection) {
+    process.stderr.write(`iletimerkezi-mcp: ${selection.refusal}\n`);
+    return 2;
+  }
   const demo = argv.includes('--demo') || config.demo;
   if (argv.includes('--check')) {
     const { runCheck } = await import('./check.js');
@@ -57,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--http')) {
     const { serveHttp } = await import('./server/serve-http.js');
     try {
-      await serveHttp(config, runtime);
+      await serveHttp(config, runtime, selection.tools);
     } catch (error) {
       // A setting that would expose an account, or an address it cannot listen on, is refused like a malformed one.
       if (!(error instanceof ConfigurationError)) throw error;
@@ -68,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     return -1;
   }
   const { serveStdio } = await import('./server/stdio.js');
-  await serveStdio(config, runtime);
+  await serveStdio(config, runtime, selection.tools);
   return -1;
 }
 

@@ -24,6 +24,11 @@ export const ENVIRONMENT = [
     fallback: String(DEFAULT_MAX_REPORT_ORDERS),
     about: 'Most orders whose recipients one tool call may read (1-10000).',
   },
+  {
+    name: 'ILETIMERKEZI_TOOLS',
+    fallback: 'all',
+    about: 'Comma-separated tools or groups to serve (reports, recipients, inbox, account), e.g. reports,read_balance (same as --tools).',
+  },
   { name: 'ILETIMERKEZI_DEMO', fallback: '0', about: 'Set to 1 to serve the built-in offline demo account (same as --demo).' },
   { name: 'ILETIMERKEZI_DEBUG', fallback: '0', about: 'Set to 1 to log one line per upstream request to stderr (never credentials).' },
   {
@@ -54,6 +59,8 @@ export interface Config {
   concurrency: number;
   maxRangeDays: number;
   maxReportOrders: number;
+  /** The tools and groups ILETIMERKEZI_TOOLS names, as written; checked against the tools at start-up (selectTools). */
+  tools: string | undefined;
   demo: boolean;
   debug: boolean;
   http: HttpConfig;
@@ -211,6 +218,7 @@ const environmentSchema = z.object({
   ILETIMERKEZI_CONCURRENCY: wholeNumber('ILETIMERKEZI_CONCURRENCY', 1, 16, 6, 'requests'),
   ILETIMERKEZI_MAX_RANGE_DAYS: wholeNumber('ILETIMERKEZI_MAX_RANGE_DAYS', 1, 3660, 366, 'days'),
   ILETIMERKEZI_MAX_REPORT_ORDERS: wholeNumber('ILETIMERKEZI_MAX_REPORT_ORDERS', 1, 10_000, DEFAULT_MAX_REPORT_ORDERS, 'orders'),
+  ILETIMERKEZI_TOOLS: z.string().optional(),
   ILETIMERKEZI_DEMO: flag('ILETIMERKEZI_DEMO'),
   ILETIMERKEZI_DEBUG: flag('ILETIMERKEZI_DEBUG'),
   ILETIMERKEZI_FROM_BUNDLE: flag('ILETIMERKEZI_FROM_BUNDLE'),
@@ -251,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     concurrency: settings.ILETIMERKEZI_CONCURRENCY,
     maxRangeDays: settings.ILETIMERKEZI_MAX_RANGE_DAYS,
     maxReportOrders: settings.ILETIMERKEZI_MAX_REPORT_ORDERS,
+    tools: settings.ILETIMERKEZI_TOOLS,
     demo: settings.ILETIMERKEZI_DEMO,
     debug: settings.ILETIMERKEZI_DEBUG,
     http: {

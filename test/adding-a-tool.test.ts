@@ -14,6 +14,7 @@ import { type Connected, connect, textOf } from './support/harness.js';
  */
 const countDaysTool = defineTool({
   name: 'count_days',
+  group: 'reports',
   title: 'Count days',
   description: 'Counts the Istanbul days of a range. A test tool.',
   useFor: 'to count the days of a range',

@@ -134,6 +134,7 @@ describe('the 256 KB answer budget', () => {
   it('withholds any answer that would still pass the budget, with an error that says what to do', async () => {
     const flood = defineTool({
       name: 'flood',
+      group: 'reports',
       title: 'Flood',
       description: 'A test tool that answers too much.',
       useFor: 'to flood',

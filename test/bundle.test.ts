@@ -4,6 +4,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../src/config.js';
 import { PROMPTS, TOOLS } from '../src/tools/index.js';
+import { TOOL_GROUPS } from '../src/tools/tool.js';
 import { EXTENSION_SETTINGS, missingCredentialsMessage } from '../src/api/panel.js';
 import { startFake, textOf } from './support/harness.js';
 import {
@@ -22,6 +23,7 @@ import {
 interface UserConfigOption {
   type: 'string' | 'number' | 'boolean' | 'directory' | 'file';
   title: string;
+  description: string;
   sensitive?: boolean;
   required?: boolean;
   default?: string | number | boolean;
@@ -84,12 +86,16 @@ describe('the MCP Bundle manifest', () => {
     expect(env).toEqual({
       ILETIMERKEZI_API_KEY: '${user_config.api_key}',
       ILETIMERKEZI_API_HASH: '${user_config.api_hash}',
+      ILETIMERKEZI_TOOLS: '${user_config.tools}',
       ILETIMERKEZI_DEMO: '${user_config.demo}',
       ILETIMERKEZI_FROM_BUNDLE: '1',
     });
     expect(manifest.user_config.api_key).toMatchObject({ type: 'string', sensitive: true });
     expect(manifest.user_config.api_hash).toMatchObject({ type: 'string', sensitive: true });
     expect(manifest.user_config.demo).toMatchObject({ type: 'boolean', default: false });
+    // Empty serves every tool, as an empty ILETIMERKEZI_TOOLS does.
+    expect(manifest.user_config.tools).toMatchObject({ type: 'string', default: '' });
+    expect(manifest.user_config.tools?.description).toContain(`Groups: ${TOOL_GROUPS.join(', ')}.`);
     // Claude Desktop passes an option left empty as the literal `${user_config.…}` text unless it
     // has a default, and the server would send that text to the API as the key.
     const referenced = Object.values(env).flatMap((value) => [...value.matchAll(PLACEHOLDER)].map((match) => match[1] ?? ''));
@@ -191,6 +197,16 @@ describe('the MCP Bundle', () => {
     } finally {
       await refused.close();
       await fake.close();
+    }
+  });
+
+  it('serves only the tools its "Tools" setting names', async () => {
+    const { mcp: narrowed } = await startInstalled({ demo: true, tools: 'Inbox, read_balance' });
+    try {
+      expect((await narrowed.listTools()).tools.map((tool) => tool.name)).toEqual(['read_inbox', 'audit_opt_outs', 'read_balance']);
+      expect((await narrowed.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(['opt_out_audit']);
+    } finally {
+      await narrowed.close();
     }
   });
 

@@ -31,7 +31,7 @@ export function accountOf(request: IncomingMessage, shared: Account | undefined,
   return { account: registry.resolve({ key: key.trim(), hash: hash.trim() }) };
 }
 
-type Message = { method?: unknown; id?: unknown; params?: { name?: unknown } };
+export type Message = { method?: unknown; id?: unknown; params?: { name?: unknown } };
 
 /** The tools/call requests of a body, a single message or a batch. */
 export function toolCallsOf(body: unknown): Message[] {
@@ -49,19 +49,23 @@ export function toolNameOf(calls: readonly Message[]): string | null {
 }
 
 /**
- * The JSON-RPC answer to a body whose tool calls pass the account's cap. Nothing in it runs: a
- * batch is refused as a whole, so every request in it (a ping beside the tool call too) gets
- * its error, and a client waiting on any of them hears back.
+ * One JSON-RPC error for every request of a body. Nothing in it runs: a batch is refused as a
+ * whole, so every request in it (a ping beside the tool call too) gets the error, and a client
+ * waiting on any of them hears back.
  */
-export function busyAnswer(body: unknown, calls: readonly Message[], max: number): unknown {
-  const batch = Array.isArray(body);
-  const message =
-    calls.length > max
-      ? `One request may carry at most ${max} tool calls, and this one carries ${calls.length}; send them in smaller batches.`
-      : `This account already has ${max} tool calls running; retry in a moment.${batch ? ' None of this batch ran.' : ''}`;
-  const error = (id: unknown) => ({ jsonrpc: '2.0', id, error: { code: -32000, message } });
-  if (!batch) return error((body as Message).id ?? null);
+export function errorAnswer(body: unknown, code: number, message: string): unknown {
+  const error = (id: unknown) => ({ jsonrpc: '2.0', id, error: { code, message } });
+  if (!Array.isArray(body)) return error((body as Message).id ?? null);
   // Notifications and responses in the batch get no answer, as JSON-RPC has it.
   const requests = body.filter((message: unknown): message is Message => typeof message === 'object' && message !== null && 'method' in message && 'id' in message);
   return requests.map((request) => error(request.id));
+}
+
+/** The JSON-RPC answer to a body whose tool calls pass the account's cap. */
+export function busyAnswer(body: unknown, calls: readonly Message[], max: number): unknown {
+  const message =
+    calls.length > max
+      ? `One request may carry at most ${max} tool calls, and this one carries ${calls.length}; send them in smaller batches.`
+      : `This account already has ${max} tool calls running; retry in a moment.${Array.isArray(body) ? ' None of this batch ran.' : ''}`;
+  return errorAnswer(body, -32000, message);
 }

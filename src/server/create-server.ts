@@ -11,7 +11,8 @@ import { FinalRecipientCache, type RecipientCacheLimits } from '../reporting/rec
 import { FinalWindowCache, type WindowCacheLimits } from '../reporting/window-cache.js';
 import { Cursors, DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits, snapshotMemoryStore } from '../tools/cursors.js';
 import { RESULT_BUDGET_BYTES, resultBytes, toolResult } from '../tools/fields.js';
-import { PROMPTS, TOOLS } from '../tools/index.js';
+import { TOOLS } from '../tools/index.js';
+import { promptsFor } from '../tools/toolsets.js';
 import type { Prompt } from '../tools/prompt.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
@@ -30,7 +31,7 @@ export interface ServerOptions {
   blacklistLimits?: BlacklistShareLimits;
   /** The tools to serve; the registry's by default. */
   tools?: readonly Tool[];
-  /** The prompts to serve; the registry's by default. */
+  /** The prompts to serve; by default the registry's whose tools are all served. */
   prompts?: readonly Prompt[];
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
@@ -148,7 +149,7 @@ export interface BuildOptions {
   onToolCall?: ((name: string, outcome: ToolOutcome) => void) | undefined;
   /** The overall deadline of one tool call (ILETIMERKEZI_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number | undefined;
-  /** The prompts to serve; the registry's by default. */
+  /** The prompts to serve; by default the registry's whose tools are all served. */
   prompts?: readonly Prompt[] | undefined;
   /** Milliseconds from any fixed point, for the spacing of progress notifications. */
   progressClock?: (() => number) | undefined;
@@ -209,13 +210,14 @@ const LIST_CACHE_HINTS = {
  * builds one per request, while what the tools keep lives in the account's services.
  */
 export function buildServer(tools: readonly OpenedTool[], options: BuildOptions = {}): McpServer {
-  const instructions = instructionsFor(tools.map((opened) => opened.tool));
+  const served = tools.map((opened) => opened.tool);
+  const instructions = instructionsFor(served);
   const server = new McpServer(
     { name: 'iletimerkezi-mcp', title: 'iletiMerkezi SMS reports', version: VERSION },
     { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions, cacheHints: LIST_CACHE_HINTS },
   );
   for (const opened of tools) register(server, opened, options);
-  for (const prompt of options.prompts ?? PROMPTS) registerPrompt(server, prompt);
+  for (const prompt of options.prompts ?? promptsFor(served)) registerPrompt(server, prompt);
   return server;
 }
 

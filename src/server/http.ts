@@ -11,6 +11,7 @@ import { MAX_BODY_BYTES, readBody } from './body.js';
 import { type OpenedTool, type ToolOutcome, buildServer } from './create-server.js';
 import { isLoopbackAddress } from '../loopback.js';
 import { type GuardSettings, bearerMatches, passesRebindingCheck, repeatedHeader } from './request-guard.js';
+import { requestTools, unservedCallAnswer } from './toolset-header.js';
 
 export interface HttpSettings {
   host: string;
@@ -185,6 +186,11 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const { account } = choice;
     exchange.account = account;
+    const allowed = requestTools(request, account.tools);
+    if ('refusal' in allowed) {
+      refuse(response, 400, allowed.refusal);
+      return;
+    }
     const keyRefusal = await account.keyRefusal();
     if (keyRefusal !== undefined) {
       // Not a bearer challenge: no token would help, the account's own key and hash must change.
@@ -193,6 +199,12 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const calls = toolCallsOf(parsed);
     exchange.tool = toolNameOf(calls);
+    const unserved = unservedCallAnswer(parsed, calls, allowed);
+    if (unserved !== undefined) {
+      exchange.outcome = 'not-served';
+      sendJson(response, 200, unserved);
+      return;
+    }
     if (calls.length > 0 && account.callsInFlight + calls.length > maxCalls) {
       exchange.outcome = 'busy';
       // A JSON-RPC error the client's SDK hands to the caller, rather than an HTTP failure it would not parse.
@@ -204,7 +216,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       account.callsInFlight -= calls.length;
     });
     const admitted: AdmittedRequest = {
-      tools: account.tools,
+      tools: allowed.tools,
       onToolCall: (_tool, outcome) => {
         exchange.outcome = outcome;
       },

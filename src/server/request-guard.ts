@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LOOPBACK_NAMES } from '../loopback.js';
 import { ACCOUNT_HEADERS } from './admission.js';
+import { TOOLSET_HEADER } from './toolset-header.js';
 
 /**
  * DNS-rebinding protection and the bearer token, checked before the SDK transport sees a
@@ -63,7 +64,7 @@ export function bearerMatches(request: IncomingMessage, token: string): boolean 
  * headers) or keeps only the first (Host, Authorization), so a request that repeats one is
  * refused rather than read as a credential nobody sent.
  */
-const SINGLE_VALUED = ['Host', 'Authorization', ACCOUNT_HEADERS.key, ACCOUNT_HEADERS.hash];
+const SINGLE_VALUED = ['Host', 'Authorization', ACCOUNT_HEADERS.key, ACCOUNT_HEADERS.hash, TOOLSET_HEADER];
 
 /** The first single-valued header the request carries more than once, as its name is usually spelled. */
 export function repeatedHeader(request: IncomingMessage): string | undefined {

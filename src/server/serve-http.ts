@@ -1,10 +1,10 @@
 import type { Config } from '../config.js';
 import { snapshotBounds } from '../tools/cursors.js';
-import { TOOLS } from '../tools/index.js';
 import { recipientBounds } from '../reporting/recipient-cache.js';
 import { blacklistBounds, blacklistMemoryStore } from '../reporting/blacklist.js';
 import { windowBounds } from '../reporting/window-cache.js';
 import type { Runtime } from '../runtime.js';
+import type { Tool } from '../tools/tool.js';
 import { MemoryStore } from '../state/memory-store.js';
 import { type AccountStore, withFallback } from '../state/store.js';
 import { JsonLog } from './access-log.js';
@@ -49,10 +49,10 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
 }
 
 /**
- * Serves MCP over stateless Streamable HTTP until SIGTERM or SIGINT, which drain it: new
+ * Serves `tools` over stateless Streamable HTTP until SIGTERM or SIGINT, which drain it: new
  * requests get 503, calls in flight finish (up to 30 s), Redis is closed, and the process exits 0.
  */
-export async function serveHttp(config: Config, runtime: Runtime): Promise<void> {
+export async function serveHttp(config: Config, runtime: Runtime, tools: readonly Tool[]): Promise<void> {
   const log = new JsonLog(undefined, config.debug);
   const held = runtime.account.credentials;
   const settings = { host: config.http.host, allowedHosts: config.http.allowedHosts, token: config.http.token, demo: runtime.demo };
@@ -64,7 +64,7 @@ export async function serveHttp(config: Config, runtime: Runtime): Promise<void>
     maxRangeDays: config.maxRangeDays,
     maxReportOrders: config.maxReportOrders,
     client: { timeoutMs: config.timeoutMs, concurrency: config.concurrency },
-    tools: TOOLS,
+    tools,
     stores,
     secret: config.http.cursorSecret,
     logger: log.logger,

@@ -2,6 +2,7 @@ import { serveStdio as serveMcpOverStdio } from '@modelcontextprotocol/server/st
 import type { Config } from '../config.js';
 import { stderrLogger } from '../log.js';
 import type { Runtime } from '../runtime.js';
+import type { Tool } from '../tools/tool.js';
 import { serverFactory } from './create-server.js';
 
 const WARM_UP_DELAY_MS = 250;
@@ -12,11 +13,11 @@ const WAITING_AT_TERMINAL =
   'See iletimerkezi-mcp --help to set one up or to check an account (Ctrl+C stops it).';
 
 /**
- * Serves MCP over stdin/stdout until the client goes away; only JSON-RPC is written to stdout.
+ * Serves `tools` over stdin/stdout until the client goes away; only JSON-RPC is written to stdout.
  * The SDK's entry decides the connection's era from its opening (2026-07-28 `server/discover`,
  * or a 2025 `initialize`) and pins one server to it; the tools are opened once, before that.
  */
-export async function serveStdio(config: Config, runtime: Runtime): Promise<void> {
+export async function serveStdio(config: Config, runtime: Runtime, tools: readonly Tool[]): Promise<void> {
   const logger = stderrLogger(config.debug);
   const build = serverFactory({
     api: runtime.client,
@@ -25,6 +26,7 @@ export async function serveStdio(config: Config, runtime: Runtime): Promise<void
     maxReportOrders: config.maxReportOrders,
     demo: runtime.demo,
     logger,
+    tools,
   });
   const handle = serveMcpOverStdio(build, {
     onerror: (error) => logger.debug(`stdio: ${error.message}`),

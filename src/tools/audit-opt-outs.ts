@@ -372,6 +372,7 @@ function answerOf(page: ServedPage<RankedOptOut, Meta>): Audit {
 
 export const auditOptOutsTool = defineTool({
   name: NAME,
+  group: 'inbox',
   title: 'Audit opt-outs',
   useFor: 'to prove that opt-outs (RET) were blocked and not messaged afterwards',
   description:

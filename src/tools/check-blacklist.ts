@@ -97,6 +97,7 @@ function render(result: Checked): string {
 
 export const checkBlacklistTool = defineTool({
   name: NAME,
+  group: 'recipients',
   title: 'Check numbers against the blacklist',
   useFor: 'to check which numbers of a list are blocked (on the blacklist) before a campaign',
   description:

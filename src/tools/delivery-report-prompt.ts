@@ -1,5 +1,8 @@
 import { periodField } from './fields.js';
+import { listFailedNumbersTool } from './list-failed-numbers.js';
+import { listOrdersTool } from './list-orders.js';
 import { definePrompt } from './prompt.js';
+import { summarizeDeliveryTool } from './summarize-delivery.js';
 
 /** A year by day would be hundreds of lines; by week it reads as a report. */
 const groupByFor = (period: string) => (period === 'this_year' ? 'week' : 'day');
@@ -20,6 +23,7 @@ export const deliveryReportPrompt = definePrompt({
       'The period to report on: today, yesterday, last_7_days, last_30_days, this_week, last_week, this_month, last_month, this_year, or a month as YYYY-MM.',
     ),
   },
+  uses: [summarizeDeliveryTool, listOrdersTool, listFailedNumbersTool],
   text: ({ period }) =>
     [
       `Write a short SMS delivery report for the period ${JSON.stringify(period)} (Istanbul calendar days) of this iletiMerkezi account.`,

@@ -193,6 +193,7 @@ function answerOf(page: ServedPage<RankedNumber, Meta>): FailedNumbers {
 
 export const listFailedNumbersTool = defineTool({
   name: NAME,
+  group: 'recipients',
   title: 'List the numbers that failed',
   useFor: 'to find which numbers failed, and which keep failing, across a range',
   description:

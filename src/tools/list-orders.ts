@@ -138,6 +138,7 @@ function render(list: OrderList): string {
 
 export const listOrdersTool = defineTool({
   name: NAME,
+  group: 'reports',
   title: 'List SMS orders',
   useFor: 'to see individual orders (for example the ones still in progress)',
   description:

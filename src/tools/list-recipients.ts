@@ -177,6 +177,7 @@ function requireOrderId(orderId: number | undefined): number {
 
 export const listRecipientsTool = defineTool({
   name: NAME,
+  group: 'recipients',
   title: 'List the recipients of one SMS order',
   useFor: 'to see which numbers of one order failed',
   description:

@@ -1,3 +1,4 @@
+import { auditOptOutsTool } from './audit-opt-outs.js';
 import { periodField } from './fields.js';
 import { definePrompt } from './prompt.js';
 
@@ -10,6 +11,7 @@ export const optOutAuditPrompt = definePrompt({
       'The inbox days to audit: today, yesterday, last_7_days, last_30_days, this_week, last_week, this_month, last_month, this_year, or a month as YYYY-MM.',
     ),
   },
+  uses: [auditOptOutsTool],
   text: ({ period }) =>
     [
       `Audit the opt-outs (RET) received in the period ${JSON.stringify(period)} (Istanbul calendar days) by this iletiMerkezi account.`,

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { Tool } from './tool.js';
 
 /**
  * A prompt as its file declares it: what clients show as a slash command, its arguments as
@@ -10,6 +11,8 @@ export interface PromptDefinition<A extends z.ZodRawShape> {
   title: string;
   description: string;
   arguments: A;
+  /** Every tool its text leads the model to: the prompt is served only when all of them are. */
+  uses: readonly Tool[];
   /** The user message the prompt sends, from its validated arguments. */
   text: (args: z.infer<z.ZodObject<A>>) => string;
 }
@@ -20,6 +23,7 @@ export interface Prompt {
   title: string;
   description: string;
   arguments: z.ZodRawShape;
+  uses: readonly Tool[];
   /** The server validated args against `arguments` before calling. */
   text: (args: Record<string, unknown>) => string;
 }

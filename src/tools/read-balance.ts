@@ -53,6 +53,7 @@ function runwayLine(result: BalanceResult): string {
 
 export const readBalanceTool = defineTool({
   name: 'read_balance',
+  group: 'account',
   title: 'Read the account balance',
   useFor: 'for the credit left and how long it lasts',
   description:

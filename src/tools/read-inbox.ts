@@ -228,6 +228,7 @@ function render(result: InboxResult): string {
 
 export const readInboxTool = defineTool({
   name: NAME,
+  group: 'inbox',
   title: 'Read incoming SMS',
   useFor: 'for incoming SMS and opt-outs (RET)',
   description:

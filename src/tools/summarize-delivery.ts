@@ -174,6 +174,7 @@ function render(summary: Summary): string {
 
 export const summarizeDeliveryTool = defineTool({
   name: 'summarize_delivery',
+  group: 'reports',
   title: 'Summarize SMS delivery',
   useFor: 'for totals ("how many failed")',
   description:

@@ -33,6 +33,13 @@ export interface ToolContext<S> extends ToolServices, ToolRequest {
   state: S;
 }
 
+/**
+ * The groups a toolset may name (ILETIMERKEZI_TOOLS, --tools, X-Iletimerkezi-Tools), in the order
+ * messages list them. Each tool names its own group, so a new tool cannot be left out of all of them.
+ */
+export const TOOL_GROUPS = ['reports', 'recipients', 'inbox', 'account'] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
+
 /** Every hint is required, so no tool can leave its safety undeclared. */
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -43,6 +50,8 @@ export interface ToolAnnotations {
 
 interface ToolMetadata {
   name: string;
+  /** The toolset group that serves it. */
+  group: ToolGroup;
   title: string;
   description: string;
   /** Completes "Use <name> …" in the server's instructions, e.g. 'for totals ("how many failed")'. */
@@ -91,9 +100,10 @@ export interface DefinedTool<I extends z.ZodObject, O extends z.ZodObject, S> ex
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject, S = undefined>(
   definition: ToolDefinition<I, O, S>,
 ): DefinedTool<I, O, S> {
-  const { name, title, description, useFor, annotations, inputSchema, outputSchema } = definition;
+  const { name, group, title, description, useFor, annotations, inputSchema, outputSchema } = definition;
   return {
     name,
+    group,
     title,
     description,
     useFor,

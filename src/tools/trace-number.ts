@@ -303,6 +303,7 @@ function render(trace: Trace): string {
 
 export const traceNumberTool = defineTool({
   name: NAME,
+  group: 'recipients',
   title: 'Trace one number',
   useFor: 'for what happened to one phone number ("my customer says the SMS never came")',
   description:
