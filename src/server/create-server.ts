@@ -17,6 +17,7 @@ import type { Prompt } from '../tools/prompt.js';
 import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { withDeadline } from './bounded-call.js';
+import { compactSchema } from './compact-schema.js';
 
 export interface ServerOptions {
   api: IletimerkeziApi;
@@ -162,8 +163,8 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
+      inputSchema: compactSchema(tool.inputSchema),
+      outputSchema: compactSchema(tool.outputSchema),
       annotations: tool.annotations,
     },
     async (args: Record<string, unknown>, context: ServerContext): Promise<CallToolResult> => {
@@ -189,7 +190,7 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
 
 /** A prompt is text for the model; the SDK has validated its arguments against the prompt's schemas. */
 function registerPrompt(server: McpServer, prompt: Prompt): void {
-  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: z.object(prompt.arguments) }, (args: Record<string, unknown>) => ({
+  server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: compactSchema(z.object(prompt.arguments)) }, (args: Record<string, unknown>) => ({
     description: prompt.description,
     messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }],
   }));
@@ -211,13 +212,19 @@ const LIST_CACHE_HINTS = {
  */
 export function buildServer(tools: readonly OpenedTool[], options: BuildOptions = {}): McpServer {
   const served = tools.map((opened) => opened.tool);
+  const prompts = options.prompts ?? promptsFor(served);
   const instructions = instructionsFor(served);
   const server = new McpServer(
     { name: 'iletimerkezi-mcp', title: 'iletiMerkezi SMS reports', version: VERSION },
-    { instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions, cacheHints: LIST_CACHE_HINTS },
+    {
+      instructions: options.demo ? `${DEMO_NOTICE} ${instructions}` : instructions,
+      // The lists are fixed for the server's life, so it promises no list-changed notifications.
+      capabilities: { tools: { listChanged: false }, ...(prompts.length > 0 ? { prompts: { listChanged: false } } : {}) },
+      cacheHints: LIST_CACHE_HINTS,
+    },
   );
   for (const opened of tools) register(server, opened, options);
-  for (const prompt of options.prompts ?? promptsFor(served)) registerPrompt(server, prompt);
+  for (const prompt of prompts) registerPrompt(server, prompt);
   return server;
 }
 

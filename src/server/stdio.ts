@@ -17,7 +17,7 @@ const WAITING_AT_TERMINAL =
  * The SDK's entry decides the connection's era from its opening (2026-07-28 `server/discover`,
  * or a 2025 `initialize`) and pins one server to it; the tools are opened once, before that.
  */
-export async function serveStdio(config: Config, runtime: Runtime, tools: readonly Tool[]): Promise<void> {
+export function serveStdio(config: Config, runtime: Runtime, tools: readonly Tool[]): void {
   const logger = stderrLogger(config.debug);
   const build = serverFactory({
     api: runtime.client,

@@ -31,12 +31,10 @@ export const rangeFields = {
   period: periodField
     .optional()
     .describe(
-      'A named range in Istanbul time: today, yesterday, last_7_days (today and the 6 days before), last_30_days, ' +
-        'this_week and last_week (weeks start on Monday), this_month, last_month, this_year, or a month as YYYY-MM. ' +
-        'Do not combine with start/end.',
+      'A named range of Istanbul days, or a month as YYYY-MM. last_7_days is today and the 6 days before; weeks start on Monday. Not with start/end.',
     ),
   start: day('start', 'First day of the range, inclusive, YYYY-MM-DD in Istanbul time.').optional(),
-  end: day('end', 'Last day of the range, inclusive, YYYY-MM-DD; defaults to today. Days after today are clipped.').optional(),
+  end: day('end', 'Last day of the range, inclusive, YYYY-MM-DD; today by default.').optional(),
 };
 
 function thirdPartySafe(field: string, maxLength: number) {
@@ -68,8 +66,7 @@ export const cursorField = z
   .max(MAX_CURSOR_CHARS, { error: 'cursor is too long to be one this server issued' })
   .optional()
   .describe(
-    'nextCursor from a previous result of this tool, for the next page. Pass it alone: it carries the query. limit may ' +
-      'change the page size; any other argument must be left out or repeat the query\'s own.',
+    'nextCursor of this tool\'s previous result, for the next page. Pass it alone: it carries the query (limit may change).',
   );
 
 /** A field name as an error may repeat it: a hostile name is cut, so no error echoes a huge input. */

@@ -5,7 +5,7 @@ import { counted, formatCount, takeWithinBytes } from './fields.js';
 /** How a sender filter matched, as the tools with one show it: in structuredContent and in the text. */
 
 export const SENDER_NAME_RULE =
-  'Matched ignoring case; when no sender of the range matches so, Turkish letters match their plain ones (BILGI finds BİLGİ).';
+  'Matched ignoring case, then, if no sender matches so, ignoring Turkish letters too (BILGI finds BİLGİ).';
 
 const matchOutput = z
   .enum(['exact', 'folded', 'none'])

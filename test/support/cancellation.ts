@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type Connected, connect } from './harness.js';
+import { type Connected, type Era, connect } from './harness.js';
 import { sleep } from './reliability.js';
 
 /**
@@ -7,8 +7,13 @@ import { sleep } from './reliability.js';
  * checks that upstream traffic stops: nothing new reaches the fake once in-flight requests land.
  * Returns the session (to close) and how many get-report requests were made in all.
  */
-export async function cancelWhileReadingRecipients(tool: string, args: Record<string, unknown>, started: number): Promise<{ session: Connected; reports: number }> {
-  const session = await connect({ fake: { latencyMs: 20 } });
+export async function cancelWhileReadingRecipients(
+  tool: string,
+  args: Record<string, unknown>,
+  started: number,
+  era: Era = 'legacy',
+): Promise<{ session: Connected; reports: number }> {
+  const session = await connect({ fake: { latencyMs: 20 }, era });
   const controller = new AbortController();
   const call = session.mcp.callTool({ name: tool, arguments: args }, { signal: controller.signal });
   const reports = () => session.api.requests.filter((request) => request.endpoint === 'get-report').length;
