@@ -3,6 +3,9 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+/** The MCP SDK is called from the server wiring (and by the clients in demo, tests and bench), never from a layer below it. */
+const MCP_SDK_OUTSIDE_SERVER = { group: ['@modelcontextprotocol/*'], message: 'Only src/server calls the MCP SDK; this layer stays free of it.' };
+
 /**
  * A layer boundary: files under src/<layer>/ may not import the sibling folders or src/ modules
  * named in `forbidden`. The regexes match only imports that climb out of the layer (`../`, at any
@@ -24,7 +27,7 @@ function boundary(layer, message, { folders, modules = [] }) {
     name: `boundaries/${layer}`,
     files: [`src/${layer}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: regexes.map((regex) => ({ regex, message })) }],
+      'no-restricted-imports': ['error', { patterns: [...regexes.map((regex) => ({ regex, message })), MCP_SDK_OUTSIDE_SERVER] }],
       // no-restricted-imports does not look at import(); a lazy load is still a dependency. The
       // selector syntax ends a regex at its first '/', hence the \x2F.
       'no-restricted-syntax': [
@@ -70,6 +73,19 @@ export default defineConfig(
     // Nothing declares Node's globals (URL, process) to ESLint for these files, and listing them by
     // hand would be one more thing to keep current; in .ts files the compiler checks names anyway.
     rules: { 'no-undef': 'off' },
+  },
+  {
+    // SDK v1 spoke 2025-11-25 only; SDK v2 (@modelcontextprotocol/server and /client) serves and
+    // speaks both eras. One helper keeps a v1 client, to prove that clients built on it still work.
+    name: 'mcp-sdk-v2',
+    files: ['src/server/**/*.ts', 'src/demo/**/*.ts', 'src/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    ignores: ['test/support/other-clients.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], message: 'Use SDK v2: @modelcontextprotocol/server or @modelcontextprotocol/client.' }] },
+      ],
+    },
   },
   boundary('api', 'api is the bottom layer: it imports nothing from reporting, tools, server, demo or config.ts.', {
     folders: ['reporting', 'tools', 'server', 'demo'],

@@ -115,6 +115,14 @@ describe('layer boundaries', () => {
     });
   }
 
+  it('keeps the MCP SDK out of the layers below server, and SDK v1 out of everything', async () => {
+    const sdkInTools = await lint('tools', importing('McpServer', '@modelcontextprotocol/server'));
+    expect(sdkInTools).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Only src/server calls the MCP SDK') as unknown }]);
+    expect(await lint('server', importing('McpServer', '@modelcontextprotocol/server'))).toEqual([]);
+    const v1 = await lint('server', importing('McpServer', '@modelcontextprotocol/sdk/server/mcp.js'));
+    expect(v1).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Use SDK v2') as unknown }]);
+  });
+
   it('counts type-only imports and re-exports as imports', async () => {
     const typeOnly = await lint('api', "import type { Config } from '../config.js';\nexport type Planted = Config;\n");
     expect(typeOnly.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
