@@ -2,6 +2,7 @@ import { Client, SdkHttpError, StreamableHTTPClientTransport } from '@modelconte
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
 import { snapshotBounds } from '../src/tools/cursors.js';
+import { TOOLS } from '../src/tools/index.js';
 import { FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
 import { type Hosted, type HostedOptions, accountHeaders, rawRequest, startHosted } from './support/hosted.js';
 import { type RedisReplicas, startRedisReplicas } from './support/redis-replicas.js';
@@ -45,6 +46,14 @@ function requestOf(sent: Recorded[], method: string): Recorded {
   return found;
 }
 
+/** The tools/list request a 2026-07-28 client sends, headers and body, to replay by hand. */
+async function recordedToolsList(url: string): Promise<Recorded> {
+  const { mcp, sent } = await modernClient(url, accountHeaders(TEST_CREDENTIALS));
+  await mcp.listTools();
+  await mcp.close();
+  return requestOf(sent, 'tools/list');
+}
+
 const opened: Array<{ close(): Promise<void> }> = [];
 async function hosted(options: Partial<HostedOptions> = {}): Promise<Hosted> {
   const server = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], ...options });
@@ -78,6 +87,17 @@ describe('2026-07-28 requests over HTTP', () => {
     expect(calls.map((entry) => entry.outcome)).toEqual(['ok', 'ok']);
   });
 
+  it('narrowed by X-Iletimerkezi-Tools, discover, list and instruct with those tools alone', async () => {
+    const server = await hosted();
+    const { mcp } = await modernClient(server.url, { ...accountHeaders(TEST_CREDENTIALS), 'X-Iletimerkezi-Tools': 'account,audit_opt_outs' });
+    const served = ['audit_opt_outs', 'read_balance'];
+    expect((await mcp.listTools()).tools.map((tool) => tool.name)).toEqual(served);
+    expect((await mcp.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(['opt_out_audit']);
+    const instructions = mcp.getDiscoverResult()?.instructions ?? '';
+    expect(TOOLS.map((tool) => tool.name).filter((name) => instructions.includes(name))).toEqual(served);
+    await mcp.close();
+  });
+
   it('need the team token in team mode', async () => {
     const token = 'team-token-0123456789abcdef';
     const server = await hosted({ shared: TEST_CREDENTIALS, token });
@@ -94,10 +114,7 @@ describe('2026-07-28 requests over HTTP', () => {
 
   it('are refused before the SDK: a foreign Host (403), a body past 1 MB (413), GET and DELETE (405)', async () => {
     const server = await hosted();
-    const { mcp, sent } = await modernClient(server.url, accountHeaders(TEST_CREDENTIALS));
-    await mcp.listTools();
-    await mcp.close();
-    const list = requestOf(sent, 'tools/list');
+    const list = await recordedToolsList(server.url);
     const rebound = await rawRequest(server.url, { headers: { ...list.headers, host: 'evil.example:80' }, body: list.body });
     expect(rebound.status).toBe(403);
     const padded = JSON.stringify({ ...(JSON.parse(list.body) as object), padding: 'x'.repeat(1024 * 1024) });
@@ -110,10 +127,7 @@ describe('2026-07-28 requests over HTTP', () => {
 
   it('get 400 with -32020 when the Mcp-Method header disagrees with the body', async () => {
     const server = await hosted();
-    const { mcp, sent } = await modernClient(server.url, accountHeaders(TEST_CREDENTIALS));
-    await mcp.listTools();
-    await mcp.close();
-    const list = requestOf(sent, 'tools/list');
+    const list = await recordedToolsList(server.url);
     expect(list.headers['mcp-method']).toBe('tools/list');
     const answer = await rawRequest(server.url, { headers: { ...list.headers, 'mcp-method': 'tools/call' }, body: list.body });
     expect(answer.status).toBe(400);
