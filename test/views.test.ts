@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import { build } from 'esbuild';
+import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Connected, connect } from './support/harness.js';
+
+/**
+ * The MCP Apps views in a real browser: Debian's chromium, a host page built on ext-apps' own
+ * AppBridge, each view as resources/read of the server gives it, and the input and result of a
+ * real call on the demo account. The view's further tools/call go through the bridge to the same
+ * server. Screenshots land in test/artifacts/ (ignored by git).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('./artifacts/', import.meta.url);
+
+interface CallParams {
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+interface ViewResource {
+  html: string;
+  csp: Record<string, string[]>;
+}
+
+let session: Connected;
+let browser: Browser;
+let hostScript: string;
+
+beforeAll(async () => {
+  session = await connect();
+  const bundled = await build({ entryPoints: ['test/support/view-host.mjs'], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'warning' });
+  hostScript = bundled.outputFiles[0]?.text ?? '';
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await session?.close();
+});
+
+async function callTool(params: CallParams) {
+  const result = await session.mcp.callTool({ name: params.name, arguments: params.arguments ?? {} });
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  return result;
+}
+
+async function readView(uri: string): Promise<ViewResource> {
+  const { contents } = await session.mcp.readResource({ uri });
+  const [content] = contents;
+  if (!content || !('text' in content)) throw new Error(`${uri} has no text`);
+  expect(content.mimeType).toBe('text/html;profile=mcp-app');
+  const csp = (content._meta as { ui?: { csp?: Record<string, string[]> } } | undefined)?.ui?.csp;
+  if (!csp) throw new Error(`${uri} declares no _meta.ui.csp`);
+  return { html: content.text, csp };
+}
+
+const LIGHT = { theme: 'light', displayMode: 'inline', locale: 'tr-TR', styles: { variables: { '--color-background-primary': 'rgb(255, 255, 255)' } } };
+const DARK = { ...LIGHT, theme: 'dark', styles: { variables: { '--color-background-primary': 'rgb(16, 18, 24)', '--color-text-primary': 'rgb(236, 236, 240)' } } };
+
+interface Mounted {
+  page: Page;
+  view: Frame;
+  requests: string[];
+  hostCalls(): Promise<CallParams[]>;
+}
+
+/** A host page with the view mounted and handed the call's input and result, as a chat client would. */
+async function mount(uri: string, toolInput: Record<string, unknown>, toolResult: unknown, width = 720): Promise<Mounted> {
+  const { html, csp } = await readView(uri);
+  const page = await browser.newPage({ viewport: { width: width + 16, height: 1000 } });
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.exposeFunction('hostCallTool', (params: CallParams) => session.mcp.callTool({ name: params.name, arguments: params.arguments ?? {} }));
+  await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0"></body></html>');
+  await page.addScriptTag({ content: hostScript });
+  await page.evaluate((options) => (window as unknown as { mountView(o: unknown): Promise<void> }).mountView(options), { html, csp, hostContext: LIGHT, toolInput, toolResult, width });
+  const view = page.frames().find((frame) => frame !== page.mainFrame());
+  if (!view) throw new Error('the view frame did not load');
+  return { page, view, requests, hostCalls: () => page.evaluate(() => (window as unknown as { hostCalls: CallParams[] }).hostCalls) };
+}
+
+const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
+
+describe('the delivery view', () => {
+  // The demo account's first orders are on 2025-10-05: October has empty days.
+  const input = { start: '2025-10-01', end: '2025-10-31' };
+  let summary: Record<string, number | null | boolean | object>;
+  let daily: Array<{ key: string; orders: number; delivered: number; undelivered: number; waiting: number }>;
+  let mounted: Mounted;
+
+  beforeAll(async () => {
+    const result = await callTool({ name: 'summarize_delivery', arguments: input });
+    summary = result.structuredContent as typeof summary;
+    // Ground truth for the chart: the server's own day series for the same range, asked by the test.
+    const byDay = await callTool({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'day' } });
+    daily = (byDay.structuredContent as { groups: typeof daily }).groups;
+    mounted = await mount('ui://iletimerkezi/delivery.html', input, result);
+    await mounted.view.locator('[data-slots]').waitFor({ timeout: 20_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await mounted?.page.close();
+  });
+
+  it('shows the headline figures of structuredContent in full', async () => {
+    for (const key of ['orders', 'total', 'delivered', 'undelivered', 'waiting'] as const) {
+      expect(digits(await mounted.view.locator(`[data-figure="${key}"] .value`).textContent()), key).toBe(summary[key]);
+    }
+    const rate = summary.deliveryRate as number;
+    // Turkish locale: "%97,3".
+    expect(await mounted.view.locator('[data-figure="deliveryRate"] .value').textContent()).toBe(`%${(rate * 100).toFixed(1).replace('.', ',')}`);
+    expect(await mounted.view.locator('[data-badge="provisional"]').count()).toBe(summary.provisional ? 1 : 0);
+  });
+
+  it('asks the server for the day series and the senders, and draws one bar per day of October, empty days included', async () => {
+    expect(daily).toHaveLength(31);
+    const calls = await mounted.hostCalls();
+    expect(calls).toContainEqual({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'day' } });
+    expect(calls).toContainEqual({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'sender' } });
+    const bars = mounted.view.locator('g.bar');
+    expect(await bars.count()).toBe(31);
+    expect(await bars.evaluateAll((nodes) => nodes.map((node) => (node as SVGElement).dataset.key))).toEqual(daily.map((day) => day.key));
+    const labels = await bars.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+    const format = new Intl.NumberFormat('tr-TR');
+    expect(labels).toEqual(
+      daily.map((day) => `${day.key}: ${format.format(day.delivered)} delivered, ${format.format(day.undelivered)} undelivered, ${format.format(day.waiting)} waiting. List its orders.`),
+    );
+    expect(daily.some((day) => day.orders === 0), 'the fixture has an empty day in October').toBe(true);
+  });
+
+  it('lists the senders with their rates, Turkish names intact', async () => {
+    const bySender = await callTool({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'sender' } });
+    const senders = (bySender.structuredContent as { groups: Array<{ key: string; total: number }> }).groups;
+    const shown = await mounted.view.locator('tr[data-sender]').evaluateAll((rows) => rows.map((row) => [row.querySelector('th')?.textContent, row.querySelector('td')?.textContent]));
+    expect(shown.map(([name]) => name)).toEqual(senders.map((sender) => sender.key));
+    expect(shown.map(([, total]) => digits(total ?? null))).toEqual(senders.map((sender) => sender.total));
+    expect(shown.map(([name]) => name)).toContain('ACME BİLGİ');
+  });
+
+  it('lists the orders of a day when its bar is clicked, through the host from the server', async () => {
+    const day = daily.find((group) => group.orders > 0 && group.orders <= 50);
+    if (!day) throw new Error('no day in October has orders');
+    const truth = await callTool({ name: 'list_orders', arguments: { start: day.key, end: day.key } });
+    const ids = (truth.structuredContent as { orders: Array<{ id: number }> }).orders.map((order) => order.id);
+    await mounted.view.locator(`g.bar[data-key="${day.key}"]`).click();
+    await mounted.view.getByRole('heading', { name: `Orders of ${day.key}` }).waitFor();
+    expect(await mounted.hostCalls()).toContainEqual({ name: 'list_orders', arguments: { start: day.key, end: day.key } });
+    const shown = await mounted.view.locator('.drill li').allTextContents();
+    expect(shown.map((line) => Number(/^#(\d+)/.exec(line)?.[1]))).toEqual(ids);
+  });
+
+  it('opens a day from the keyboard too, and lists the failed numbers of the range', async () => {
+    const day = daily.findLast((group) => group.orders > 0);
+    if (!day) throw new Error('no day in October has orders');
+    await mounted.view.locator(`g.bar[data-key="${day.key}"]`).focus();
+    await mounted.page.keyboard.press('Enter');
+    await mounted.view.getByRole('heading', { name: `Orders of ${day.key}` }).waitFor();
+    await mounted.view.getByRole('button', { name: 'Failed numbers' }).click();
+    await mounted.view.getByRole('heading', { name: 'Failed numbers' }).waitFor();
+    expect(await mounted.hostCalls()).toContainEqual({ name: 'list_failed_numbers', arguments: input });
+    const truth = await callTool({ name: 'list_failed_numbers', arguments: input });
+    const numbers = (truth.structuredContent as { items: Array<{ number: string }> }).items.map((item) => item.number);
+    expect((await mounted.view.locator('.drill li').allTextContents()).map((line) => line.split(':')[0])).toEqual(numbers);
+  });
+
+  it('follows the host theme when it changes, and makes no network request', async () => {
+    await mounted.page.screenshot({ path: new URL('delivery-light.png', ARTIFACTS).pathname, fullPage: true });
+    const background = () => mounted.view.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await mounted.page.evaluate((context) => (window as unknown as { changeHostContext(c: unknown): void }).changeHostContext(context), DARK);
+    await expect.poll(background).toBe('rgb(16, 18, 24)');
+    expect(await mounted.view.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await mounted.page.screenshot({ path: new URL('delivery-dark.png', ARTIFACTS).pathname, fullPage: true });
+    expect(mounted.requests).toEqual([]);
+  });
+});
+
+describe('the opt-out view', () => {
+  const input = { period: 'last_30_days' };
+  let audit: { verdict: string; items: Array<{ number: string; blacklisted: boolean | null; sendCount: number }> };
+  let mounted: Mounted;
+
+  beforeAll(async () => {
+    const result = await callTool({ name: 'audit_opt_outs', arguments: input });
+    audit = result.structuredContent as typeof audit;
+    mounted = await mount('ui://iletimerkezi/opt-outs.html', input, result, 360);
+    await mounted.view.locator('[data-verdict]').waitFor({ timeout: 20_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await mounted?.page.close();
+  });
+
+  it('puts the verdict on top and marks the numbers that need action, first', async () => {
+    expect(await mounted.view.locator('[data-verdict]').getAttribute('data-verdict')).toBe(audit.verdict);
+    const rows = await mounted.view.locator('tr[data-number]').evaluateAll((nodes) =>
+      nodes.map((node) => ({ number: (node as HTMLElement).dataset.number, action: (node as HTMLElement).dataset.action, mark: node.querySelector('.badge')?.textContent })),
+    );
+    const needing = audit.items.filter((item) => item.blacklisted === false || item.sendCount > 0).map((item) => item.number);
+    const notBlacklisted = audit.items.filter((item) => item.blacklisted === false).map((item) => item.number);
+    expect(notBlacklisted.length, 'the demo account has an opt-out left off the blacklist').toBeGreaterThan(0);
+    expect(rows.map((row) => row.number).sort()).toEqual(audit.items.map((item) => item.number).sort());
+    expect(rows.slice(0, needing.length).map((row) => row.number).sort()).toEqual([...needing].sort());
+    for (const row of rows) expect(row.mark).toBe(needing.includes(row.number ?? '') ? '⚠ action needed' : 'ok');
+    for (const number of notBlacklisted) {
+      expect(await mounted.view.locator(`tr[data-number="${number}"] [data-blacklisted]`).textContent()).toBe('✗ NOT on the blacklist');
+    }
+  });
+
+  it('fits 360 px without sideways scrolling, renders Turkish text, and makes no network request', async () => {
+    const overflow = await mounted.view.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const text = await mounted.view.locator('main').textContent();
+    expect(text).toMatch(/[İıŞşĞğ]/);
+    await mounted.page.screenshot({ path: new URL('opt-outs-light.png', ARTIFACTS).pathname, fullPage: true });
+    await mounted.page.evaluate((context) => (window as unknown as { changeHostContext(c: unknown): void }).changeHostContext(context), DARK);
+    await expect.poll(() => mounted.view.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await mounted.page.screenshot({ path: new URL('opt-outs-dark.png', ARTIFACTS).pathname, fullPage: true });
+    expect(mounted.requests).toEqual([]);
+  });
+});
