@@ -178,7 +178,7 @@ async function showFailedNumbers(panel: HTMLElement, context: ViewContext, summa
     return;
   }
   const list = result.structuredContent as { matched: number; items: Array<{ number: string; failures: number }> };
-  const shown = list.items.map((item) => `${item.number}: ${context.numbers.format(item.failures)} failures`);
+  const shown = list.items.map((item) => `${item.number}: ${context.numbers.format(item.failures)} ${item.failures === 1 ? 'failure' : 'failures'}`);
   panel.replaceChildren(listing('Failed numbers', shown, `${context.numbers.format(list.matched)} numbers failed, most failures first.`));
 }
 

@@ -41,19 +41,21 @@ const needsAction = (item: OptOut) => item.blacklisted === false || item.sendCou
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 function blacklistCell(item: OptOut): HTMLElement {
-  if (item.blacklisted === null) return element('td', { 'data-blacklisted': 'unknown' }, 'cannot be checked (not a phone number)');
+  const label = 'Blacklist';
+  if (item.blacklisted === null) return element('td', { 'data-label': label, 'data-blacklisted': 'unknown' }, 'cannot be checked (not a phone number)');
   return item.blacklisted
-    ? element('td', { 'data-blacklisted': 'yes' }, '✓ on the blacklist')
-    : element('td', { 'data-blacklisted': 'no', className: 'danger' }, '✗ NOT on the blacklist');
+    ? element('td', { 'data-label': label, 'data-blacklisted': 'yes' }, '✓ on the blacklist')
+    : element('td', { 'data-label': label, 'data-blacklisted': 'no', className: 'danger' }, '✗ NOT on the blacklist');
 }
 
 function sendsCell(item: OptOut, context: ViewContext): HTMLElement {
-  if (item.sendCount === 0) return element('td', { 'data-sends': '0' }, 'none');
+  const label = 'Sends after';
+  if (item.sendCount === 0) return element('td', { 'data-label': label, 'data-sends': '0' }, 'none');
   const listed = item.sendsAfterOptOut.map((send) => element('li', {}, `#${send.orderId} ${when(send.sendAt)} ${send.sender} (${send.status})`));
   const more = item.sendCount - item.sendsAfterOptOut.length;
   return element(
     'td',
-    { 'data-sends': String(item.sendCount), className: 'danger' },
+    { 'data-label': label, 'data-sends': String(item.sendCount), className: 'danger' },
     `${context.numbers.format(item.sendCount)} after opting out`,
     element('ul', {}, ...listed, ...(more > 0 ? [element('li', {}, `…${context.numbers.format(more)} more`)] : [])),
   );
@@ -67,7 +69,7 @@ function row(item: OptOut, context: ViewContext): HTMLElement {
     'tr',
     { 'data-number': item.number, 'data-action': action ? 'needed' : 'none', className: action ? 'needs-action' : '' },
     element('th', {}, element('span', { className: 'number' }, item.number), ' ', mark, ...possible),
-    element('td', {}, when(item.optedOutAt), element('div', { className: 'quote' }, item.text)),
+    element('td', { 'data-label': 'Opted out (RET)' }, when(item.optedOutAt), element('div', { className: 'quote' }, item.text)),
     blacklistCell(item),
     sendsCell(item, context),
   );
@@ -93,7 +95,7 @@ function render(root: HTMLElement, result: ToolResult, context: ViewContext): vo
       figure('Not blacklisted', context.numbers.format(audit.notBlacklisted), 'notBlacklisted'),
       figure('Messaged after', context.numbers.format(audit.messagedAfterOptOut), 'messagedAfterOptOut'),
     ),
-    element('div', { className: 'scroll' }, element('table', {}, element('thead', {}, head), element('tbody', {}, ...items.map((item) => row(item, context))))),
+    element('div', { className: 'scroll' }, element('table', { className: 'cards' }, element('thead', {}, head), element('tbody', {}, ...items.map((item) => row(item, context))))),
     ...(audit.nextCursor ? [element('p', {}, 'More opted-out numbers follow: ask for the next page.')] : []),
   );
 }
