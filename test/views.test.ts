@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
-import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
+import { type Browser, type Frame, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connected, connect } from './support/harness.js';
 
@@ -73,11 +73,29 @@ async function mount(uri: string, toolInput: Record<string, unknown>, toolResult
   await page.exposeFunction('hostCallTool', (params: CallParams) => session.mcp.callTool({ name: params.name, arguments: params.arguments ?? {} }));
   await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0"></body></html>');
   await page.addScriptTag({ content: hostScript });
-  await page.evaluate((options) => (window as unknown as { mountView(o: unknown): Promise<void> }).mountView(options), { html, csp, hostContext: LIGHT, toolInput, toolResult, width });
+  await page.evaluate((options) => (globalThis as unknown as HostPage).mountView(options), { html, csp, hostContext: LIGHT, toolInput, toolResult, width });
   const view = page.frames().find((frame) => frame !== page.mainFrame());
   if (!view) throw new Error('the view frame did not load');
-  return { page, view, requests, hostCalls: () => page.evaluate(() => (window as unknown as { hostCalls: CallParams[] }).hostCalls) };
+  return { page, view, requests, hostCalls: () => page.evaluate(() => (globalThis as unknown as HostPage).hostCalls) };
 }
+
+/** What test/support/view-host.mjs puts on the host page's window. */
+interface HostPage {
+  mountView(options: unknown): Promise<void>;
+  changeHostContext(context: unknown): void;
+  hostCalls: CallParams[];
+}
+
+const changeHostContext = (page: Page, context: unknown) => page.evaluate((changed) => (globalThis as unknown as HostPage).changeHostContext(changed), context);
+
+/** One attribute of every element a locator finds, in document order. */
+async function attributes(locator: Locator, name: string): Promise<Array<string | null>> {
+  const count = await locator.count();
+  return Promise.all(Array.from({ length: count }, (_, index) => locator.nth(index).getAttribute(name)));
+}
+
+/** A view's own document, read in the browser (the tests' TypeScript has no DOM types). */
+const inView = async (view: Frame, expression: string) => String(await view.evaluate(expression));
 
 const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
 
@@ -118,8 +136,8 @@ describe('the delivery view', () => {
     expect(calls).toContainEqual({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'sender' } });
     const bars = mounted.view.locator('g.bar');
     expect(await bars.count()).toBe(31);
-    expect(await bars.evaluateAll((nodes) => nodes.map((node) => (node as SVGElement).dataset.key))).toEqual(daily.map((day) => day.key));
-    const labels = await bars.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+    expect(await attributes(bars, 'data-key')).toEqual(daily.map((day) => day.key));
+    const labels = await attributes(bars, 'aria-label');
     const format = new Intl.NumberFormat('tr-TR');
     expect(labels).toEqual(
       daily.map((day) => `${day.key}: ${format.format(day.delivered)} delivered, ${format.format(day.undelivered)} undelivered, ${format.format(day.waiting)} waiting. List its orders.`),
@@ -130,10 +148,11 @@ describe('the delivery view', () => {
   it('lists the senders with their rates, Turkish names intact', async () => {
     const bySender = await callTool({ name: 'summarize_delivery', arguments: { ...input, groupBy: 'sender' } });
     const senders = (bySender.structuredContent as { groups: Array<{ key: string; total: number }> }).groups;
-    const shown = await mounted.view.locator('tr[data-sender]').evaluateAll((rows) => rows.map((row) => [row.querySelector('th')?.textContent, row.querySelector('td')?.textContent]));
-    expect(shown.map(([name]) => name)).toEqual(senders.map((sender) => sender.key));
-    expect(shown.map(([, total]) => digits(total ?? null))).toEqual(senders.map((sender) => sender.total));
-    expect(shown.map(([name]) => name)).toContain('ACME BİLGİ');
+    const names = await mounted.view.locator('tr[data-sender] th').allTextContents();
+    const totals = await mounted.view.locator('tr[data-sender] td:nth-of-type(1)').allTextContents();
+    expect(names).toEqual(senders.map((sender) => sender.key));
+    expect(totals.map(digits)).toEqual(senders.map((sender) => sender.total));
+    expect(names).toContain('ACME BİLGİ');
   });
 
   it('lists the orders of a day when its bar is clicked, through the host from the server', async () => {
@@ -164,11 +183,12 @@ describe('the delivery view', () => {
 
   it('follows the host theme when it changes, and makes no network request', async () => {
     await mounted.page.screenshot({ path: new URL('delivery-light.png', ARTIFACTS).pathname, fullPage: true });
-    const background = () => mounted.view.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = () => inView(mounted.view, 'getComputedStyle(document.body).backgroundColor');
     expect(await background()).toBe('rgb(255, 255, 255)');
-    await mounted.page.evaluate((context) => (window as unknown as { changeHostContext(c: unknown): void }).changeHostContext(context), DARK);
+    await changeHostContext(mounted.page, DARK);
     await expect.poll(background).toBe('rgb(16, 18, 24)');
-    expect(await mounted.view.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await mounted.view.locator('html').getAttribute('data-theme')).toBe('dark');
+    expect(await mounted.view.locator('html').getAttribute('data-display-mode')).toBe('inline');
     await mounted.page.screenshot({ path: new URL('delivery-dark.png', ARTIFACTS).pathname, fullPage: true });
     expect(mounted.requests).toEqual([]);
   });
@@ -191,9 +211,9 @@ describe('the opt-out view', () => {
 
   it('puts the verdict on top and marks the numbers that need action, first', async () => {
     expect(await mounted.view.locator('[data-verdict]').getAttribute('data-verdict')).toBe(audit.verdict);
-    const rows = await mounted.view.locator('tr[data-number]').evaluateAll((nodes) =>
-      nodes.map((node) => ({ number: (node as HTMLElement).dataset.number, action: (node as HTMLElement).dataset.action, mark: node.querySelector('.badge')?.textContent })),
-    );
+    const numbers = await attributes(mounted.view.locator('tr[data-number]'), 'data-number');
+    const marks = await mounted.view.locator('tr[data-number] th > .badge:nth-child(2)').allTextContents();
+    const rows = numbers.map((number, index) => ({ number, mark: marks[index] }));
     const needing = audit.items.filter((item) => item.blacklisted === false || item.sendCount > 0).map((item) => item.number);
     const notBlacklisted = audit.items.filter((item) => item.blacklisted === false).map((item) => item.number);
     expect(notBlacklisted.length, 'the demo account has an opt-out left off the blacklist').toBeGreaterThan(0);
@@ -206,13 +226,13 @@ describe('the opt-out view', () => {
   });
 
   it('fits 360 px without sideways scrolling, renders Turkish text, and makes no network request', async () => {
-    const overflow = await mounted.view.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = await inView(mounted.view, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(Number(overflow)).toBeLessThanOrEqual(0);
     const text = await mounted.view.locator('main').textContent();
     expect(text).toMatch(/[İıŞşĞğ]/);
     await mounted.page.screenshot({ path: new URL('opt-outs-light.png', ARTIFACTS).pathname, fullPage: true });
-    await mounted.page.evaluate((context) => (window as unknown as { changeHostContext(c: unknown): void }).changeHostContext(context), DARK);
-    await expect.poll(() => mounted.view.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await changeHostContext(mounted.page, DARK);
+    await expect.poll(() => mounted.view.locator('html').getAttribute('data-theme')).toBe('dark');
     await mounted.page.screenshot({ path: new URL('opt-outs-dark.png', ARTIFACTS).pathname, fullPage: true });
     expect(mounted.requests).toEqual([]);
   });
