@@ -20,11 +20,22 @@ function documentOf(title, script) {
   );
 }
 
-/** Writes dist/views/<name>.html for every view. */
+/** Writes dist/views/<name>.html for every view, and the host page script the demo's previews use. */
 export async function buildViews(outdir = new URL('../dist/views/', import.meta.url)) {
   mkdirSync(outdir, { recursive: true });
-  await Promise.all(
-    VIEWS.map(async (name) => {
+  await Promise.all([
+    build({
+      entryPoints: ['scripts/view-host.mjs'],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+      outfile: 'dist/demo/view-host.js',
+    }),
+    ...VIEWS.map(async (name) => {
       const { outputFiles } = await build({
         entryPoints: [`src/views/${name}/main.ts`],
         bundle: true,
@@ -38,5 +49,5 @@ export async function buildViews(outdir = new URL('../dist/views/', import.meta.
       });
       writeFileSync(new URL(`${name}.html`, outdir), documentOf(`iletiMerkezi ${name}`, outputFiles[0].text));
     }),
-  );
+  ]);
 }

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, type Frame, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +30,7 @@ let hostScript: string;
 
 beforeAll(async () => {
   session = await connect();
-  const bundled = await build({ entryPoints: ['test/support/view-host.mjs'], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'warning' });
+  const bundled = await build({ entryPoints: ['scripts/view-host.mjs'], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'warning' });
   hostScript = bundled.outputFiles[0]?.text ?? '';
   browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -79,7 +81,7 @@ async function mount(uri: string, toolInput: Record<string, unknown>, toolResult
   return { page, view, requests, hostCalls: () => page.evaluate(() => (globalThis as unknown as HostPage).hostCalls) };
 }
 
-/** What test/support/view-host.mjs puts on the host page's window. */
+/** What scripts/view-host.mjs puts on the host page's window. */
 interface HostPage {
   mountView(options: unknown): Promise<void>;
   changeHostContext(context: unknown): void;
@@ -235,5 +237,38 @@ describe('the opt-out view', () => {
     await expect.poll(() => mounted.view.locator('html').getAttribute('data-theme')).toBe('dark');
     await mounted.page.screenshot({ path: new URL('opt-outs-dark.png', ARTIFACTS).pathname, fullPage: true });
     expect(mounted.requests).toEqual([]);
+  });
+});
+
+describe("npm run demo's previews", () => {
+  let paths: string[] = [];
+  beforeAll(async () => {
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['dist/demo/run-demo.js'], { timeout: 60_000 }, (error, out) => (error ? reject(new Error(error.message)) : resolve(out)));
+    });
+    paths = [...stdout.matchAll(/^ {2}(\/\S+\.html)$/gm)].map(([, path = '']) => path);
+  }, 90_000);
+
+  it('print the path of each view, which opens from the file alone: figures, a day\'s orders, and no request', async () => {
+    expect(paths.map((path) => path.split('/').at(-1))).toEqual(['delivery.html', 'opt-outs.html']);
+    const page = await browser.newPage({ viewport: { width: 760, height: 1000 } });
+    try {
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      const url = pathToFileURL(paths[0] ?? '').href;
+      await page.goto(url);
+      const view = page.frames().find((frame) => frame !== page.mainFrame());
+      if (!view) throw new Error('the preview mounted no view');
+      await view.locator('[data-slots]').waitFor({ timeout: 20_000 });
+      expect(Number(await view.locator('[data-slots]').getAttribute('data-slots'))).toBeGreaterThanOrEqual(28);
+      const ordersFigure = digits(await view.locator('[data-figure="orders"] .value').textContent());
+      expect(ordersFigure).toBeGreaterThan(0);
+      const busy = (await attributes(view.locator('g.bar'), 'data-key')).at(-1) ?? '';
+      await view.locator(`g.bar[data-key="${busy}"]`).click();
+      await view.getByRole('heading', { name: `Orders of ${busy}` }).waitFor();
+      expect(requests).toEqual([url]);
+    } finally {
+      await page.close();
+    }
   });
 });

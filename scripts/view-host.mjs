@@ -1,7 +1,7 @@
-// The host side of an MCP Apps view, for the browser tests: ext-apps' own AppBridge over
-// postMessage to a sandboxed iframe, as a chat client embeds a view. Bundled by esbuild and run
-// in the page; the test's Node side answers the view's tools/call from the real server through
-// window.hostCallTool, and reads window.hostCalls.
+// A minimal MCP Apps host, for the browser tests and the demo's previews: ext-apps' own AppBridge
+// over postMessage to a sandboxed iframe, as a chat client embeds a view. `npm run build` bundles it
+// to dist/demo/view-host.js. The page answers the view's tools/call with window.hostCallTool: the
+// tests from the real server, a preview from the answers it recorded; window.hostCalls keeps them.
 import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/app-bridge';
 
 /** The CSP a host derives from a resource's _meta.ui.csp: the view's own inline code and nothing else. */
