@@ -1,21 +1,21 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLS } from '../src/tools/index.js';
-import { type Connected, connect } from './support/harness.js';
-
-/** What an MCP Apps host reads before it shows a view; the browser tests (views.test.ts) show the rest. */
-let session: Connected;
-beforeAll(async () => {
-  session = await connect();
-});
-afterAll(async () => {
-  await session.close();
-});
+import { type Connected, type Era, connect } from './support/harness.js';
 
 const VIEWS = { summarize_delivery: 'ui://iletimerkezi/delivery.html', audit_opt_outs: 'ui://iletimerkezi/opt-outs.html' };
 const NO_DOMAINS = { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] };
 
-describe('the MCP Apps views as resources', () => {
+/** What an MCP Apps host reads before it shows a view, in either protocol era; the browser tests (views.test.ts) show the rest. */
+describe.each<Era>(['legacy', 'modern'])('the MCP Apps views as resources (%s era)', (era) => {
+  let session: Connected;
+  beforeAll(async () => {
+    session = await connect({ era });
+  });
+  afterAll(async () => {
+    await session.close();
+  });
+
   it('are declared by their tools in _meta.ui, and by no other tool', async () => {
     const { tools } = await session.mcp.listTools();
     const declared = Object.fromEntries(tools.filter((tool) => tool._meta?.ui).map((tool) => [tool.name, (tool._meta?.ui as { resourceUri: string }).resourceUri]));
@@ -39,7 +39,7 @@ describe('the MCP Apps views as resources', () => {
   });
 
   it('serves no view resource when its tool is not served', async () => {
-    const narrow = await connect({ tools: TOOLS.filter((tool) => tool.name === 'audit_opt_outs') });
+    const narrow = await connect({ era, tools: TOOLS.filter((tool) => tool.name === 'audit_opt_outs') });
     try {
       expect((await narrow.mcp.listResources()).resources.map((resource) => resource.uri)).toEqual([VIEWS.audit_opt_outs]);
     } finally {

@@ -196,6 +196,39 @@ describe('the delivery view', () => {
   });
 });
 
+describe('the delivery view of a call grouped by week', () => {
+  const input = { period: 'last_30_days', groupBy: 'week' };
+  let summary: { provisional: boolean; range: { start: string; end: string }; groups: Array<{ key: string }> };
+  let mounted: Mounted;
+
+  beforeAll(async () => {
+    const result = await callTool({ name: 'summarize_delivery', arguments: input });
+    summary = result.structuredContent as typeof summary;
+    mounted = await mount('ui://iletimerkezi/delivery.html', input, result);
+    await mounted.view.locator('[data-slots]').waitFor({ timeout: 20_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await mounted?.page.close();
+  });
+
+  it("follows the call's weeks without asking for days, badges provisional figures, and lists a week's orders", async () => {
+    expect(summary.provisional, 'the last 30 days of the fixture are still settling').toBe(true);
+    expect(await mounted.view.locator('[data-badge="provisional"]').textContent()).toBe('provisional');
+    expect(await attributes(mounted.view.locator('g.bar'), 'data-key')).toEqual(summary.groups.map((group) => group.key));
+    const { start, end } = summary.range;
+    expect(await mounted.hostCalls()).toEqual([{ name: 'summarize_delivery', arguments: { start, end, groupBy: 'sender' } }]);
+    // The first week starts before the range: its orders are asked from the range's first day to its Sunday.
+    const [first] = summary.groups;
+    if (!first) throw new Error('no week');
+    const sunday = new Date(`${first.key}T00:00:00Z`);
+    sunday.setUTCDate(sunday.getUTCDate() + 6);
+    const days = { start: first.key < start ? start : first.key, end: sunday.toISOString().slice(0, 10) };
+    await mounted.view.locator(`g.bar[data-key="${first.key}"]`).click();
+    await mounted.view.getByRole('heading', { name: `Orders of ${days.start} – ${days.end}` }).waitFor();
+    expect((await mounted.hostCalls()).at(-1)).toEqual({ name: 'list_orders', arguments: days });
+  });
+});
+
 describe('the opt-out view', () => {
   const input = { period: 'last_30_days' };
   let audit: { verdict: string; items: Array<{ number: string; blacklisted: boolean | null; sendCount: number }> };
