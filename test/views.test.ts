@@ -56,8 +56,8 @@ async function readView(uri: string): Promise<ViewResource> {
   return { html: content.text, csp };
 }
 
-const LIGHT = { theme: 'light', displayMode: 'inline', locale: 'tr-TR', styles: { variables: { '--color-background-primary': 'rgb(255, 255, 255)' } } };
-const DARK = { ...LIGHT, theme: 'dark', styles: { variables: { '--color-background-primary': 'rgb(16, 18, 24)', '--color-text-primary': 'rgb(236, 236, 240)' } } };
+const LIGHT = { theme: 'light', displayMode: 'inline', locale: 'tr-TR', styles: { variables: { '--color-background-primary': 'rgb(250, 249, 244)' } } };
+const DARK = { ...LIGHT, theme: 'dark', displayMode: 'fullscreen', styles: { variables: { '--color-background-primary': 'rgb(16, 18, 24)', '--color-text-primary': 'rgb(236, 236, 240)' } } };
 
 interface Mounted {
   page: Page;
@@ -183,14 +183,15 @@ describe('the delivery view', () => {
     expect((await mounted.view.locator('.drill li').allTextContents()).map((line) => line.split(':')[0])).toEqual(numbers);
   });
 
-  it('follows the host theme when it changes, and makes no network request', async () => {
+  it('follows the host theme and display mode at mount and when they change, and makes no network request', async () => {
     await mounted.page.screenshot({ path: new URL('delivery-light.png', ARTIFACTS).pathname, fullPage: true });
     const background = () => inView(mounted.view, 'getComputedStyle(document.body).backgroundColor');
-    expect(await background()).toBe('rgb(255, 255, 255)');
+    expect(await background()).toBe('rgb(250, 249, 244)');
+    expect(await mounted.view.locator('html').getAttribute('data-display-mode')).toBe('inline');
     await changeHostContext(mounted.page, DARK);
     await expect.poll(background).toBe('rgb(16, 18, 24)');
     expect(await mounted.view.locator('html').getAttribute('data-theme')).toBe('dark');
-    expect(await mounted.view.locator('html').getAttribute('data-display-mode')).toBe('inline');
+    expect(await mounted.view.locator('html').getAttribute('data-display-mode')).toBe('fullscreen');
     await mounted.page.screenshot({ path: new URL('delivery-dark.png', ARTIFACTS).pathname, fullPage: true });
     expect(mounted.requests).toEqual([]);
   });

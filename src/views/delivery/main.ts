@@ -34,6 +34,11 @@ async function summaryBy(context: ViewContext, summary: Summary, groupBy: string
   return result.structuredContent as unknown as Summary;
 }
 
+/** A further call's answer, or the error that stands in its place. */
+const settled = <T>(pending: Promise<T>): Promise<T | Error> => pending.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+
+const failure = (text: string) => element('p', { className: 'error', role: 'alert' }, text);
+
 function headline(summary: Summary, context: ViewContext): HTMLElement {
   const count = (value: number) => context.numbers.format(value);
   const title = element('h1', {}, `Delivery ${summary.range.start} – ${summary.range.end}`);
@@ -160,7 +165,7 @@ async function showOrders(panel: HTMLElement, context: ViewContext, summary: Sum
   panel.replaceChildren(element('p', { role: 'status' }, `Listing the orders of ${days.start}…`));
   const result = await context.callTool('list_orders', { ...sameFilters(context.args, summary), ...days });
   if (result.isError || !result.structuredContent) {
-    panel.replaceChildren(element('p', { className: 'error', role: 'alert' }, errorText(result)));
+    panel.replaceChildren(failure(errorText(result)));
     return;
   }
   const list = result.structuredContent as { totalOrders: number; orders: Array<{ id: number; sender: string; total: number }> };
@@ -174,7 +179,7 @@ async function showFailedNumbers(panel: HTMLElement, context: ViewContext, summa
   panel.replaceChildren(element('p', { role: 'status' }, 'Listing the failed numbers…'));
   const result = await context.callTool('list_failed_numbers', sameFilters(context.args, summary));
   if (result.isError || !result.structuredContent) {
-    panel.replaceChildren(element('p', { className: 'error', role: 'alert' }, errorText(result)));
+    panel.replaceChildren(failure(errorText(result)));
     return;
   }
   const list = result.structuredContent as { matched: number; items: Array<{ number: string; failures: number }> };
@@ -184,7 +189,7 @@ async function showFailedNumbers(panel: HTMLElement, context: ViewContext, summa
 
 async function render(root: HTMLElement, result: ToolResult, context: ViewContext): Promise<void> {
   if (result.isError || !result.structuredContent) {
-    root.replaceChildren(element('p', { className: 'error', role: 'alert' }, errorText(result)));
+    root.replaceChildren(failure(errorText(result)));
     return;
   }
   const summary = result.structuredContent as unknown as Summary;
@@ -192,18 +197,21 @@ async function render(root: HTMLElement, result: ToolResult, context: ViewContex
   const grouping: TimeGrouping = asked && TIME_GROUPINGS.includes(asked) ? (asked as TimeGrouping) : 'day';
   root.replaceChildren(headline(summary, context), element('p', { role: 'status' }, 'Loading the chart…'));
   // Whatever the call grouped by, the view shows both a time series and the senders: what the call
-  // did not return it asks the server for, through the host, for the same range and sender.
+  // did not return it asks the server for, through the host, for the same range and sender. Either
+  // may fail on its own (a host without server tools, a toolset without the tool) and says so.
   const [series, senders] = await Promise.all([
-    grouping === asked ? summary.groups ?? [] : summaryBy(context, summary, 'day').then((daily) => daily.groups ?? []),
-    asked === 'sender' ? summary.groups ?? [] : summaryBy(context, summary, 'sender').then((bySender) => bySender.groups ?? []),
+    grouping === asked ? (summary.groups ?? []) : settled(summaryBy(context, summary, 'day').then((daily) => daily.groups ?? [])),
+    asked === 'sender' ? (summary.groups ?? []) : settled(summaryBy(context, summary, 'sender').then((bySender) => bySender.groups ?? [])),
   ]);
   const panel = element('div', { className: 'drill-panel' });
   const failed = element('button', { type: 'button', className: 'action' }, 'Failed numbers');
   failed.addEventListener('click', () => void showFailedNumbers(panel, context, summary));
   root.replaceChildren(
     headline(summary, context),
-    chart(series, grouping, context, (group) => void showOrders(panel, context, summary, periodDays(group.key, grouping, summary.range))),
-    senderTable(senders, context),
+    series instanceof Error
+      ? failure(`The chart could not be loaded: ${series.message}`)
+      : chart(series, grouping, context, (group) => void showOrders(panel, context, summary, periodDays(group.key, grouping, summary.range))),
+    senders instanceof Error ? failure(`The senders could not be loaded: ${senders.message}`) : senderTable(senders, context),
     element('p', {}, failed),
     panel,
   );
