@@ -230,6 +230,23 @@ describe('the delivery view of a call grouped by week', () => {
   });
 });
 
+describe('the delivery view of a sender that sent nothing', () => {
+  it('says there are no figures instead of showing zeros, and asks the server nothing more', async () => {
+    const input = { start: '2025-10-01', end: '2025-10-31', sender: 'NO SUCH SENDER' };
+    const result = await callTool({ name: 'summarize_delivery', arguments: input });
+    const mounted = await mount('ui://iletimerkezi/delivery.html', input, result);
+    try {
+      const note = mounted.view.getByRole('alert');
+      await note.waitFor({ timeout: 20_000 });
+      expect(await note.textContent()).toMatch(/^No order in this range was sent with sender "NO SUCH SENDER", so there are no figures\. The range's senders: .*ACME BİLGİ/);
+      expect(await mounted.view.locator('[data-figure]').count()).toBe(0);
+      expect(await mounted.hostCalls()).toEqual([]);
+    } finally {
+      await mounted.page.close();
+    }
+  });
+});
+
 describe('the opt-out view', () => {
   const input = { period: 'last_30_days' };
   let audit: { verdict: string; items: Array<{ number: string; blacklisted: boolean | null; sendCount: number }> };

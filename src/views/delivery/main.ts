@@ -17,11 +17,11 @@ interface Summary extends Counters {
   deliveryRate: number | null;
   provisional: boolean;
   groups?: Group[];
+  senderFilter?: { sender: string; match: string; sendersInRange?: Array<{ sender: string }> };
 }
 type TimeGrouping = 'day' | 'week' | 'month';
 
 const TIME_GROUPINGS: readonly string[] = ['day', 'week', 'month'];
-const SLOT_NAMES: Record<TimeGrouping, string> = { day: 'day', week: 'week', month: 'month' };
 
 /** The filters of the call the view was opened for, which every further call repeats. */
 function sameFilters(args: Record<string, unknown>, summary: Summary): Record<string, unknown> {
@@ -85,7 +85,7 @@ function chart(series: Group[], grouping: TimeGrouping, context: ViewContext, on
   svg.setAttribute('viewBox', `0 0 ${series.length} ${height}`);
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('role', 'group');
-  svg.setAttribute('aria-label', `Messages per ${SLOT_NAMES[grouping]}: delivered, undelivered and waiting`);
+  svg.setAttribute('aria-label', `Messages per ${grouping}: delivered, undelivered and waiting`);
   series.forEach((group, slot) => {
     const bar = document.createElementNS(SVG, 'g');
     bar.setAttribute('class', 'bar');
@@ -122,7 +122,7 @@ function chart(series: Group[], grouping: TimeGrouping, context: ViewContext, on
   return element(
     'section',
     { className: 'chart', 'aria-label': 'Chart', 'data-slots': String(series.length), 'data-grouping': grouping },
-    element('h2', {}, `Per ${SLOT_NAMES[grouping]} (${context.numbers.format(series.length)})`),
+    element('h2', {}, `Per ${grouping} (${context.numbers.format(series.length)})`),
     svg as unknown as HTMLElement,
     axis,
     legend,
@@ -193,6 +193,16 @@ async function render(root: HTMLElement, result: ToolResult, context: ViewContex
     return;
   }
   const summary = result.structuredContent as unknown as Summary;
+  const filter = summary.senderFilter;
+  if (filter?.match === 'none') {
+    // Zeros would read as the sender's figures; there are none, so the view says so instead.
+    const others = (filter.sendersInRange ?? []).map((entry) => entry.sender).join(', ');
+    root.replaceChildren(
+      element('h1', {}, `Delivery ${summary.range.start} – ${summary.range.end}`),
+      failure(`No order in this range was sent with sender "${filter.sender}", so there are no figures.${others ? ` The range's senders: ${others}.` : ''}`),
+    );
+    return;
+  }
   const asked = typeof context.args.groupBy === 'string' ? context.args.groupBy : undefined;
   const grouping: TimeGrouping = asked && TIME_GROUPINGS.includes(asked) ? (asked as TimeGrouping) : 'day';
   root.replaceChildren(headline(summary, context), element('p', { role: 'status' }, 'Loading the chart…'));
