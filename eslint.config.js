@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -16,10 +17,10 @@ const MCP_SDK_OUTSIDE_SERVER = { group: ['@modelcontextprotocol/*'], message: 'O
  *
  * @param {string} layer
  * @param {string} message
- * @param {{ folders: string[], modules?: string[] }} forbidden
+ * @param {{ folders: string[], modules?: string[], packages?: { group: string[], message: string } }} forbidden
  * @returns {import('eslint').Linter.Config}
  */
-function boundary(layer, message, { folders, modules = [] }) {
+function boundary(layer, message, { folders, modules = [], packages = MCP_SDK_OUTSIDE_SERVER }) {
   const leaving = String.raw`^(?:\./)?(?:\.\./)+`;
   const regexes = [String.raw`${leaving}(?:${folders.join('|')})(?:/|$)`];
   if (modules.length > 0) regexes.push(String.raw`${leaving}(?:${modules.join('|')})(?:\.js)?$`);
@@ -27,7 +28,7 @@ function boundary(layer, message, { folders, modules = [] }) {
     name: `boundaries/${layer}`,
     files: [`src/${layer}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...regexes.map((regex) => ({ regex, message })), MCP_SDK_OUTSIDE_SERVER] }],
+      'no-restricted-imports': ['error', { patterns: [...regexes.map((regex) => ({ regex, message })), packages] }],
       // no-restricted-imports does not look at import(); a lazy load is still a dependency. The
       // selector syntax ends a regex at its first '/', hence the \x2F.
       'no-restricted-syntax': [
@@ -37,6 +38,13 @@ function boundary(layer, message, { folders, modules = [] }) {
     },
   };
 }
+
+/** Every folder and module of src/ but the views: a view imports none of them. */
+const SRC = readdirSync(new URL('src/', import.meta.url), { withFileTypes: true });
+const OUTSIDE_VIEWS = {
+  folders: SRC.filter((entry) => entry.isDirectory() && entry.name !== 'views').map((entry) => entry.name),
+  modules: SRC.filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => entry.name.slice(0, -'.ts'.length)),
+};
 
 export default defineConfig(
   {
@@ -99,6 +107,14 @@ export default defineConfig(
   }),
   boundary('state', 'state is the storage under the caches: it imports nothing from api, reporting, tools or server.', {
     folders: ['api', 'reporting', 'tools', 'server'],
+  }),
+  boundary('views', 'a view runs in the browser and learns everything from its host: it imports nothing else of src.', {
+    ...OUTSIDE_VIEWS,
+    // ext-apps' App is the one way out of a view; its server and host sides, the MCP SDK and Node are not for the browser.
+    packages: {
+      group: ['@modelcontextprotocol/*', '!@modelcontextprotocol/ext-apps', '@modelcontextprotocol/ext-apps/*', 'node:*'],
+      message: "A view talks to its host through ext-apps' App only: no MCP SDK, no ext-apps server or host side, nothing of Node.",
+    },
   }),
   boundary('simulator', 'the simulator stands in for the upstream API: it imports nothing from reporting, tools or server.', {
     folders: ['reporting', 'tools', 'server'],

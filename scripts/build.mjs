@@ -7,6 +7,7 @@
 // and nothing of the demo client, which only developers run.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildViews } from './build-views.mjs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
@@ -45,4 +46,6 @@ await Promise.all([
     chunkNames: 'chunks-[name]-[hash]',
   }),
   build({ ...common, entryPoints: ['src/demo/run-demo.ts'], outfile: 'dist/demo/run-demo.js' }),
+  // The MCP Apps views, which the server serves as ui:// resources from dist/views/.
+  buildViews(),
 ]);

@@ -1,7 +1,7 @@
 // Packs the MCP Bundle (iletimerkezi-mcp.mcpb) for Claude Desktop from an existing build:
 // `npm run bundle` builds first. The bundle is packed from a staging folder that holds exactly
-// what runs, the same server files the npm package ships (dist/*.js, no source maps, no demo
-// client), so nothing from the working tree (src/, test/, node_modules/) can slip in.
+// what runs, the same server files the npm package ships (dist/*.js and the views' dist/views/*.html,
+// no source maps, no demo client), so nothing from the working tree (src/, test/, node_modules/) can slip in.
 //
 //   node scripts/bundle.mjs [--out path/to/file.mcpb]
 import { execFileSync } from 'node:child_process';
@@ -27,6 +27,10 @@ try {
   mkdirSync(join(stage, 'dist'));
   for (const name of readdirSync(dist)) {
     if (name.endsWith('.js')) copyFileSync(join(dist, name), join(stage, 'dist', name));
+  }
+  mkdirSync(join(stage, 'dist', 'views'));
+  for (const name of readdirSync(join(dist, 'views'))) {
+    if (name.endsWith('.html')) copyFileSync(join(dist, 'views', name), join(stage, 'dist', 'views', name));
   }
   for (const name of ROOT_FILES) copyFileSync(join(ROOT, name), join(stage, name));
   mkdirSync(dirname(out), { recursive: true });

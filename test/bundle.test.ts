@@ -9,6 +9,7 @@ import { EXTENSION_SETTINGS, missingCredentialsMessage } from '../src/api/panel.
 import { startFake, textOf } from './support/harness.js';
 import {
   ROOT,
+  VIEW_FILES,
   connectStdio,
   filesUnder,
   importClosure,
@@ -150,8 +151,8 @@ describe('the MCP Bundle', () => {
     folder.remove();
   });
 
-  it('carries the server, its package.json, the manifest, its icon, LICENSE and README, and nothing else', () => {
-    expect(filesUnder(installed)).toEqual([...importClosure('dist/cli.js'), 'LICENSE', 'README.md', 'icon.png', 'manifest.json', 'package.json'].sort());
+  it('carries the server with its views, its package.json, the manifest, its icon, LICENSE and README, and nothing else', () => {
+    expect(filesUnder(installed)).toEqual([...importClosure('dist/cli.js'), ...VIEW_FILES, 'LICENSE', 'README.md', 'icon.png', 'manifest.json', 'package.json'].sort());
     expect(readFileSync(join(installed, 'icon.png')).equals(readFileSync(join(ROOT, 'icon.png')))).toBe(true);
   });
 
@@ -226,6 +227,9 @@ describe('the MCP Bundle', () => {
     const answer = await mcp.callTool({ name: 'summarize_delivery', arguments: { period: 'last_month' } });
     expect(answer.isError, textOf(answer)).toBeFalsy();
     expect(textOf(answer)).toContain('Delivery summary');
+    // The views are read from the install folder, beside the server.
+    const view = await mcp.readResource({ uri: 'ui://iletimerkezi/delivery.html' });
+    expect(view.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: readFileSync(join(ROOT, VIEW_FILES[0] ?? ''), 'utf8') });
     expect(stderr()).toBe('');
   });
 });

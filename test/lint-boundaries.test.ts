@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * options) type-check them.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// typescript-eslint refuses more than 8 open files in the default project: one path per folder.
+// One path per folder, for typescript-eslint's cap on the files open in the default project.
 const PLANTED = '__planted__.ts';
 
 let eslint: ESLint;
@@ -20,7 +20,12 @@ beforeAll(() => {
     overrideConfig: {
       languageOptions: {
         parserOptions: {
-          projectService: { allowDefaultProject: [`src/*/${PLANTED}`, `src/*/*/${PLANTED}`], defaultProject: 'tsconfig.json' },
+          projectService: {
+            allowDefaultProject: [`src/*/${PLANTED}`, `src/*/*/${PLANTED}`],
+            defaultProject: 'tsconfig.json',
+            // One planted path per folder, and the folders outnumber typescript-eslint's default 8.
+            maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 12,
+          },
         },
       },
     },
@@ -88,6 +93,17 @@ const LAYERS: Array<{ folder: string; says: string; forbidden: Case[]; allowed: 
     allowed: [['./store.js', 'sizeOf']],
   },
   {
+    folder: 'views',
+    says: 'a view runs in the browser and learns everything from its host',
+    forbidden: [
+      ['../tools/tool.js', 'defineTool'],
+      ['../server/views.js', 'viewMetaOf'],
+      ['../api/order-status.js', 'ORDER_STATUS'],
+      ['../config.js', 'loadConfig'],
+    ],
+    allowed: [['./shared/app.js', 'startView']],
+  },
+  {
     folder: 'simulator',
     says: 'the simulator stands in for the upstream API',
     forbidden: [
@@ -121,6 +137,19 @@ describe('layer boundaries', () => {
     expect(await lint('server', importing('McpServer', '@modelcontextprotocol/server'))).toEqual([]);
     const v1 = await lint('server', importing('McpServer', '@modelcontextprotocol/sdk/server/mcp.js'));
     expect(v1).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Use SDK v2') as unknown }]);
+  });
+
+  it("lets a view import ext-apps' App and nothing else of MCP, nor Node", async () => {
+    expect(await lint('views', importing('App', '@modelcontextprotocol/ext-apps'))).toEqual([]);
+    for (const [source, name] of [
+      ['@modelcontextprotocol/ext-apps/server', 'registerAppResource'],
+      ['@modelcontextprotocol/ext-apps/app-bridge', 'AppBridge'],
+      ['@modelcontextprotocol/client', 'Client'],
+      ['node:fs', 'readFileSync'],
+    ]) {
+      const messages = await lint('views', importing(name ?? '', source ?? ''));
+      expect(messages, source).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining("through ext-apps' App only") as unknown }]);
+    }
   });
 
   it('counts type-only imports and re-exports as imports', async () => {

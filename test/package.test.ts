@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, externalPackages, importClosure, packedFiles, readPackageJson, run, specifiersOf, temporaryFolder } from './support/distribution.js';
+import { ROOT, VIEW_FILES, externalPackages, importClosure, packedFiles, readPackageJson, run, specifiersOf, temporaryFolder } from './support/distribution.js';
 
 /** The npm package as `npx iletimerkezi-mcp` gets it (npm test builds dist/ first). */
 describe('the npm package', () => {
@@ -17,9 +17,9 @@ describe('the npm package', () => {
     expect(server.flatMap((file) => specifiersOf(join(ROOT, file)))).toContain('node:http');
   });
 
-  it('ships exactly the built server, README, LICENSE, mcp.json.example and server.json', async () => {
+  it('ships exactly the built server with its views, README, LICENSE, mcp.json.example and server.json', async () => {
     const files = await packedFiles();
-    expect(files).toEqual([...server, 'LICENSE', 'README.md', 'mcp.json.example', 'package.json', 'server.json'].sort());
+    expect(files).toEqual([...server, ...VIEW_FILES, 'LICENSE', 'README.md', 'mcp.json.example', 'package.json', 'server.json'].sort());
     // Source maps stay home: Node reads them only under --enable-source-maps, the server never
     // prints a stack trace, and they would weigh twice the code they map.
     expect(files.filter((file) => /\.map$|^(src|test|bench|scripts)\/|^dist\/demo\//.test(file))).toEqual([]);

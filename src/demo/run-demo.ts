@@ -2,11 +2,13 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { fileURLToPath } from 'node:url';
 import { askDemoQuestions } from './questions.js';
+import { writeViewPreviews } from './view-previews.js';
 
 /**
  * `npm run demo`: spawns the built server in demo mode over stdio with the SDK's Client, as a
  * desktop client would, asks the questions this server exists for, and prints the answers.
- * Exits 0 only when every call succeeded.
+ * Then it writes previews of the MCP Apps views, to open in a browser. Exits 0 only when every
+ * call succeeded.
  */
 
 const write = (text: string) => process.stdout.write(`${text}\n`);
@@ -31,6 +33,8 @@ async function main(): Promise<number> {
       write(answer.text.replace(/^/gm, '  │ '));
       if (answer.isError) failures += 1;
     });
+    const previews = await writeViewPreviews(client, fileURLToPath(new URL('views/', import.meta.url)));
+    write(`\nThe MCP Apps views with these answers, to open in a browser:\n${previews.map((path) => `  ${path}`).join('\n')}`);
   } finally {
     await client.close();
   }

@@ -1,3 +1,4 @@
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import { type CallToolResult, McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { IletimerkeziApi } from '../api/client.js';
@@ -18,6 +19,7 @@ import type { Tool, ToolServices } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { withDeadline } from './bounded-call.js';
 import { compactSchema } from './compact-schema.js';
+import { registerViews, viewMetaOf } from './views.js';
 
 export interface ServerOptions {
   api: IletimerkeziApi;
@@ -158,34 +160,35 @@ export interface BuildOptions {
 
 function register(server: McpServer, { tool, call }: OpenedTool, options: BuildOptions): void {
   const logger = options.logger ?? silentLogger;
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: compactSchema(tool.inputSchema),
-      outputSchema: compactSchema(tool.outputSchema),
-      annotations: tool.annotations,
-    },
-    async (args: Record<string, unknown>, context: ServerContext): Promise<CallToolResult> => {
-      const progress = callProgress(context, options.progressClock);
-      progress?.start();
-      try {
-        const request = { signal: context.mcpReq.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
-        const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-        const result = answerResult(answer, options.demo);
-        // The end goes out before the answer: a client stops listening for a call's progress once it has the answer.
-        progress?.finish();
-        options.onToolCall?.(tool.name, result.isError ? 'tool-error' : 'ok');
-        return result;
-      } catch (error) {
-        options.onToolCall?.(tool.name, 'tool-error');
-        return failureResult(error, logger);
-      } finally {
-        progress?.stop();
-      }
-    },
-  );
+  const config = {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: compactSchema(tool.inputSchema),
+    outputSchema: compactSchema(tool.outputSchema),
+    annotations: tool.annotations,
+  };
+  const respond = async (args: Record<string, unknown>, context: ServerContext): Promise<CallToolResult> => {
+    const progress = callProgress(context, options.progressClock);
+    progress?.start();
+    try {
+      const request = { signal: context.mcpReq.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
+      const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+      const result = answerResult(answer, options.demo);
+      // The end goes out before the answer: a client stops listening for a call's progress once it has the answer.
+      progress?.finish();
+      options.onToolCall?.(tool.name, result.isError ? 'tool-error' : 'ok');
+      return result;
+    } catch (error) {
+      options.onToolCall?.(tool.name, 'tool-error');
+      return failureResult(error, logger);
+    } finally {
+      progress?.stop();
+    }
+  };
+  // A tool with a view declares it in _meta.ui; its result is the same for every client.
+  const viewMeta = viewMetaOf(tool.name);
+  if (viewMeta) registerAppTool(server, tool.name, { ...config, _meta: viewMeta }, respond);
+  else server.registerTool(tool.name, config, respond);
 }
 
 /** A prompt is text for the model; the SDK has validated its arguments against the prompt's schemas. */
@@ -224,6 +227,7 @@ export function buildServer(tools: readonly OpenedTool[], options: BuildOptions 
     },
   );
   for (const opened of tools) register(server, opened, options);
+  registerViews(server, served.map((tool) => tool.name));
   for (const prompt of prompts) registerPrompt(server, prompt);
   return server;
 }

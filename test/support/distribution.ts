@@ -11,6 +11,9 @@ import ts from 'typescript';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/** The MCP Apps views `npm run build` writes (scripts/build-views.mjs), which the server reads at run time. */
+export const VIEW_FILES = ['dist/views/delivery.html', 'dist/views/opt-outs.html'];
+
 export interface PackageJson {
   name: string;
   version: string;
