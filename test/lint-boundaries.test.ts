@@ -88,6 +88,24 @@ const LAYERS: Array<{ folder: string; says: string; forbidden: Case[]; allowed: 
     allowed: [['./store.js', 'sizeOf']],
   },
   {
+    folder: 'oauth',
+    says: 'oauth sits beside server',
+    forbidden: [
+      ['../server/http.js', 'startHttpServer'],
+      ['../server/accounts.js', 'AccountRegistry'],
+      ['../tools/tool.js', 'defineTool'],
+      ['../reporting/calendar.js', 'today'],
+      ['../demo/demo-api.js', 'startDemoApi'],
+    ],
+    allowed: [
+      ['../api/client.js', 'IletimerkeziClient'],
+      ['../state/store.js', 'withFallback'],
+      ['../http-body.js', 'readBody'],
+      ['@modelcontextprotocol/server', 'checkResourceAllowed'],
+      ['./keys.js', 'OAuthKeys'],
+    ],
+  },
+  {
     folder: 'simulator',
     says: 'the simulator stands in for the upstream API',
     forbidden: [
@@ -119,6 +137,8 @@ describe('layer boundaries', () => {
     const sdkInTools = await lint('tools', importing('McpServer', '@modelcontextprotocol/server'));
     expect(sdkInTools).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Only src/server calls the MCP SDK') as unknown }]);
     expect(await lint('server', importing('McpServer', '@modelcontextprotocol/server'))).toEqual([]);
+    const v1InOAuth = await lint('oauth', importing('McpServer', '@modelcontextprotocol/sdk/server/mcp.js'));
+    expect(v1InOAuth).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Use SDK v2') as unknown }]);
     const v1 = await lint('server', importing('McpServer', '@modelcontextprotocol/sdk/server/mcp.js'));
     expect(v1).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('Use SDK v2') as unknown }]);
   });

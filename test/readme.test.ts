@@ -11,7 +11,7 @@ import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
 import { DEFAULT_RECIPIENT_CACHE_LIMITS } from '../src/reporting/recipient-cache.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
-import { MAX_BODY_BYTES } from '../src/server/body.js';
+import { MAX_BODY_BYTES } from '../src/http-body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../src/tools/fields.js';
 import { MAX_TEXT_CHARS } from '../src/reporting/text.js';
