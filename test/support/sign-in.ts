@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import {
   Client,
@@ -120,4 +121,78 @@ export async function connectSignedIn(url: string, page: Page, credentials: Cred
   const client = new Client({ name: 'oauth-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
   return { client, provider };
+}
+
+/** A PKCE pair (RFC 7636, S256). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** What the sign-in page hands the browser: the sealed request in its form, and the cookie beside it. */
+export interface PageVisit {
+  status: number;
+  headers: Headers;
+  html: string;
+  request: string | undefined;
+  cookie: string | undefined;
+  location: string | undefined;
+}
+
+export async function visit(url: string, init: RequestInit = {}): Promise<PageVisit> {
+  const response = await fetch(url, { redirect: 'manual', ...init });
+  const html = await response.text();
+  const request = /name="request" value="([^"]*)"/.exec(html)?.[1];
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  return { status: response.status, headers: response.headers, html, request, cookie, location: response.headers.get('location') ?? undefined };
+}
+
+/** The form's POST, as a browser sends it after the page above. */
+export function submit(base: string, page: PageVisit, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<PageVisit> {
+  return visit(`${base}/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(page.cookie ? { cookie: page.cookie } : {}), ...headers },
+    body: new URLSearchParams({ request: page.request ?? '', ...fields }).toString(),
+  });
+}
+
+export async function register(base: string, redirectUris: string[], name = 'Raw Client'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: name, redirect_uris: redirectUris }) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export interface Authorization {
+  clientId: string;
+  redirectUri: string;
+  verifier: string;
+  code: string;
+}
+
+/** Registers, opens the page, signs in, and returns the code the redirect carries. */
+export async function authorize(base: string, credentials: Credentials, redirectUri = 'http://127.0.0.1:40000/cb', clientId?: string): Promise<Authorization> {
+  const id = clientId ?? String((await register(base, [redirectUri])).body.client_id);
+  const { verifier, challenge } = pkce();
+  const query = new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'st-1', resource: `${base}/mcp` });
+  const page = await visit(`${base}/authorize?${query}`);
+  const done = await submit(base, page, { key: credentials.key, hash: credentials.hash, decision: 'allow' });
+  const code = done.location ? new URL(done.location).searchParams.get('code') : null;
+  if (!code) throw new Error(`no code: ${done.status} ${done.html.slice(0, 300)}`);
+  return { clientId: id, redirectUri, verifier, code };
+}
+
+export async function tokenRequest(base: string, fields: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export function redeem(base: string, authorization: Authorization, overrides: Record<string, string> = {}) {
+  return tokenRequest(base, {
+    grant_type: 'authorization_code',
+    code: authorization.code,
+    client_id: authorization.clientId,
+    redirect_uri: authorization.redirectUri,
+    code_verifier: authorization.verifier,
+    resource: `${base}/mcp`,
+    ...overrides,
+  });
 }
