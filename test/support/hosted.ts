@@ -56,7 +56,7 @@ export interface HostedOptions {
   stores?: Partial<AccountSettings['stores']>;
   maxCallsPerAccount?: number;
   /** Each user signs in with OAuth, on a fixed port so that the public URL is known before the server listens. */
-  oauth?: { secret?: string; stores?: OAuthStores; trustedProxies?: string[] };
+  oauth?: { secret?: string; stores?: OAuthStores; trustedProxies?: string[]; publicUrl?: string };
 }
 
 export const OAUTH_SECRET = 'oauth-secret-for-tests-0123456789abcdef';
@@ -89,7 +89,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
   const oauth = options.oauth
     ? createOAuthService({
         secret: options.oauth.secret ?? OAUTH_SECRET,
-        publicUrl: `http://127.0.0.1:${port}`,
+        publicUrl: options.oauth.publicUrl ?? `http://127.0.0.1:${port}`,
         trustedProxies: options.oauth.trustedProxies ?? [],
         stores: options.oauth.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds)),
         checkCredentials: balanceCheck(router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
