@@ -54,7 +54,7 @@ async function dump(): Promise<string> {
   for (const key of await client.keys('*')) {
     const type = await client.type(key);
     const value =
-      type === 'string' ? await client.get(key) : type === 'hash' ? JSON.stringify(await client.hgetall(key)) : type === 'zset' ? JSON.stringify(await client.zrange(key, 0, -1)) : `(${type})`;
+      type === 'string' ? await client.get(key) : type === 'hash' ? JSON.stringify(await client.hgetall(key)) : type === 'zset' ? JSON.stringify(await client.zrange(key, '0', '-1')) : `(${type})`;
     parts.push(`${key} ${value ?? ''}`);
   }
   await client.quit();

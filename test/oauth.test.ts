@@ -97,7 +97,7 @@ describe('the sign-in page in the browser', () => {
       expect(await browserPage.textContent('.returns')).toContain('app.example.com');
       expect(await browserPage.textContent('.asks')).toContain('Claude');
       // The stylesheet applied under the CSP: the allow button has the accent colour.
-      expect(await browserPage.$eval('button.allow', (button) => getComputedStyle(button).backgroundColor)).toBe('rgb(11, 107, 203)');
+      expect(await browserPage.evaluate<string>("getComputedStyle(document.querySelector('button.allow')).backgroundColor")).toBe('rgb(11, 107, 203)');
       expect([...origins]).toEqual([new URL(hosted.url).origin]);
       await browserPage.screenshot({ path: artifactPath(`sign-in-${language}.png`), fullPage: true });
     });

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup } from 'node:dns';
+import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
@@ -29,7 +29,6 @@ for (const [network, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['::ffff:0:0', 96],
 ] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 }
@@ -39,9 +38,11 @@ LOOPBACK.addAddress('::1', 'ipv6');
 
 /** Whether a document may be fetched from `address`; loopback too when the server itself is bound to loopback. */
 export function fetchableAddress(address: string, allowLoopback: boolean): boolean {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (allowLoopback && LOOPBACK.check(address, family)) return true;
-  return !PRIVATE.check(address, family);
+  // An IPv4-mapped IPv6 address is its IPv4 address. (A BlockList would match every IPv4 address against a ::ffff:0:0/96 rule.)
+  const plain = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+  if (allowLoopback && LOOPBACK.check(plain, family)) return true;
+  return !PRIVATE.check(plain, family);
 }
 
 export interface ClientDocument {
@@ -74,11 +75,16 @@ function freshFor(cacheControl: string | undefined): number {
  * actually uses, so a name that resolves to a private address is refused however it resolves.
  */
 export function fetchClientDocument(clientId: string, allowLoopback: boolean, now: number): Promise<ClientDocument | string> {
+  // Every address the name resolves to must be fetchable, whichever one the connection then tries.
   const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: false }, (error, address, family) => {
+    dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      if (!fetchableAddress(address, allowLoopback)) return callback(new Error('the client document\'s host resolves to a private address'), '', 0);
-      callback(null, address, family);
+      if (addresses.length === 0 || !addresses.every(({ address }) => fetchableAddress(address, allowLoopback))) {
+        return callback(new Error('the client document\'s host resolves to a private address'), '', 0);
+      }
+      if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+      const [first] = addresses as [LookupAddress];
+      callback(null, first.address, first.family);
     });
   };
   return new Promise((resolve) => {
