@@ -222,7 +222,8 @@ const publicUrl = z
       // Reported below.
     }
     const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackAddress(url.hostname)));
-    if (!url || !secure || url.origin !== raw.trim().replace(/\/$/, '')) {
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !/[?#]/.test(raw);
+    if (!url || !secure || !bare) {
       ctx.addIssue({
         code: 'custom',
         message:
