@@ -6,6 +6,9 @@ import tseslint from 'typescript-eslint';
 /** The MCP SDK is called from the server wiring (and by the clients in demo, tests and bench), never from a layer below it. */
 const MCP_SDK_OUTSIDE_SERVER = { group: ['@modelcontextprotocol/*'], message: 'Only src/server calls the MCP SDK; this layer stays free of it.' };
 
+/** SDK v1 spoke 2025-11-25 only; v2 (@modelcontextprotocol/server and /client) speaks both eras. */
+const MCP_SDK_V1 = { group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], message: 'Use SDK v2: @modelcontextprotocol/server or @modelcontextprotocol/client.' };
+
 /**
  * A layer boundary: files under src/<layer>/ may not import the sibling folders or src/ modules
  * named in `forbidden`. The regexes match only imports that climb out of the layer (`../`, at any
@@ -16,7 +19,7 @@ const MCP_SDK_OUTSIDE_SERVER = { group: ['@modelcontextprotocol/*'], message: 'O
  *
  * @param {string} layer
  * @param {string} message
- * @param {{ folders: string[], modules?: string[], sdk?: boolean }} forbidden `sdk: true` lets the layer use the MCP SDK.
+ * @param {{ folders: string[], modules?: string[], sdk?: boolean }} forbidden `sdk: true` lets the layer use the MCP SDK (v2: this rule replaces the v1 rule below for its files).
  * @returns {import('eslint').Linter.Config}
  */
 function boundary(layer, message, { folders, modules = [], sdk = false }) {
@@ -27,7 +30,7 @@ function boundary(layer, message, { folders, modules = [], sdk = false }) {
     name: `boundaries/${layer}`,
     files: [`src/${layer}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...regexes.map((regex) => ({ regex, message })), ...(sdk ? [] : [MCP_SDK_OUTSIDE_SERVER])] }],
+      'no-restricted-imports': ['error', { patterns: [...regexes.map((regex) => ({ regex, message })), sdk ? MCP_SDK_V1 : MCP_SDK_OUTSIDE_SERVER] }],
       // no-restricted-imports does not look at import(); a lazy load is still a dependency. The
       // selector syntax ends a regex at its first '/', hence the \x2F.
       'no-restricted-syntax': [
@@ -83,7 +86,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], message: 'Use SDK v2: @modelcontextprotocol/server or @modelcontextprotocol/client.' }] },
+        { patterns: [MCP_SDK_V1] },
       ],
     },
   },
