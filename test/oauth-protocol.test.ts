@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientAddress } from '../src/oauth/client-address.js';
 import { FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
 import { type Hosted, INITIALIZE, post, rawRequest, startHosted } from './support/hosted.js';
+import { closedPort } from './support/spawned.js';
 import { authorize, pkce, redeem, register, submit, tokenRequest, visit } from './support/sign-in.js';
 
 /** The OAuth endpoints as the MCP authorization spec and its RFCs have them, over raw HTTP. */
@@ -244,5 +247,60 @@ describe('tokens', () => {
     for (const secret of [tokens.access_token, tokens.refresh_token, authorization.code, authorization.verifier, TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash]) {
       expect(log).not.toContain(String(secret));
     }
+  });
+});
+
+describe('time and outages', () => {
+  it('lets a code live 60 seconds and an access token 1 hour', async () => {
+    let now = 1_000_000;
+    const timed = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], oauth: { now: () => now } });
+    const origin = new URL(timed.url).origin;
+    try {
+      const late = await authorize(origin, TEST_CREDENTIALS);
+      now += 61_000;
+      expect((await redeem(origin, late)).body.error).toBe('invalid_grant');
+      const fresh = await authorize(origin, TEST_CREDENTIALS);
+      now += 59_000;
+      const tokens = (await redeem(origin, fresh)).body;
+      const call = () => post(timed.url, INITIALIZE, bearer(tokens.access_token));
+      now += 3_599_000;
+      expect((await call()).status).toBe(200);
+      now += 2_000;
+      expect((await call()).status).toBe(401);
+      // The refresh token outlives it.
+      const renewed = await tokenRequest(origin, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: fresh.clientId });
+      expect(renewed.status).toBe(200);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('does not count an API outage as a failed sign-in', async () => {
+    const down = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], oauth: { apiUrl: `http://127.0.0.1:${await closedPort()}/v1` } });
+    const origin = new URL(down.url).origin;
+    try {
+      const clientId = String((await register(origin, ['https://app.example.com/cb'])).body.client_id);
+      const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'https://app.example.com/cb', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+      const page = await visit(`${origin}/authorize?${query}`);
+      const statuses = [];
+      for (let n = 0; n < 12; n += 1) statuses.push((await submit(origin, page, { key: 'k', hash: 'h', decision: 'allow' })).status);
+      expect(statuses).toEqual(Array(12).fill(503));
+      expect((await submit(origin, page, { key: 'k', hash: 'h', decision: 'allow' })).html).toContain('iletiMerkezi could not be reached');
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('the client address', () => {
+  const request = (peer: string, forwarded?: string) =>
+    ({ socket: { remoteAddress: peer }, headersDistinct: forwarded === undefined ? {} : { 'x-forwarded-for': [forwarded] } }) as unknown as IncomingMessage;
+
+  it('is the peer unless the peer is a trusted proxy; then the nearest untrusted X-Forwarded-For hop', () => {
+    expect(clientAddress(request('203.0.113.9', '198.51.100.1'), [])).toBe('203.0.113.9');
+    expect(clientAddress(request('::ffff:10.0.0.2', '198.51.100.1'), ['10.0.0.2'])).toBe('198.51.100.1');
+    // A client's own X-Forwarded-For entries stand left of what the proxies add: they are never read past an untrusted hop.
+    expect(clientAddress(request('10.0.0.2', '6.6.6.6, 198.51.100.1, 10.0.0.3'), ['10.0.0.2', '10.0.0.3'])).toBe('198.51.100.1');
+    expect(clientAddress(request('10.0.0.2'), ['10.0.0.2'])).toBe('10.0.0.2');
   });
 });

@@ -19,6 +19,9 @@ export const READ_SCOPE = 'iletimerkezi:read';
 const MAX_FAILED_SIGN_INS = 10;
 const MAX_REGISTRATIONS = 60;
 const MAX_FORM_BYTES = 16 * 1024;
+/** So that a registration always fits its store's entry bound (4 KB). */
+const MAX_REDIRECT_URIS = 8;
+const MAX_REDIRECT_URI_LENGTH = 400;
 /** How long a sign-in page may stay open before its form is refused as expired. */
 const PAGE_TTL_MS = 10 * 60_000;
 
@@ -431,8 +434,11 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       return sendJson(response, 400, { error: 'invalid_client_metadata', error_description: 'The body is not JSON.' });
     }
     const uris = metadata.redirect_uris;
-    if (!Array.isArray(uris) || uris.length === 0 || uris.length > 10 || !uris.every((uri): uri is string => typeof uri === 'string')) {
-      return sendJson(response, 400, { error: 'invalid_redirect_uri', error_description: 'redirect_uris must list 1 to 10 URIs.' });
+    if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_REDIRECT_URIS || !uris.every((uri): uri is string => typeof uri === 'string' && uri.length <= MAX_REDIRECT_URI_LENGTH)) {
+      return sendJson(response, 400, {
+        error: 'invalid_redirect_uri',
+        error_description: `redirect_uris must list 1 to ${MAX_REDIRECT_URIS} URIs of at most ${MAX_REDIRECT_URI_LENGTH} characters.`,
+      });
     }
     const problem = uris.map(redirectProblem).find(Boolean);
     if (problem) return sendJson(response, 400, { error: 'invalid_redirect_uri', error_description: `${problem}.` });

@@ -56,7 +56,16 @@ export interface HostedOptions {
   stores?: Partial<AccountSettings['stores']>;
   maxCallsPerAccount?: number;
   /** Each user signs in with OAuth, on a fixed port so that the public URL is known before the server listens. */
-  oauth?: { secret?: string; stores?: OAuthStores; trustedProxies?: string[]; publicUrl?: string };
+  oauth?: {
+    secret?: string;
+    stores?: OAuthStores;
+    trustedProxies?: string[];
+    publicUrl?: string;
+    /** The clock of the OAuth service and of its memory stores. */
+    now?: () => number;
+    /** Where the sign-in checks a key and hash; the fakes by default. */
+    apiUrl?: string;
+  };
 }
 
 export const OAUTH_SECRET = 'oauth-secret-for-tests-0123456789abcdef';
@@ -91,8 +100,9 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
         secret: options.oauth.secret ?? OAUTH_SECRET,
         publicUrl: options.oauth.publicUrl ?? `http://127.0.0.1:${port}`,
         trustedProxies: options.oauth.trustedProxies ?? [],
-        stores: options.oauth.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds)),
-        checkCredentials: balanceCheck(router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
+        stores: options.oauth.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds, options.oauth?.now)),
+        now: options.oauth.now,
+        checkCredentials: balanceCheck(options.oauth.apiUrl ?? router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
         allowLoopbackDocuments: true,
       })
     : undefined;
