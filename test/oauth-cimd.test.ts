@@ -96,7 +96,7 @@ describe('fetching a client document', () => {
 
   it('refuses a document over 5 KB', async () => {
     const huge = documentUrl.replace('client.json', 'huge.json');
-    const answer = await fetch(`${new URL(server.url).origin}/authorize?${new URLSearchParams({ client_id: huge, redirect_uri: REDIRECT, response_type: 'code' })}`);
+    const answer = await fetch(`${new URL(server.url).origin}/authorize?${new URLSearchParams({ client_id: huge, redirect_uri: REDIRECT, response_type: 'code' }).toString()}`);
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain('larger than 5120 bytes');
   });

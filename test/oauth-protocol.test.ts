@@ -99,7 +99,7 @@ describe('the authorization request', () => {
       state: 'state-42',
       ...overrides,
     };
-    return `${base}/authorize?${new URLSearchParams(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined))}`;
+    return `${base}/authorize?${new URLSearchParams(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString()}`;
   };
 
   it('shows an error page, never a redirect, for an unknown client or a redirect URI the client did not register', async () => {
@@ -281,7 +281,7 @@ describe('time and outages', () => {
     try {
       const clientId = String((await register(origin, ['https://app.example.com/cb'])).body.client_id);
       const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'https://app.example.com/cb', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-      const page = await visit(`${origin}/authorize?${query}`);
+      const page = await visit(`${origin}/authorize?${query.toString()}`);
       const statuses = [];
       for (let n = 0; n < 12; n += 1) statuses.push((await submit(origin, page, { key: 'k', hash: 'h', decision: 'allow' })).status);
       expect(statuses).toEqual(Array(12).fill(503));

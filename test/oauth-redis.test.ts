@@ -67,7 +67,7 @@ describe('two replicas on one redis-server', () => {
     const clientId = String((await register(baseA, [redirectUri], 'Replica App')).body.client_id);
     const { verifier, challenge } = pkce();
     const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 's', resource: `${baseA}/mcp` });
-    const page = await visit(`${baseB}/authorize?${query}`);
+    const page = await visit(`${baseB}/authorize?${query.toString()}`);
     expect(page.status).toBe(200);
     const signedIn = await submit(baseA, page, { key: TEST_CREDENTIALS.key, hash: TEST_CREDENTIALS.hash, decision: 'allow' });
     const code = new URL(signedIn.location ?? '').searchParams.get('code') ?? '';
@@ -113,14 +113,14 @@ describe('two replicas on one redis-server', () => {
       const clientId = String((await register(baseA, [redirectUri])).body.client_id);
       const { verifier, challenge } = pkce();
       const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
-      const page = await visit(`${baseA}/authorize?${query}`);
+      const page = await visit(`${baseA}/authorize?${query.toString()}`);
       const code = new URL((await submit(baseA, page, { key: TEST_CREDENTIALS.key, hash: TEST_CREDENTIALS.hash, decision: 'allow' })).location ?? '').searchParams.get('code') ?? '';
       const tokens = (await redeem(baseA, { clientId, redirectUri, verifier, code }, { resource: `${baseA}/mcp` })).body;
       expect((await post(a.url, INITIALIZE, { authorization: `Bearer ${String(tokens.access_token)}` })).status).toBe(200);
       expect((await post(rotated.url, INITIALIZE, { authorization: `Bearer ${String(tokens.access_token)}` })).status).toBe(401);
       expect((await tokenRequest(new URL(rotated.url).origin, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: clientId })).body.error).toBe('invalid_grant');
       // Nor does the client registered under the old secret exist under the new one.
-      expect((await visit(`${new URL(rotated.url).origin}/authorize?${query}`)).status).toBe(400);
+      expect((await visit(`${new URL(rotated.url).origin}/authorize?${query.toString()}`)).status).toBe(400);
     } finally {
       await rotated.close();
     }

@@ -204,13 +204,21 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     await store.set(keys.digest(`address:${address}`), { count: counter.count + 1, since: counter.since });
   };
 
-  /** A registered client, or one whose metadata document is fetched (and cached as its Cache-Control says). */
-  const clientOf = async (clientId: string): Promise<Client | string> => {
+  /**
+   * A registered client, or one whose metadata document is fetched (and cached as its Cache-Control
+   * says). A fetch counts as a registration of the address that caused it, so nobody can make the
+   * server fetch more than 60 documents a minute.
+   */
+  const clientOf = async (clientId: string, address: string): Promise<Client | string> => {
     if (!clientId) return 'the request names no client_id';
     const key = keys.digest(`client:${clientId}`);
     if (isDocumentUrl(clientId)) {
       const cached = await documents.get<ClientDocument>(key);
       if (cached && cached.freshUntil > now()) return { name: cached.clientName, redirectUris: cached.redirectUris };
+      if ((await counterOf(registrations, address, REGISTRATION_WINDOW_MS)).count >= MAX_REGISTRATIONS) {
+        return `at most ${MAX_REGISTRATIONS} new clients a minute come from one address; try again in a minute`;
+      }
+      await count(registrations, address, REGISTRATION_WINDOW_MS);
       const fetched = await fetchClientDocument(clientId, settings.allowLoopbackDocuments, now());
       if (typeof fetched === 'string') return fetched;
       if (fetched.freshUntil > now()) await documents.set(key, fetched);
@@ -260,9 +268,9 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     );
   };
 
-  const startAuthorization = async (response: ServerResponse, query: Form, language: Language) => {
+  const startAuthorization = async (request: IncomingMessage, response: ServerResponse, query: Form, language: Language) => {
     const clientId = query.get('client_id') ?? '';
-    const client = await clientOf(clientId);
+    const client = await clientOf(clientId, clientAddress(request, settings.trustedProxies));
     if (typeof client === 'string') return showError(response, language, 400, `Unknown client: ${client}.`);
     const asked = query.get('redirect_uri') ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (!asked || !redirectMatches(asked, client.redirectUris)) {
@@ -309,7 +317,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       response.setHeader('retry-after', String(Math.ceil(FAILURE_WINDOW_MS / 1000)));
       return showError(response, language, 429, language === 'tr' ? 'Çok fazla başarısız giriş denemesi. 10 dakika sonra yeniden deneyin.' : 'Too many failed sign-ins from this address. Try again in 10 minutes.');
     }
-    const client = await clientOf(pending.client);
+    const client = await clientOf(pending.client, address);
     if (typeof client === 'string') return showError(response, language, 400, `Unknown client: ${client}.`);
     const key = (form.get('key') ?? '').trim();
     const hash = (form.get('hash') ?? '').trim();
@@ -481,7 +489,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       methods: ['GET', 'POST'],
       serve: async (request, response, url) => {
         const language = languageOf(request.headers['accept-language']);
-        if (request.method === 'GET') return startAuthorization(response, url.searchParams, language);
+        if (request.method === 'GET') return startAuthorization(request, response, url.searchParams, language);
         const text = await readForm(request, response);
         if (text !== undefined) await finishAuthorization(request, response, new URLSearchParams(text), language);
       },

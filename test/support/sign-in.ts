@@ -173,7 +173,7 @@ export async function authorize(base: string, credentials: Credentials, redirect
   const id = clientId ?? String((await register(base, [redirectUri])).body.client_id);
   const { verifier, challenge } = pkce();
   const query = new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'st-1', resource: `${base}/mcp` });
-  const page = await visit(`${base}/authorize?${query}`);
+  const page = await visit(`${base}/authorize?${query.toString()}`);
   const done = await submit(base, page, { key: credentials.key, hash: credentials.hash, decision: 'allow' });
   const code = done.location ? new URL(done.location).searchParams.get('code') : null;
   if (!code) throw new Error(`no code: ${done.status} ${done.html.slice(0, 300)}`);
