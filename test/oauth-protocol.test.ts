@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authGuidance, missingCredentialsMessage } from '../src/api/panel.js';
 import { clientAddress } from '../src/oauth/client-address.js';
 import { FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
-import { type Hosted, INITIALIZE, post, rawRequest, startHosted } from './support/hosted.js';
+import { type Hosted, INITIALIZE, httpClient, post, rawRequest, startHosted } from './support/hosted.js';
 import { closedPort } from './support/spawned.js';
 import { authorize, pkce, redeem, register, submit, tokenRequest, visit } from './support/sign-in.js';
 
@@ -302,5 +303,36 @@ describe('the client address', () => {
     // A client's own X-Forwarded-For entries stand left of what the proxies add: they are never read past an untrusted hop.
     expect(clientAddress(request('10.0.0.2', '6.6.6.6, 198.51.100.1, 10.0.0.3'), ['10.0.0.2', '10.0.0.3'])).toBe('198.51.100.1');
     expect(clientAddress(request('10.0.0.2'), ['10.0.0.2'])).toBe('10.0.0.2');
+  });
+});
+
+describe('what a signed-in user is told', () => {
+  it('when the API revokes the key: the call says to check the key signed in with, and the next request gets a Bearer challenge to sign in again', async () => {
+    const own = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], oauth: {} });
+    const origin = new URL(own.url).origin;
+    try {
+      const tokens = (await redeem(origin, await authorize(origin, TEST_CREDENTIALS))).body;
+      const mcp = await httpClient(own.url, bearer(tokens.access_token));
+      expect((await mcp.callTool({ name: 'read_balance', arguments: {} })).isError).toBeFalsy();
+      own.fakes[0]?.revokeCredentials();
+      const refused = await mcp.callTool({ name: 'read_balance', arguments: {} });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toContain('the API key and hash you signed in with');
+      await mcp.close();
+      const next = await post(own.url, INITIALIZE, bearer(tokens.access_token));
+      expect(next.status).toBe(401);
+      expect(next.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="iletimerkezi:read", error="invalid_token"`);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('names the sign-in, not headers or environment variables, as where the key and hash came from', () => {
+    expect(authGuidance('sign-in')).toBe(
+      'Check the API key and hash you signed in with (to change them, disconnect and connect the app again, and sign in anew) against ' +
+        'panel.iletimerkezi.com → Settings → Security → API Access, turn on "Allow API access" (panel → Settings → Security → Access Permissions), ' +
+        'and if the account has an IP allow-list, add the address this server connects from.',
+    );
+    expect(missingCredentialsMessage('sign-in')).toBe('No iletiMerkezi account is signed in: connect again from the app and sign in with the API key and hash.');
   });
 });

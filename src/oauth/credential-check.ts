@@ -11,7 +11,7 @@ export type CredentialCheck = (credentials: Credentials) => Promise<CredentialVe
  */
 export function balanceCheck(apiUrl: string, options: Pick<ClientOptions, 'timeoutMs' | 'concurrency' | 'retry'>): CredentialCheck {
   return async (credentials) => {
-    const client = new IletimerkeziClient({ ...options, baseUrl: apiUrl, credentials, credentialSource: 'headers' });
+    const client = new IletimerkeziClient({ ...options, baseUrl: apiUrl, credentials, credentialSource: 'sign-in' });
     try {
       await client.fetchBalance();
       return { accepted: true };
@@ -24,7 +24,7 @@ export function balanceCheck(apiUrl: string, options: Pick<ClientOptions, 'timeo
   };
 }
 
-/** The API's own words, without the advice about headers that follows them for a header caller. */
+/** The API's own words, without the advice that follows them: the page gives its own. */
 function refusalOf(message: string): string {
   return (message.split(' Check ')[0] ?? message).slice(0, 300);
 }

@@ -185,7 +185,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
         return;
       }
       exchange.client = grant.client;
-      granted = settings.registry.resolve(grant.credentials);
+      granted = settings.registry.resolve(grant.credentials, 'sign-in');
     }
     if (settings.token && !bearerMatches(request, settings.token)) {
       refuse(response, 401, 'A valid bearer token is required: send Authorization: Bearer <ILETIMERKEZI_HTTP_TOKEN>.', {
