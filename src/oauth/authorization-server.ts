@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { OAuthMetadata, OAuthProtectedResourceMetadata, OAuthTokens } from '@modelcontextprotocol/server';
+import type { OAuthMetadata, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/server';
 import { checkResourceAllowed, getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/server';
 import type { Credentials } from '../api/client.js';
 import { readBody } from '../http-body.js';
@@ -8,10 +8,11 @@ import type { TakingStore } from '../state/store.js';
 import { clientAddress } from './client-address.js';
 import { fetchClientDocument, isDocumentUrl, type ClientDocument } from './client-document.js';
 import type { CredentialCheck } from './credential-check.js';
-import { OAuthKeys, randomToken, sameSecret, verifierMatches } from './keys.js';
+import { Grants, OAuthError } from './grants.js';
+import { OAuthKeys, randomToken, sameSecret } from './keys.js';
 import { type Language, SIGN_IN_CSS, errorPage, languageOf, signInPage, wordsOf } from './page.js';
 import { redirectMatches, redirectProblem } from './redirects.js';
-import { ACCESS_TTL_MS, FAILURE_WINDOW_MS, type OAuthStores, REGISTRATION_WINDOW_MS, table } from './stores.js';
+import { FAILURE_WINDOW_MS, type OAuthStores, REGISTRATION_WINDOW_MS, table } from './stores.js';
 
 /** The one scope: every tool here only reads. */
 export const READ_SCOPE = 'iletimerkezi:read';
@@ -76,46 +77,12 @@ interface PendingAuthorization {
   nonce: string;
   expiresAt: number;
 }
-interface CodeRecord {
-  client: string;
-  redirectUri: string;
-  challenge: string;
-  resource: string;
-  scope: string;
-  credentials: string;
-}
-interface GrantRecord {
-  client: string;
-  resource: string;
-  scope: string;
-  credentials: string;
-}
-interface RefreshRecord {
-  grant: string;
-  rotated?: true;
-}
-interface AccessRecord {
-  grant: string;
-  client: string;
-  resource: string;
-  expiresAt: number;
-}
 interface Counter {
   count: number;
   since: number;
 }
 
 type Form = URLSearchParams;
-
-class OAuthError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -155,10 +122,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
   const secureCookies = issuer.startsWith('https:');
   const clients = table(settings.stores.clients);
   const documents = table(settings.stores.documents);
-  const codes = table(settings.stores.codes);
-  const grants = table(settings.stores.grants);
-  const refreshTokens = table(settings.stores.refreshTokens);
-  const accessTokens = table(settings.stores.accessTokens);
+  const grants = new Grants(keys, settings.stores, resource, now);
   const failures = table(settings.stores.failures);
   const registrations = table(settings.stores.registrations);
 
@@ -328,105 +292,29 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       await count(failures, address, FAILURE_WINDOW_MS);
       return showSignIn(response, 401, pending, client, language, { key, problem: words.refused(verdict.refusal) });
     }
-    const code = randomToken();
-    const codeKey = keys.digest(`code:${code}`);
-    const record: CodeRecord = {
+    const code = await grants.code({
       client: pending.client,
       redirectUri: pending.redirectUri,
       challenge: pending.challenge,
       resource: pending.resource,
       scope: pending.scope,
-      credentials: keys.seal({ key, hash }, `code ${codeKey}`),
-    };
-    if (!(await codes.set(codeKey, record))) return showSignIn(response, 503, pending, client, language, { key, problem: words.unavailable });
+      credentials: { key, hash },
+    });
+    if (!code) return showSignIn(response, 503, pending, client, language, { key, problem: words.unavailable });
     response.setHeader('set-cookie', `${cookieName(pending.nonce)}=; Path=/authorize; Max-Age=0; HttpOnly; SameSite=Lax${secureCookies ? '; Secure' : ''}`);
     redirectWith(response, pending.redirectUri, { code, state: pending.state });
-  };
-
-  /** Access and refresh tokens for a grant, stored by their digests only. */
-  const issueTokens = async (grantKey: string, grant: GrantRecord): Promise<OAuthTokens> => {
-    const access = randomToken();
-    const refresh = randomToken();
-    const record: AccessRecord = { grant: grantKey, client: grant.client, resource: grant.resource, expiresAt: now() + ACCESS_TTL_MS };
-    const stored = await Promise.all([
-      grants.set(grantKey, grant),
-      refreshTokens.set(keys.digest(`refresh:${refresh}`), { grant: grantKey } satisfies RefreshRecord),
-      accessTokens.set(keys.digest(`access:${access}`), record),
-    ]);
-    if (stored.includes(false)) throw new OAuthError('temporarily_unavailable', 'The server could not store the grant; try again.', 503);
-    return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TTL_MS / 1000, refresh_token: refresh, scope: grant.scope };
-  };
-
-  const revokeGrant = (grantKey: string) => grants.take(grantKey);
-
-  const redeemCode = async (form: Form): Promise<OAuthTokens> => {
-    const code = form.get('code') ?? '';
-    const codeKey = keys.digest(`code:${code}`);
-    // Taken, not read: a code works once, on whichever replica redeems it first.
-    const record = await codes.take<CodeRecord>(codeKey);
-    if (!record) throw new OAuthError('invalid_grant', 'The authorization code is unknown, used or expired.');
-    if (form.get('client_id') !== record.client) throw new OAuthError('invalid_grant', 'The code was issued to another client.');
-    if (form.get('redirect_uri') !== record.redirectUri) throw new OAuthError('invalid_grant', 'The redirect_uri differs from the authorization request.');
-    if (!verifierMatches(form.get('code_verifier') ?? '', record.challenge)) throw new OAuthError('invalid_grant', 'The code_verifier does not match the code_challenge.');
-    const named = form.get('resource');
-    if (named !== null && !checkResourceAllowed({ requestedResource: named, configuredResource: record.resource })) {
-      throw new OAuthError('invalid_target', `This server's resource is ${resource}.`);
-    }
-    const credentials = keys.open<Credentials>(record.credentials, `code ${codeKey}`);
-    if (!credentials) throw new OAuthError('invalid_grant', 'The authorization code is unknown, used or expired.');
-    const grantKey = randomBytes(32).toString('hex');
-    const grant: GrantRecord = { client: record.client, resource: record.resource, scope: record.scope, credentials: keys.seal(credentials, `grant ${grantKey}`) };
-    return issueTokens(grantKey, grant);
-  };
-
-  const refresh = async (form: Form): Promise<OAuthTokens> => {
-    const refreshKey = keys.digest(`refresh:${form.get('refresh_token') ?? ''}`);
-    const record = await refreshTokens.take<RefreshRecord>(refreshKey);
-    if (!record) throw new OAuthError('invalid_grant', 'The refresh token is unknown or expired.');
-    if (record.rotated) {
-      // A rotated token came back: someone holds a copy. The whole grant goes, at once (OAuth 2.1 BCP).
-      await revokeGrant(record.grant);
-      throw new OAuthError('invalid_grant', 'The refresh token was already used; the grant is revoked. Sign in again.');
-    }
-    const grant = await grants.get<GrantRecord>(record.grant);
-    if (!grant) throw new OAuthError('invalid_grant', 'The grant was revoked. Sign in again.');
-    if (form.get('client_id') !== grant.client) {
-      await revokeGrant(record.grant);
-      throw new OAuthError('invalid_grant', 'The refresh token was issued to another client; the grant is revoked.');
-    }
-    const named = form.get('resource');
-    if (named !== null && !checkResourceAllowed({ requestedResource: named, configuredResource: grant.resource })) {
-      throw new OAuthError('invalid_target', `This server's resource is ${resource}.`);
-    }
-    await refreshTokens.set(refreshKey, { grant: record.grant, rotated: true } satisfies RefreshRecord);
-    return issueTokens(record.grant, grant);
   };
 
   const token = async (response: ServerResponse, form: Form) => {
     const grantType = form.get('grant_type');
     try {
-      if (grantType === 'authorization_code') return sendJson(response, 200, await redeemCode(form));
-      if (grantType === 'refresh_token') return sendJson(response, 200, await refresh(form));
+      if (grantType === 'authorization_code') return sendJson(response, 200, await grants.redeemCode(form));
+      if (grantType === 'refresh_token') return sendJson(response, 200, await grants.refresh(form));
       throw new OAuthError('unsupported_grant_type', 'Use authorization_code or refresh_token.');
     } catch (error) {
       if (error instanceof OAuthError) return sendOAuthError(response, error);
       throw error;
     }
-  };
-
-  /** RFC 7009: access and refresh tokens alike; revoking a refresh token ends its grant. Always 200. */
-  const revoke = async (response: ServerResponse, form: Form) => {
-    const value = form.get('token') ?? '';
-    const clientId = form.get('client_id');
-    const accessKey = keys.digest(`access:${value}`);
-    const access = await accessTokens.get<AccessRecord>(accessKey);
-    if (access && (clientId === null || clientId === access.client)) await accessTokens.take(accessKey);
-    const refreshRecord = await refreshTokens.get<RefreshRecord>(keys.digest(`refresh:${value}`));
-    if (refreshRecord) {
-      const grant = await grants.get<GrantRecord>(refreshRecord.grant);
-      if (grant && (clientId === null || clientId === grant.client)) await revokeGrant(refreshRecord.grant);
-    }
-    sendJson(response, 200, {});
   };
 
   const register = async (request: IncomingMessage, response: ServerResponse, text: string) => {
@@ -505,7 +393,9 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       methods: ['POST'],
       serve: async (request, response) => {
         const text = await readForm(request, response);
-        if (text !== undefined) await revoke(response, new URLSearchParams(text));
+        if (text === undefined) return;
+        await grants.revoke(new URLSearchParams(text));
+        sendJson(response, 200, {});
       },
     },
     '/register': {
@@ -546,14 +436,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       if (header === undefined) return challenge();
       const value = /^Bearer[ ]+([A-Za-z0-9_-]{1,200})\s*$/i.exec(header)?.[1];
       const refused = challenge('invalid_token', 'The access token is invalid, expired or revoked: sign in again.');
-      if (!value) return refused;
-      const access = await accessTokens.get<AccessRecord>(keys.digest(`access:${value}`));
-      if (!access || access.expiresAt <= now() || access.resource !== resource) return refused;
-      const grant = await grants.get<GrantRecord>(access.grant);
-      if (!grant || grant.client !== access.client) return refused;
-      const credentials = keys.open<Credentials>(grant.credentials, `grant ${access.grant}`);
-      if (!credentials) return refused;
-      return { credentials, client: access.client };
+      return (value && (await grants.holderOf(value))) || refused;
     },
 
     invalidToken: (message) => challenge('invalid_token', message),
