@@ -158,11 +158,16 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     message,
   });
 
-  /** Counts one event in the address's window; says whether the address is already over `max`. */
+  /**
+   * An address's events in a fixed window that starts with its first event (failed sign-ins,
+   * registrations). Read then written, not atomic: concurrent events on replicas may be counted
+   * once where twice happened, a small slack on a limit of 10 or 60.
+   */
   const counterOf = async (store: TakingStore, address: string, windowMs: number): Promise<Counter> => {
     const counter = await store.get<Counter>(keys.digest(`address:${address}`));
     return counter && now() - counter.since < windowMs ? counter : { count: 0, since: now() };
   };
+  /** Counts one event of the address. */
   const count = async (store: TakingStore, address: string, windowMs: number) => {
     const counter = await counterOf(store, address, windowMs);
     await store.set(keys.digest(`address:${address}`), { count: counter.count + 1, since: counter.since });
