@@ -7,6 +7,9 @@ import tseslint from 'typescript-eslint';
 /** The MCP SDK is called from the server wiring (and by the clients in demo, tests and bench), never from a layer below it. */
 const MCP_SDK_OUTSIDE_SERVER = { group: ['@modelcontextprotocol/*'], message: 'Only src/server calls the MCP SDK; this layer stays free of it.' };
 
+/** SDK v1 spoke 2025-11-25 only; v2 (@modelcontextprotocol/server and /client) speaks both eras. */
+const MCP_SDK_V1 = { group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], message: 'Use SDK v2: @modelcontextprotocol/server or @modelcontextprotocol/client.' };
+
 /**
  * A layer boundary: files under src/<layer>/ may not import the sibling folders or src/ modules
  * named in `forbidden`. The regexes match only imports that climb out of the layer (`../`, at any
@@ -86,12 +89,12 @@ export default defineConfig(
     // SDK v1 spoke 2025-11-25 only; SDK v2 (@modelcontextprotocol/server and /client) serves and
     // speaks both eras. One helper keeps a v1 client, to prove that clients built on it still work.
     name: 'mcp-sdk-v2',
-    files: ['src/server/**/*.ts', 'src/demo/**/*.ts', 'src/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    files: ['src/server/**/*.ts', 'src/oauth/**/*.ts', 'src/demo/**/*.ts', 'src/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
     ignores: ['test/support/other-clients.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'], message: 'Use SDK v2: @modelcontextprotocol/server or @modelcontextprotocol/client.' }] },
+        { patterns: [MCP_SDK_V1] },
       ],
     },
   },
@@ -115,6 +118,12 @@ export default defineConfig(
       group: ['@modelcontextprotocol/*', '!@modelcontextprotocol/ext-apps', '@modelcontextprotocol/ext-apps/*', 'node:*'],
       message: "A view talks to its host through ext-apps' App only: no MCP SDK, no ext-apps server or host side, nothing of Node.",
     },
+  }),
+  // The sign-in mode answers the HTTP layer one question (which account a token stands for) and
+  // serves the OAuth endpoints; it uses the SDK's auth helpers and types, and nothing of the server.
+  boundary('oauth', 'oauth sits beside server: it imports nothing from server, tools, reporting, demo or simulator.', {
+    folders: ['server', 'tools', 'reporting', 'demo', 'simulator'],
+    packages: MCP_SDK_V1,
   }),
   boundary('simulator', 'the simulator stands in for the upstream API: it imports nothing from reporting, tools or server.', {
     folders: ['reporting', 'tools', 'server'],

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/build-once.ts'],
+    // Vitest blanks CSS imports unless told otherwise; the sign-in page's stylesheet is imported as text (?raw) and must stay whole.
+    css: { include: [/src\/oauth\/.*\.css/] },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Most files wait on child processes and sockets rather than compute: on a two-core machine

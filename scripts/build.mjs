@@ -5,7 +5,8 @@
 // The server and the `npm run demo` client are two separate builds: every file at the top of
 // dist/ then belongs to the server alone, so the npm package and the MCP Bundle ship `dist/*.js`
 // and nothing of the demo client, which only developers run.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { buildViews } from './build-views.mjs';
 
@@ -24,6 +25,18 @@ const withoutOptionalColours = {
   },
 };
 
+/**
+ * The sign-in page's HTML and CSS are files in src/oauth, imported as `./sign-in.html?raw` (the
+ * form Vite, under the tests, reads as text too) and inlined here, so dist/ needs no file beside it.
+ */
+const rawText = {
+  name: 'raw-text',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\?raw$/ }, (args) => ({ path: fileURLToPath(new URL(args.path.replace(/\?raw$/, ''), pathToFileURL(`${args.resolveDir}/`))), namespace: 'raw' }));
+    plugin.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -33,7 +46,7 @@ const common = {
   // Bundled CommonJS dependencies call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [withoutOptionalColours],
+  plugins: [withoutOptionalColours, rawText],
 };
 
 await Promise.all([

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as z from 'zod';
 import type { Credentials } from './api/client.js';
 import { API_ACCESS_PAGE, type ConfiguredSource, type LoneCredential } from './api/panel.js';
@@ -43,6 +44,13 @@ export const ENVIRONMENT = [
   { name: 'ILETIMERKEZI_HTTP_TOKEN', fallback: '(none)', about: 'With --http: bearer token every request must present; required when the server holds credentials.' },
   { name: 'ILETIMERKEZI_REDIS_URL', fallback: '(none)', about: 'With --http: redis:// or rediss:// URL; cursors, cached windows and recipients are then shared by replicas.' },
   { name: 'ILETIMERKEZI_CURSOR_SECRET', fallback: '(random per process)', about: 'Key that signs cursors, shared by replicas (at least 32 characters); required with Redis.' },
+  {
+    name: 'ILETIMERKEZI_OAUTH_SECRET',
+    fallback: '(none)',
+    about: 'With --http: turns on OAuth sign-in (each user signs in with their key and hash); encrypts what it stores (at least 32 characters).',
+  },
+  { name: 'ILETIMERKEZI_PUBLIC_URL', fallback: '(none)', about: 'With the OAuth secret: the origin clients reach, e.g. https://sms-mcp.example.com (no path).' },
+  { name: 'ILETIMERKEZI_TRUSTED_PROXIES', fallback: '(none)', about: 'With --http: comma-separated proxy addresses whose X-Forwarded-For names the client.' },
 ] as const;
 
 export type EnvironmentVariable = (typeof ENVIRONMENT)[number]['name'];
@@ -76,6 +84,16 @@ export interface HttpConfig {
   token: string | undefined;
   redisUrl: string | undefined;
   cursorSecret: string | undefined;
+  /** Each user signs in (ILETIMERKEZI_OAUTH_SECRET); undefined in the other modes. */
+  oauth: OAuthConfig | undefined;
+  /** Addresses of the proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+}
+
+export interface OAuthConfig {
+  secret: string;
+  /** The origin clients reach, `scheme://host[:port]`, no trailing slash. */
+  publicUrl: string;
 }
 
 
@@ -191,6 +209,34 @@ function secret(name: EnvironmentVariable, minLength: number) {
     });
 }
 
+/** The origin clients reach: https, or http on a loopback host; nothing after the host and port. */
+const publicUrl = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (!raw?.trim()) return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      // Reported below.
+    }
+    const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackAddress(url.hostname)));
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !/[?#]/.test(raw);
+    if (!url || !secure || !bare) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'ILETIMERKEZI_PUBLIC_URL must be the origin clients reach, with no path, such as https://sms-mcp.example.com ' +
+          '(plain http only for loopback hosts).',
+      });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
+const addressEntry = (item: string) => (isIP(item) ? undefined : 'is not an IP address');
+
 const redisUrl = z
   .string()
   .optional()
@@ -232,6 +278,9 @@ const environmentSchema = z.object({
   ILETIMERKEZI_HTTP_TOKEN: secret('ILETIMERKEZI_HTTP_TOKEN', 16),
   ILETIMERKEZI_REDIS_URL: redisUrl,
   ILETIMERKEZI_CURSOR_SECRET: secret('ILETIMERKEZI_CURSOR_SECRET', 32),
+  ILETIMERKEZI_OAUTH_SECRET: secret('ILETIMERKEZI_OAUTH_SECRET', 32),
+  ILETIMERKEZI_PUBLIC_URL: publicUrl,
+  ILETIMERKEZI_TRUSTED_PROXIES: list('ILETIMERKEZI_TRUSTED_PROXIES', addressEntry),
 } satisfies Record<EnvironmentVariable, z.ZodType>);
 
 /** Reads the settings; a malformed one is a ConfigurationError that names the variable. */
@@ -245,6 +294,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigurationError(
       'ILETIMERKEZI_REDIS_URL is set but ILETIMERKEZI_CURSOR_SECRET is not: replicas that share Redis must sign cursors with ' +
         'one shared secret of at least 32 characters (for example the output of `openssl rand -hex 32`).',
+    );
+  }
+  const oauthSecret = settings.ILETIMERKEZI_OAUTH_SECRET;
+  const publicOrigin = settings.ILETIMERKEZI_PUBLIC_URL;
+  if (oauthSecret && !publicOrigin) {
+    throw new ConfigurationError(
+      'ILETIMERKEZI_OAUTH_SECRET is set but ILETIMERKEZI_PUBLIC_URL is not: OAuth needs the origin clients reach, ' +
+        'such as https://sms-mcp.example.com, to name its issuer and resource.',
     );
   }
   const key = settings.ILETIMERKEZI_API_KEY?.trim();
@@ -270,6 +327,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       token: settings.ILETIMERKEZI_HTTP_TOKEN,
       redisUrl: settings.ILETIMERKEZI_REDIS_URL,
       cursorSecret: settings.ILETIMERKEZI_CURSOR_SECRET,
+      oauth: oauthSecret && publicOrigin ? { secret: oauthSecret, publicUrl: publicOrigin } : undefined,
+      trustedProxies: settings.ILETIMERKEZI_TRUSTED_PROXIES,
     },
   };
 }

@@ -20,6 +20,8 @@ const HTTP_DEFAULTS = {
   token: undefined,
   redisUrl: undefined,
   cursorSecret: undefined,
+  oauth: undefined,
+  trustedProxies: [],
 };
 
 describe('loadConfig', () => {
@@ -89,6 +91,8 @@ describe('loadConfig', () => {
       token: 'token-0123456789abcdef',
       redisUrl: 'redis://:password@redis:6379/0',
       cursorSecret: 'c'.repeat(32),
+      oauth: undefined,
+      trustedProxies: [],
     });
     expect(() => loadConfig({ ...http, ILETIMERKEZI_CURSOR_SECRET: '' })).toThrow(/ILETIMERKEZI_CURSOR_SECRET/);
     expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_TOKEN: 'short' })).toThrow(/at least 16 characters/);
@@ -97,6 +101,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_PORT: '70000' })).toThrow(/ILETIMERKEZI_HTTP_PORT/);
     // Secrets are never quoted back.
     expect(() => loadConfig({ ...http, ILETIMERKEZI_HTTP_TOKEN: 'short' })).not.toThrow(/short/);
+  });
+
+  it('reads the sign-in settings: a long secret, the public origin (https, or http on loopback), trusted proxy addresses', () => {
+    const oauth = { ILETIMERKEZI_OAUTH_SECRET: 'o'.repeat(32), ILETIMERKEZI_PUBLIC_URL: 'https://SMS-mcp.example.com/', ILETIMERKEZI_TRUSTED_PROXIES: '10.0.0.5, ::1' };
+    expect(loadConfig(oauth).http).toMatchObject({ oauth: { secret: 'o'.repeat(32), publicUrl: 'https://sms-mcp.example.com' }, trustedProxies: ['10.0.0.5', '::1'] });
+    expect(loadConfig({ ...oauth, ILETIMERKEZI_PUBLIC_URL: 'http://127.0.0.1:8787' }).http.oauth?.publicUrl).toBe('http://127.0.0.1:8787');
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_PUBLIC_URL: 'http://sms-mcp.example.com' })).toThrow(/plain http only for loopback hosts/);
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_PUBLIC_URL: 'https://sms-mcp.example.com/mcp' })).toThrow(/with no path/);
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_PUBLIC_URL: '' })).toThrow(/ILETIMERKEZI_PUBLIC_URL is not/);
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_OAUTH_SECRET: 'short-oauth' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_OAUTH_SECRET: 'short-oauth' })).not.toThrow(/short-oauth/);
+    expect(() => loadConfig({ ...oauth, ILETIMERKEZI_TRUSTED_PROXIES: 'proxy.internal' })).toThrow(/is not an IP address/);
+    expect(loadConfig({ ILETIMERKEZI_PUBLIC_URL: 'https://sms-mcp.example.com' }).http.oauth).toBeUndefined();
   });
 
   it('needs both credentials, and says which one is set when the other is not', () => {

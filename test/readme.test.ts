@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
 import { DEFAULT_RECIPIENT_CACHE_LIMITS } from '../src/reporting/recipient-cache.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
-import { MAX_BODY_BYTES } from '../src/server/body.js';
+import { MAX_BODY_BYTES } from '../src/http-body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../src/tools/fields.js';
 import { MAX_TEXT_CHARS } from '../src/reporting/text.js';
@@ -220,7 +220,12 @@ describe('the README', () => {
       expect(Object.keys(headersOf(entry)).sort(), block.label).toEqual(['X-Iletimerkezi-Hash', 'X-Iletimerkezi-Key']);
     }
     const section = README.slice(README.indexOf('### Clients over HTTP'), README.indexOf('## Environment variables'));
-    expect(section).toMatch(/claude\.ai and ChatGPT\*\* connectors cannot be used yet[\s\S]*need an OAuth mode/);
+    expect(section).toMatch(/claude\.ai and ChatGPT\*\* connectors send neither headers nor a fixed token: they use the sign-in\nmode below/);
+    const signIn = section.slice(section.indexOf('### Connect from claude.ai or ChatGPT'));
+    for (const fact of ['ILETIMERKEZI_OAUTH_SECRET=', 'ILETIMERKEZI_PUBLIC_URL=https://', '/mcp`, and\nnothing else', '![The sign-in page](docs/sign-in-en.png)', '`demo-key`', '`demo-hash`', 'Rotating `ILETIMERKEZI_OAUTH_SECRET` invalidates every grant']) {
+      expect(signIn, fact).toContain(fact);
+    }
+    expect(existsSync(join(ROOT, 'docs/sign-in-en.png'))).toBe(true);
   });
 
   it('runs every local server from a clone: each entry, with its placeholder path made this checkout\'s, starts and lists the tools', async () => {

@@ -22,6 +22,20 @@ describe('the Redis store, against a real redis-server', () => {
     await redis?.stop();
   });
 
+  it('hands an entry to one taker only, and forgets it in the kind\'s bookkeeping', async () => {
+    const store = connection.store('taken', { ttlMs: 60_000, maxBytes: 1_000, maxEntryBytes: 100, maxEntries: 8 });
+    const account = store.forAccount('t'.repeat(8));
+    expect(await account.set('code', { n: 1 })).toBe(true);
+    expect(await account.set('other', { n: 2 })).toBe(true);
+    const takers = await Promise.all([account.take('code'), account.take('code'), account.take('code')]);
+    expect(takers.filter((value) => value !== undefined)).toEqual([{ n: 1 }]);
+    expect(await account.get('code')).toBeUndefined();
+    expect(Number(await inspect.get('iletimerkezi-mcp:{taken}:~bytes'))).toBe(JSON.stringify({ n: 2 }).length);
+    expect(await inspect.hkeys('iletimerkezi-mcp:{taken}:~sizes')).toEqual([`iletimerkezi-mcp:{taken}:${'t'.repeat(8)}:other`]);
+    expect(await account.take('never')).toBeUndefined();
+    await inspect.del(...(await inspect.keys('iletimerkezi-mcp:{taken}*')));
+  });
+
   it('keeps a kind within its byte bounds, the oldest going first, each entry scoped by its account', async () => {
     const entry = (n: number) => ({ pad: 'x'.repeat(30), n });
     const size = JSON.stringify(entry(1)).length;

@@ -11,8 +11,8 @@ const CREDENTIAL_VARIABLES = 'ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH';
 /** Where the user sets the key and hash: the server's environment, or the Claude Desktop extension's settings. */
 export type ConfiguredSource = 'environment' | 'bundle';
 
-/** Where the key and hash came from: set up with the server, or sent in each HTTP request's headers. */
-export type CredentialSource = ConfiguredSource | 'headers';
+/** Where the key and hash came from: set up with the server, sent in each HTTP request's headers, or given on the OAuth sign-in page. */
+export type CredentialSource = ConfiguredSource | 'headers' | 'sign-in';
 
 /** The one of the two credentials that is set when the other is missing. */
 export type LoneCredential = 'key' | 'hash';
@@ -28,6 +28,7 @@ const CREDENTIALS_FROM: Record<CredentialSource, string> = {
   environment: CREDENTIAL_VARIABLES,
   bundle: `the "API key" and "API hash" fields of the extension's settings (${EXTENSION_SETTINGS})`,
   headers: 'the X-Iletimerkezi-Key and X-Iletimerkezi-Hash headers',
+  'sign-in': 'the API key and hash you signed in with (to change them, disconnect and connect the app again, and sign in anew)',
 };
 
 /** One paragraph for any authentication failure, naming where the credentials came from. */
@@ -61,6 +62,7 @@ export function missingCredentialsMessage(source: CredentialSource, lone?: LoneC
       `issues them at ${PANEL} → ${API_ACCESS_PAGE}.`
     );
   }
+  if (source === 'sign-in') return 'No iletiMerkezi account is signed in: connect again from the app and sign in with the API key and hash.';
   if (source === 'bundle') {
     return (
       `${lone ? LONE.bundle[lone] : 'No iletiMerkezi API key and hash are set in the extension\'s settings.'} ` +

@@ -9,6 +9,8 @@ import type { Logger } from '../log.js';
 export interface AccessEntry {
   /** The first 8 hex characters of the account's HMAC identity; null when the request names none. */
   account: string | null;
+  /** With OAuth sign-in: the client id of the request's token; null without a valid one. */
+  client?: string | null;
   /** The tool a tools/call request called; null for every other request. */
   tool: string | null;
   durationMs: number;

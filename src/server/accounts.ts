@@ -99,7 +99,8 @@ export class AccountRegistry {
     }
     this.evictIdle();
     const { client, apiUrl, logger } = this.settings;
-    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger, credentialSource: source }), source === 'headers');
+    const callers = source === 'headers' || source === 'sign-in';
+    return this.open(id, new IletimerkeziClient({ ...client, baseUrl: apiUrl, credentials, logger, credentialSource: source }), callers);
   }
 
   async close(): Promise<void> {

@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import { ConfigurationError, errorCode } from '../errors.js';
+import type { OAuthService } from '../oauth/authorization-server.js';
 import { VERSION } from '../version.js';
 import type { JsonLog } from './access-log.js';
 import type { Account, AccountRegistry } from './accounts.js';
-import { accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
-import { MAX_BODY_BYTES, readBody } from './body.js';
+import { ACCOUNT_HEADERS, accountOf, busyAnswer, toolCallsOf, toolNameOf } from './admission.js';
+import { MAX_BODY_BYTES, readBody } from '../http-body.js';
 import { type OpenedTool, type ToolOutcome, buildServer } from './create-server.js';
 import { isLoopbackAddress } from '../loopback.js';
-import { type GuardSettings, bearerMatches, passesRebindingCheck, repeatedHeader } from './request-guard.js';
+import { type GuardSettings, bearerMatches, hostPasses, passesRebindingCheck, repeatedHeader } from './request-guard.js';
 import { requestTools, unservedCallAnswer } from './toolset-header.js';
 
 export interface HttpSettings {
@@ -28,6 +29,8 @@ export interface HttpSettings {
   callTimeoutMs?: number;
   maxBodyBytes?: number;
   maxCallsPerAccount?: number;
+  /** Each user signs in: the account is the one the request's OAuth token was granted for. */
+  oauth?: OAuthService | undefined;
 }
 
 export interface HttpService {
@@ -48,7 +51,14 @@ export function checkHttpSettings(settings: {
   /** The server holds an account's credentials (team mode, or the demo's). */
   holdsAccount: boolean;
   demo: boolean;
+  oauth?: boolean;
 }): void {
+  if (settings.oauth && (settings.token || (settings.holdsAccount && !settings.demo))) {
+    throw new ConfigurationError(
+      'ILETIMERKEZI_OAUTH_SECRET makes each user sign in with their own key and hash, so the server may hold neither ' +
+        'ILETIMERKEZI_API_KEY/ILETIMERKEZI_API_HASH nor ILETIMERKEZI_HTTP_TOKEN: unset them, or unset the OAuth secret to serve one team account.',
+    );
+  }
   if (!isLoopbackAddress(settings.host) && settings.allowedHosts.length === 0) {
     throw new ConfigurationError(
       `ILETIMERKEZI_HTTP_HOST is ${JSON.stringify(settings.host)}, which is not a loopback address, and ` +
@@ -56,7 +66,7 @@ export function checkHttpSettings(settings: {
         '(for example mcp.example.com), so that DNS rebinding cannot reach it under another name.',
     );
   }
-  if (settings.holdsAccount && !settings.demo && !settings.token) {
+  if (settings.holdsAccount && !settings.demo && !settings.token && !settings.oauth) {
     throw new ConfigurationError(
       'The server holds ILETIMERKEZI_API_KEY and ILETIMERKEZI_API_HASH, so anyone who reaches it would use that account: ' +
         'set ILETIMERKEZI_HTTP_TOKEN (at least 16 characters, e.g. `openssl rand -hex 32`) and give it to the team as a bearer token, ' +
@@ -85,6 +95,8 @@ function listenFailure(error: unknown, host: string, port: number): Configuratio
 interface Exchange {
   started: number;
   account: Account | undefined;
+  /** The OAuth client whose token the request carried. */
+  client: string | null;
   tool: string | null;
   outcome: string | undefined;
 }
@@ -131,11 +143,13 @@ function refuse(response: ServerResponse, status: number, message: string, heade
  * that can refuse a request does so before the SDK transport sees it.
  */
 export async function startHttpServer(settings: HttpSettings): Promise<HttpService> {
-  checkHttpSettings({ ...settings, holdsAccount: settings.shared !== undefined });
+  const { oauth } = settings;
+  checkHttpSettings({ ...settings, holdsAccount: settings.shared !== undefined, oauth: oauth !== undefined });
   const guard: GuardSettings = {
     loopback: isLoopbackAddress(settings.host),
-    allowedHosts: settings.allowedHosts,
-    allowedOrigins: settings.allowedOrigins,
+    // The public URL's host and origin are this server's own.
+    allowedHosts: oauth ? [...settings.allowedHosts, oauth.host] : settings.allowedHosts,
+    allowedOrigins: oauth ? [...settings.allowedOrigins, oauth.origin] : settings.allowedOrigins,
   };
   const maxCalls = settings.maxCallsPerAccount ?? DEFAULT_CALLS_PER_ACCOUNT;
   // The SDK's own request handling serves both eras from one endpoint: 2026-07-28 requests per
@@ -159,6 +173,20 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       refuse(response, 405, 'This server is stateless: send MCP requests as POST.', { allow: 'POST' });
       return;
     }
+    let granted: Account | undefined;
+    if (oauth) {
+      if (request.headers[ACCOUNT_HEADERS.key.toLowerCase()] !== undefined || request.headers[ACCOUNT_HEADERS.hash.toLowerCase()] !== undefined) {
+        refuse(response, 400, 'This server signs each user in with OAuth; it does not accept X-Iletimerkezi-Key or X-Iletimerkezi-Hash headers. Remove them.');
+        return;
+      }
+      const grant = await oauth.grantOf(request);
+      if ('status' in grant) {
+        refuse(response, grant.status, grant.message, grant.headers);
+        return;
+      }
+      exchange.client = grant.client;
+      granted = settings.registry.resolve(grant.credentials, 'sign-in');
+    }
     if (settings.token && !bearerMatches(request, settings.token)) {
       refuse(response, 401, 'A valid bearer token is required: send Authorization: Bearer <ILETIMERKEZI_HTTP_TOKEN>.', {
         'www-authenticate': 'Bearer realm="iletimerkezi-mcp"',
@@ -179,7 +207,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       sendJson(response, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not JSON.' } });
       return;
     }
-    const choice = accountOf(request, settings.shared, settings.registry);
+    const choice = granted ? { account: granted } : accountOf(request, settings.shared, settings.registry);
     if ('refusal' in choice) {
       refuse(response, 400, choice.refusal);
       return;
@@ -193,8 +221,9 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     }
     const keyRefusal = await account.keyRefusal();
     if (keyRefusal !== undefined) {
-      // Not a bearer challenge: no token would help, the account's own key and hash must change.
-      refuse(response, 401, keyRefusal, { 'www-authenticate': 'X-Iletimerkezi-Key realm="iletimerkezi-mcp"' });
+      // Without OAuth no token would help: the account's own key and hash must change. With it, signing in again does.
+      const challenge = oauth?.invalidToken(keyRefusal);
+      refuse(response, 401, keyRefusal, challenge?.headers ?? { 'www-authenticate': 'X-Iletimerkezi-Key realm="iletimerkezi-mcp"' });
       return;
     }
     const calls = toolCallsOf(parsed);
@@ -226,7 +255,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const exchange: Exchange = { started: performance.now(), account: undefined, tool: null, outcome: undefined };
+    const exchange: Exchange = { started: performance.now(), account: undefined, client: null, tool: null, outcome: undefined };
     active += 1;
     response.once('close', () => {
       active -= 1;
@@ -234,6 +263,7 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       const outcome = !response.writableFinished ? 'aborted' : (exchange.outcome ?? (response.statusCode < 400 ? 'ok' : `http-${response.statusCode}`));
       settings.log.access({
         account: exchange.account?.tag ?? null,
+        ...(oauth ? { client: exchange.client } : {}),
         tool: exchange.tool,
         durationMs: Math.round(performance.now() - exchange.started),
         outcome,
@@ -247,6 +277,14 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     if (draining) {
       refuse(response, 503, 'The server is shutting down; retry on another replica.', { connection: 'close', 'retry-after': '1' });
       return;
+    }
+    if (oauth && path !== '/mcp') {
+      // Browsers and other servers call these from their own origins: the Host alone says this is us.
+      if (!hostPasses(request, guard)) {
+        refuse(response, 403, 'Forbidden: this Host is not one this server answers.');
+        return;
+      }
+      if (await oauth.route(request, response, path ?? '')) return;
     }
     if (path !== '/mcp') {
       refuse(response, 404, 'Not found: MCP is served at /mcp.');

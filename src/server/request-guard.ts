@@ -42,6 +42,11 @@ function originAllowed(origin: string, settings: GuardSettings): boolean {
   return settings.allowedOrigins.includes(url.origin);
 }
 
+/** True when the request's Host is one this server answers. */
+export function hostPasses(request: IncomingMessage, settings: GuardSettings): boolean {
+  return request.headers.host !== undefined && hostAllowed(request.headers.host, settings);
+}
+
 /** True when the request's Host, and its Origin if it has one, are ones this server answers. */
 export function passesRebindingCheck(request: IncomingMessage, settings: GuardSettings): boolean {
   const { host, origin } = request.headers;

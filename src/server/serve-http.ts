@@ -1,4 +1,7 @@
 import type { Config } from '../config.js';
+import { createOAuthService } from '../oauth/authorization-server.js';
+import { balanceCheck } from '../oauth/credential-check.js';
+import { type OAuthStores, openOAuthStores } from '../oauth/stores.js';
 import { snapshotBounds } from '../tools/cursors.js';
 import { recipientBounds } from '../reporting/recipient-cache.js';
 import { blacklistBounds, blacklistMemoryStore } from '../reporting/blacklist.js';
@@ -10,6 +13,7 @@ import { type AccountStore, withFallback } from '../state/store.js';
 import { JsonLog } from './access-log.js';
 import { AccountRegistry } from './accounts.js';
 import { checkHttpSettings, startHttpServer } from './http.js';
+import { isLoopbackAddress } from '../loopback.js';
 import { KEY_CHECK_BOUNDS, keyCheckMemoryStore } from './key-check.js';
 
 interface Stores {
@@ -18,6 +22,8 @@ interface Stores {
   recipients: AccountStore;
   blacklists: AccountStore;
   keyChecks: AccountStore;
+  /** Only in the sign-in mode. */
+  oauth: OAuthStores | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +36,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
       recipients: new MemoryStore(recipientBounds()),
       blacklists: blacklistMemoryStore(),
       keyChecks: keyCheckMemoryStore(),
+      oauth: config.http.oauth ? openOAuthStores((_kind, bounds) => new MemoryStore(bounds)) : undefined,
       close: async () => {},
     };
   }
@@ -44,6 +51,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
     recipients: connection.store('recipients', recipientBounds()),
     blacklists: connection.store('blacklists', blacklistBounds()),
     keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS),
+    oauth: config.http.oauth ? openOAuthStores((kind, bounds) => connection.store(kind, bounds)) : undefined,
     close: () => connection.close(),
   };
 }
@@ -57,7 +65,7 @@ export async function serveHttp(config: Config, runtime: Runtime, tools: readonl
   const held = runtime.account.credentials;
   const settings = { host: config.http.host, allowedHosts: config.http.allowedHosts, token: config.http.token, demo: runtime.demo };
   // Before anything opens, so a refused start leaves nothing running.
-  checkHttpSettings({ ...settings, holdsAccount: held !== undefined });
+  checkHttpSettings({ ...settings, holdsAccount: held !== undefined, oauth: config.http.oauth !== undefined });
   const stores = await openStores(config, log);
   const registry = new AccountRegistry({
     apiUrl: runtime.account.apiUrl,
@@ -77,7 +85,18 @@ export async function serveHttp(config: Config, runtime: Runtime, tools: readonl
       allowedOrigins: config.http.allowedOrigins,
       callTimeoutMs: config.callTimeoutMs,
       registry,
-      shared: held ? registry.pin(held) : undefined,
+      // With sign-in, the demo's account is reached by signing in with its key and hash, like any other.
+      shared: held && !config.http.oauth ? registry.pin(held) : undefined,
+      oauth:
+        config.http.oauth && stores.oauth
+          ? createOAuthService({
+              ...config.http.oauth,
+              trustedProxies: config.http.trustedProxies,
+              stores: stores.oauth,
+              checkCredentials: balanceCheck(runtime.account.apiUrl, { timeoutMs: config.timeoutMs, concurrency: 1 }),
+              allowLoopbackDocuments: isLoopbackAddress(config.http.host),
+            })
+          : undefined,
       log,
     });
   } catch (error) {
@@ -86,7 +105,13 @@ export async function serveHttp(config: Config, runtime: Runtime, tools: readonl
     await stores.close().catch(() => {});
     throw error;
   }
-  const mode = runtime.demo ? 'the demo account' : held ? 'one team account' : 'the account in each request';
+  const mode = config.http.oauth
+    ? `the account each user signs in with at ${config.http.oauth.publicUrl}${runtime.demo ? ' (the demo: key demo-key, hash demo-hash)' : ''}`
+    : runtime.demo
+      ? 'the demo account'
+      : held
+        ? 'one team account'
+        : 'the account in each request';
   log.event('listening', `serving MCP at ${service.url} for ${mode}${config.http.redisUrl ? ', state shared through Redis' : ''}`);
   let stopping = false;
   const stop = async () => {

@@ -1,4 +1,4 @@
-import { type AccountStore, type Share, type SharedStore, type StoreBounds, accountShare, load, sizeOf } from './store.js';
+import { type Share, type SharedStore, type StoreBounds, type TakingAccountStore, type TakingStore, accountShare, load, sizeOf } from './store.js';
 
 interface Entry {
   value: unknown;
@@ -18,7 +18,7 @@ class Holding {
  * together within the bounds. Values are kept as given (the caches never mutate them), so a hit
  * costs no parse. Used without an account (`get`, `set`), it is one private store with no share.
  */
-export class MemoryStore implements SharedStore, AccountStore {
+export class MemoryStore implements SharedStore, TakingAccountStore {
   private readonly holdings = new Map<string, Holding>();
   private readonly maxEntries: number;
   private readonly share: Share;
@@ -41,11 +41,23 @@ export class MemoryStore implements SharedStore, AccountStore {
     return Promise.resolve(this.write('', key, value, { bytes: this.bounds.maxBytes, entries: this.maxEntries }));
   }
 
-  forAccount(scope: string): SharedStore {
+  take<V>(key: string): Promise<V | undefined> {
+    return Promise.resolve(this.remove<V>('', key));
+  }
+
+  forAccount(scope: string): TakingStore {
     return {
       get: <V>(key: string) => Promise.resolve(this.read<V>(scope, key)),
       set: (key, value) => Promise.resolve(this.write(scope, key, value, this.share)),
+      take: <V>(key: string) => Promise.resolve(this.remove<V>(scope, key)),
     };
+  }
+
+  private remove<V>(scope: string, key: string): V | undefined {
+    const value = this.read<V>(scope, key);
+    const holding = this.holdings.get(scope);
+    if (holding) this.forget(scope, holding, key);
+    return value;
   }
 
   private read<V>(scope: string, key: string): V | undefined {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type AccountStore, type Share, type SharedStore, type StoreBounds, accountShare } from './store.js';
+import { type Share, type StoreBounds, type TakingAccountStore, type TakingStore, accountShare } from './store.js';
 
 /** Every key this server writes starts with this, so it can share a Redis with other software. */
 const KEY_PREFIX = 'iletimerkezi-mcp';
@@ -77,7 +77,7 @@ export class RedisConnection {
     this.log('redis-recovered', 'Redis is reachable again; shared cursors and windows are back in Redis.');
   }
 
-  store(kind: string, bounds: StoreBounds): AccountStore {
+  store(kind: string, bounds: StoreBounds): TakingAccountStore {
     return new RedisStore(this, kind, bounds);
   }
 
@@ -93,19 +93,10 @@ export class RedisConnection {
 }
 
 /**
- * Writes an entry and keeps its kind within its bounds, atomically, as the memory store does. The
- * kind's index (by expiry) drops expired entries; the writing account's own oldest go while it
- * is over its share; then, while the kind is over its total, the oldest of whichever account
- * holds the most of its share (the writer on a tie). It writes nothing, and returns 0, only if
- * nothing is left to evict and the entry still does not fit. All keys of a kind share one hash
- * tag, so the script runs on one Redis Cluster slot, each account's index included.
- * KEYS: entry, index, sizes, total, owners, held, loads.
- * ARGV: value, ttl ms, now ms, max bytes, max entries, size, share bytes, share entries, scope,
- * the prefix of account indexes.
+ * The bookkeeping both scripts share: an account's load, and forgetting one entry from the
+ * kind's index, sizes and owners. It reads `shareBytes`, `shareEntries` and `accounts`.
  */
-const BOUNDED_SET = `
-local ttl, now, maxBytes, maxEntries, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local shareBytes, shareEntries, scope, accounts = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], ARGV[10]
+const BOOKKEEPING = `
 local function loadOf(owner, extraBytes, extraEntries)
   local bytes = tonumber(redis.call('HGET', KEYS[6], owner) or '0') + extraBytes
   local entries = redis.call('ZCARD', accounts .. owner) + extraEntries
@@ -132,7 +123,23 @@ local function forget(member)
     redis.call('HINCRBY', KEYS[6], owner, -size)
     relist(owner)
   end
-end
+end`;
+
+/**
+ * Writes an entry and keeps its kind within its bounds, atomically, as the memory store does. The
+ * kind's index (by expiry) drops expired entries; the writing account's own oldest go while it
+ * is over its share; then, while the kind is over its total, the oldest of whichever account
+ * holds the most of its share (the writer on a tie). It writes nothing, and returns 0, only if
+ * nothing is left to evict and the entry still does not fit. All keys of a kind share one hash
+ * tag, so the script runs on one Redis Cluster slot, each account's index included.
+ * KEYS: entry, index, sizes, total, owners, held, loads.
+ * ARGV: value, ttl ms, now ms, max bytes, max entries, size, share bytes, share entries, scope,
+ * the prefix of account indexes.
+ */
+const BOUNDED_SET = `
+local ttl, now, maxBytes, maxEntries, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local shareBytes, shareEntries, scope, accounts = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], ARGV[10]
+${BOOKKEEPING}
 local function evictOldest(owner)
   local oldest = redis.call('ZRANGE', accounts .. owner, 0, 0)[1]
   if not oldest then return false end
@@ -165,7 +172,32 @@ redis.call('PEXPIRE', accounts .. scope, ttl)
 return 1
 `;
 
+/**
+ * Reads and deletes an entry at once, forgetting it in the kind's bookkeeping.
+ * KEYS: entry, index, sizes, total, owners, held, loads. ARGV: share bytes, share entries, the prefix of account indexes.
+ */
+const TAKE = `
+local shareBytes, shareEntries, accounts = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+${BOOKKEEPING}
+local value = redis.call('GET', KEYS[1])
+if value then
+  redis.call('DEL', KEYS[1])
+  forget(KEYS[1])
+end
+return value
+`;
+
 type BoundedSet = (...keysThenArgs: Array<string | number>) => Promise<number>;
+type Take = (...keysThenArgs: Array<string | number>) => Promise<string | null>;
+
+function parsed<V>(text: string): V | undefined {
+  try {
+    return JSON.parse(text) as V;
+  } catch {
+    // Not one this server wrote: a miss, as the store promises, and no outage.
+    return undefined;
+  }
+}
 
 /** Redis takes whole numbers as bounds; an unbounded count is one no store reaches. */
 const finite = (bound: number) => (Number.isFinite(bound) ? bound : Number.MAX_SAFE_INTEGER);
@@ -176,9 +208,10 @@ const finite = (bound: number) => (Number.isFinite(bound) ? bound : Number.MAX_S
  * its share (`accountShare`), and the kind's entries together stay within its totals. Redis's
  * own `maxmemory` is the backstop for everything else that shares the instance.
  */
-class RedisStore implements AccountStore {
+class RedisStore implements TakingAccountStore {
   private readonly prefix: string;
   private readonly boundedSet: BoundedSet;
+  private readonly takeEntry: Take;
   private readonly share: Share;
 
   constructor(
@@ -188,13 +221,31 @@ class RedisStore implements AccountStore {
   ) {
     this.prefix = `${KEY_PREFIX}:{${kind}}`;
     this.share = accountShare(bounds);
-    const client = connection.client as Redis & { boundedSet?: BoundedSet };
+    const client = connection.client as Redis & { boundedSet?: BoundedSet; takeEntry?: Take };
     if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 7, lua: BOUNDED_SET });
+    if (!client.takeEntry) client.defineCommand('takeEntry', { numberOfKeys: 7, lua: TAKE });
     this.boundedSet = (...args) => (client as Redis & { boundedSet: BoundedSet }).boundedSet(...args);
+    this.takeEntry = (...args) => (client as Redis & { takeEntry: Take }).takeEntry(...args);
   }
 
-  forAccount(scope: string): SharedStore {
-    return { get: (key) => this.get(scope, key), set: (key, value) => this.set(scope, key, value) };
+  forAccount(scope: string): TakingStore {
+    return { get: (key) => this.get(scope, key), set: (key, value) => this.set(scope, key, value), take: (key) => this.take(scope, key) };
+  }
+
+  private kindKeys(): string[] {
+    return ['index', 'sizes', 'bytes', 'owners', 'held', 'loads'].map((name) => `${this.prefix}:~${name}`);
+  }
+
+  private async take<V>(scope: string, key: string): Promise<V | undefined> {
+    let text: string | null;
+    try {
+      text = await this.takeEntry(`${this.prefix}:${scope}:${key}`, ...this.kindKeys(), this.share.bytes, finite(this.share.entries), `${this.prefix}:~account:`);
+    } catch {
+      this.connection.failed();
+      return undefined;
+    }
+    this.connection.answered();
+    return text === null ? undefined : parsed<V>(text);
   }
 
   private async get<V>(scope: string, key: string): Promise<V | undefined> {
@@ -206,20 +257,14 @@ class RedisStore implements AccountStore {
       return undefined;
     }
     this.connection.answered();
-    if (text === null) return undefined;
-    try {
-      return JSON.parse(text) as V;
-    } catch {
-      // Not one this server wrote: a miss, as the store promises, and no outage.
-      return undefined;
-    }
+    return text === null ? undefined : parsed<V>(text);
   }
 
   private async set(scope: string, key: string, value: unknown): Promise<boolean> {
     const text = JSON.stringify(value);
     const { prefix, bounds, share } = this;
     if (text.length > bounds.maxEntryBytes || text.length > share.bytes) return false;
-    const kindKeys = ['index', 'sizes', 'bytes', 'owners', 'held', 'loads'].map((name) => `${prefix}:~${name}`);
+    const kindKeys = this.kindKeys();
     try {
       const done = await this.boundedSet(
         `${prefix}:${scope}:${key}`,

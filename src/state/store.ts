@@ -17,6 +17,16 @@ export interface AccountStore {
   forAccount(scope: string): SharedStore;
 }
 
+/** A store that can also hand an entry to one caller only: single-use codes, rotated tokens. */
+export interface TakingStore extends SharedStore {
+  /** Reads and removes an entry at once: of two callers that take the same key, one gets it. A failure reads as a miss. */
+  take<V>(key: string): Promise<V | undefined>;
+}
+
+export interface TakingAccountStore extends AccountStore {
+  forAccount(scope: string): TakingStore;
+}
+
 export interface StoreBounds {
   ttlMs: number;
   /** All entries together, as their JSON length. */

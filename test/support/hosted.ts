@@ -15,7 +15,11 @@ import { type AccountSettings, AccountRegistry } from '../../src/server/accounts
 import { keyCheckMemoryStore } from '../../src/server/key-check.js';
 import type { Clock } from '../../src/reporting/calendar.js';
 import { type HttpService, startHttpServer } from '../../src/server/http.js';
+import { createOAuthService } from '../../src/oauth/authorization-server.js';
+import { balanceCheck } from '../../src/oauth/credential-check.js';
+import { type OAuthStores, openOAuthStores } from '../../src/oauth/stores.js';
 import { type AccountRouter, startAccountRouter } from './account-router.js';
+import { closedPort } from './spawned.js';
 import { fixedClock } from './harness.js';
 
 /** The real HTTP server in this process, on 127.0.0.1, in front of fake APIs. */
@@ -51,7 +55,20 @@ export interface HostedOptions {
   /** The stores every account shares; memory ones with the server's own bounds by default. */
   stores?: Partial<AccountSettings['stores']>;
   maxCallsPerAccount?: number;
+  /** Each user signs in with OAuth, on a fixed port so that the public URL is known before the server listens. */
+  oauth?: {
+    secret?: string;
+    stores?: OAuthStores;
+    trustedProxies?: string[];
+    publicUrl?: string;
+    /** The clock of the OAuth service and of its memory stores. */
+    now?: () => number;
+    /** Where the sign-in checks a key and hash; the fakes by default. */
+    apiUrl?: string;
+  };
 }
+
+export const OAUTH_SECRET = 'oauth-secret-for-tests-0123456789abcdef';
 
 export async function startHosted(options: HostedOptions): Promise<Hosted> {
   const fakes = await Promise.all(
@@ -77,9 +94,22 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     clock: options.clock ?? fixedClock,
     logger: log.logger,
   });
+  const port = options.oauth ? await closedPort() : 0;
+  const oauth = options.oauth
+    ? createOAuthService({
+        secret: options.oauth.secret ?? OAUTH_SECRET,
+        publicUrl: options.oauth.publicUrl ?? `http://127.0.0.1:${port}`,
+        trustedProxies: options.oauth.trustedProxies ?? [],
+        stores: options.oauth.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds, options.oauth?.now)),
+        now: options.oauth.now,
+        checkCredentials: balanceCheck(options.oauth.apiUrl ?? router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
+        allowLoopbackDocuments: true,
+      })
+    : undefined;
   const service = await startHttpServer({
     host: '127.0.0.1',
-    port: 0,
+    port,
+    oauth,
     allowedHosts: [],
     allowedOrigins: options.allowedOrigins ?? [],
     token: options.token,
