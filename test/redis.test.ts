@@ -149,6 +149,8 @@ describe('replicas sharing a real redis-server', () => {
   });
 
   it('keeps answering exactly when Redis goes away, and says so once in the log', async () => {
+    // This outage's lines only: on a loaded machine an earlier slow reply may have made one of its own.
+    const before = a.lines.length;
     await redis.stop();
     const onA = await httpClient(a.url, accountHeaders(TEST_CREDENTIALS));
     const range = { start: shiftDays(end, -150), end: shiftDays(end, -40) };
@@ -161,6 +163,6 @@ describe('replicas sharing a real redis-server', () => {
     const next = await onA.callTool({ name: 'list_orders', arguments: { cursor: (listed.structuredContent as { nextCursor: string }).nextCursor, limit: 10 } });
     expect(ids(next.structuredContent)).toEqual(newestFirst(ordersBetween(mine.orders, range.start, range.end)).slice(10, 20).map((o) => o.id));
     await onA.close();
-    expect(a.lines.filter((line) => line.includes('"event":"redis-unavailable"'))).toHaveLength(1);
+    expect(a.lines.slice(before).filter((line) => line.includes('"event":"redis-unavailable"'))).toHaveLength(1);
   });
 });
