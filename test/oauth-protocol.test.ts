@@ -74,6 +74,14 @@ describe('discovery', () => {
     const withHeaders = await post(hosted.url, INITIALIZE, { 'X-Iletimerkezi-Key': TEST_CREDENTIALS.key });
     expect(withHeaders.status).toBe(400);
     expect(await withHeaders.text()).toContain('does not accept X-Iletimerkezi-Key');
+    const hashAlone = await post(hosted.url, INITIALIZE, { 'X-Iletimerkezi-Hash': TEST_CREDENTIALS.hash });
+    expect(hashAlone.status).toBe(400);
+    expect(await hashAlone.text()).toContain('does not accept X-Iletimerkezi-Key or X-Iletimerkezi-Hash headers');
+    const tokens = (await redeem(base, await authorize(base, TEST_CREDENTIALS))).body;
+    for (const header of ['X-Iletimerkezi-Key', 'X-Iletimerkezi-Hash']) {
+      const signedIn = await post(hosted.url, INITIALIZE, { ...bearer(tokens.access_token), [header]: 'anything' });
+      expect([header, signedIn.status]).toEqual([header, 400]);
+    }
   });
 });
 
