@@ -49,5 +49,6 @@ export function table(store: TakingAccountStore): TakingStore {
     get: (digest) => scoped(digest).get(digest),
     set: (digest, value) => scoped(digest).set(digest, value),
     take: (digest) => scoped(digest).take(digest),
+    increment: (digest) => scoped(digest).increment(digest),
   };
 }

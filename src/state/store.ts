@@ -21,6 +21,12 @@ export interface AccountStore {
 export interface TakingStore extends SharedStore {
   /** Reads and removes an entry at once: of two callers that take the same key, one gets it. A failure reads as a miss. */
   take<V>(key: string): Promise<V | undefined>;
+  /**
+   * Counts one event under `key`, atomically, so events on many replicas are each counted once:
+   * the count since the key's first event, in a window of the store's TTL that starts there.
+   * Undefined when it could not be counted.
+   */
+  increment(key: string): Promise<number | undefined>;
 }
 
 export interface TakingAccountStore extends AccountStore {
