@@ -41,6 +41,11 @@ export interface StoreBounds {
   maxEntryBytes: number;
   /** All entries together, counted; unbounded when absent. */
   maxEntries?: number;
+  /**
+   * How many accounts can each hold a full share (`accountShare`); 4 unless said. A store with one
+   * owner says 1: its one holder may fill it, and its oldest entries go first, across the whole store.
+   */
+  shares?: number;
 }
 
 /** An entry's size as the bounds count it: its JSON length, the same in memory as in Redis. */
@@ -70,9 +75,10 @@ const SHARES_PER_STORE = 4;
  */
 export function accountShare(bounds: StoreBounds): Share {
   const entries = bounds.maxEntries ?? Number.POSITIVE_INFINITY;
+  const shares = bounds.shares ?? SHARES_PER_STORE;
   return {
-    bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / SHARES_PER_STORE), bounds.maxEntryBytes)),
-    entries: Math.max(Math.floor(entries / SHARES_PER_STORE), 1),
+    bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / shares), bounds.maxEntryBytes)),
+    entries: Math.max(Math.floor(entries / shares), 1),
   };
 }
 
