@@ -44,11 +44,24 @@ describe('counting events (increment)', () => {
   });
 });
 
+describe('eviction order in Redis', () => {
+  it('goes by the order of writes, even of writes within one millisecond', async () => {
+    const store = (connections[0] as RedisConnection).store('ordered', { ttlMs: 60_000, maxBytes: 10_000, maxEntryBytes: 100, maxEntries: 3, shares: 1 }).forAccount('a');
+    for (let round = 0; round < 5; round += 1) {
+      const names = ['z', 'y', 'x'].map((name) => `${name}${round}`);
+      // Sent together: Redis runs them in order, most likely within one millisecond.
+      expect(await Promise.all([...names.map((name) => store.set(name, 1)), store.set(names[0] as string, 2), store.set(`w${round}`, 1)])).toEqual([true, true, true, true, true]);
+      expect(await Promise.all([...names, `w${round}`].map((name) => store.get(name)))).toEqual([2, undefined, 1, 1]);
+      await Promise.all([...names, `w${round}`].map((name) => store.take(name)));
+    }
+  });
+});
+
 describe('client registrations at their bound', () => {
   const REDIRECT = 'https://app.example.com/cb';
   const storesOf: Record<string, () => OAuthStores> = {
-    memory: () => openOAuthStores((_kind, bounds) => new MemoryStore(bounds), { maxClients: 3 }),
-    Redis: () => openOAuthStores((kind, bounds) => (connections[0] as RedisConnection).store(kind, bounds), { maxClients: 3 }),
+    memory: () => openOAuthStores((_kind, bounds) => new MemoryStore(bounds), { maxClients: 8 }),
+    Redis: () => openOAuthStores((kind, bounds) => (connections[0] as RedisConnection).store(kind, bounds), { maxClients: 8 }),
   };
 
   it.each(Object.keys(storesOf))('in %s: the least recently used registration goes first, and one used recently stays', async (kind) => {
@@ -57,19 +70,25 @@ describe('client registrations at their bound', () => {
     const page = (clientId: string) =>
       visit(`${base}/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: 'S256' }).toString()}`);
     const registered = async (name: string) => String((await register(base, [REDIRECT], name)).body.client_id);
+    // One at a time: each check is a use, and the order of uses is what the bound goes by.
+    const live = async (clients: string[]) => {
+      const statuses = [];
+      for (const client of clients) statuses.push((await page(client)).status);
+      return statuses;
+    };
     try {
-      const first = await registered('first');
-      const second = await registered('second');
-      const third = await registered('third');
-      // The first is used again: the second is now the least recently used.
-      expect((await page(first)).status).toBe(200);
-      const fourth = await registered('fourth');
-      const live = async (clients: string[]) => Promise.all(clients.map(async (client) => (await page(client)).status));
-      expect(await live([second])).toEqual([400]);
-      // Checked in this order, the first is again the least recently used of the three left.
-      expect(await live([first, third, fourth])).toEqual([200, 200, 200]);
-      const fifth = await registered('fifth');
-      expect(await live([first, third, fourth, fifth])).toEqual([400, 200, 200, 200]);
+      const older = [];
+      for (let n = 0; n < 8; n += 1) older.push(await registered(`older-${n}`));
+      // The first four are used again, in order: the other four are now the least recently used.
+      const [used, unused] = [older.slice(0, 4), older.slice(4)];
+      expect(await live(used)).toEqual([200, 200, 200, 200]);
+      const newer = [];
+      for (let n = 0; n < 4; n += 1) newer.push(await registered(`newer-${n}`));
+      expect(await live(unused)).toEqual([400, 400, 400, 400]);
+      // Checked in this order, the first of `used` is again the least recently used.
+      expect(await live([...used, ...newer])).toEqual(Array(8).fill(200));
+      await registered('newest');
+      expect(await live(used)).toEqual([400, 200, 200, 200]);
     } finally {
       await hosted.close();
     }

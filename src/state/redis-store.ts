@@ -164,7 +164,11 @@ redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
 redis.call('HSET', KEYS[3], KEYS[1], size)
 redis.call('HSET', KEYS[5], KEYS[1], scope)
 redis.call('INCRBY', KEYS[4], size)
-redis.call('ZADD', accounts .. scope, now + ttl, KEYS[1])
+-- Newest of its account even within one millisecond, or from a replica whose clock is behind: the account's oldest go first, as in memory.
+local newest = redis.call('ZREVRANGE', accounts .. scope, 0, 0, 'WITHSCORES')[2]
+local order = now + ttl
+if newest and tonumber(newest) >= order then order = tonumber(newest) + 0.001 end
+redis.call('ZADD', accounts .. scope, order, KEYS[1])
 redis.call('HINCRBY', KEYS[6], scope, size)
 relist(scope)
 for i = 2, 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
