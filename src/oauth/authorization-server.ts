@@ -35,6 +35,8 @@ export interface OAuthSettings {
   checkCredentials: CredentialCheck;
   /** Only a server bound to loopback (local development) fetches client documents from loopback. */
   allowLoopbackDocuments: boolean;
+  /** How long a client's metadata document may take to arrive; 5 seconds unless a test says less. */
+  documentTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -175,7 +177,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
       if ((await count(registrations, address)) > MAX_REGISTRATIONS) {
         return `at most ${MAX_REGISTRATIONS} new clients a minute come from one address; try again in a minute`;
       }
-      const fetched = await fetchClientDocument(clientId, settings.allowLoopbackDocuments, now());
+      const fetched = await fetchClientDocument(clientId, settings.allowLoopbackDocuments, now(), settings.documentTimeoutMs);
       if (typeof fetched === 'string') return fetched;
       if (fetched.freshUntil > now()) await documents.set(key, fetched);
       return { name: fetched.clientName, redirectUris: fetched.redirectUris };
