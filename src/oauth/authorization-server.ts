@@ -12,7 +12,7 @@ import { Grants, OAuthError } from './grants.js';
 import { OAuthKeys, randomToken, sameSecret } from './keys.js';
 import { type Language, SIGN_IN_CSS, errorPage, languageOf, signInPage, wordsOf } from './page.js';
 import { redirectMatches, redirectProblem } from './redirects.js';
-import { FAILURE_WINDOW_MS, type OAuthStores, REGISTRATION_WINDOW_MS, table } from './stores.js';
+import { FAILURE_WINDOW_MS, type OAuthStores, table } from './stores.js';
 
 /** The one scope: every tool here only reads. */
 export const READ_SCOPE = 'iletimerkezi:read';
