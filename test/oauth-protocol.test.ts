@@ -34,6 +34,19 @@ describe('discovery', () => {
     );
   });
 
+  it('answers a GET or DELETE without a token with the same 401 challenge (clients probe with GET), and with a valid token with 405', async () => {
+    const challenge = `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="iletimerkezi:read"`;
+    for (const method of ['GET', 'DELETE']) {
+      const probe = await fetch(hosted.url, { method, headers: { accept: 'text/event-stream' } });
+      expect([method, probe.status, probe.headers.get('www-authenticate')]).toEqual([method, 401, challenge]);
+    }
+    const tokens = (await redeem(base, await authorize(base, TEST_CREDENTIALS))).body;
+    for (const method of ['GET', 'DELETE']) {
+      const signedIn = await fetch(hosted.url, { method, headers: { accept: 'text/event-stream', ...bearer(tokens.access_token) } });
+      expect([method, signedIn.status, signedIn.headers.get('allow')]).toEqual([method, 405, 'POST']);
+    }
+  });
+
   it('publishes the protected-resource metadata at both paths, and the authorization-server metadata', async () => {
     const resource = { resource: `${base}/mcp`, authorization_servers: [base], scopes_supported: ['iletimerkezi:read'], bearer_methods_supported: ['header'], resource_name: 'iletiMerkezi SMS reports' };
     for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
@@ -61,6 +74,14 @@ describe('discovery', () => {
     const withHeaders = await post(hosted.url, INITIALIZE, { 'X-Iletimerkezi-Key': TEST_CREDENTIALS.key });
     expect(withHeaders.status).toBe(400);
     expect(await withHeaders.text()).toContain('does not accept X-Iletimerkezi-Key');
+    const hashAlone = await post(hosted.url, INITIALIZE, { 'X-Iletimerkezi-Hash': TEST_CREDENTIALS.hash });
+    expect(hashAlone.status).toBe(400);
+    expect(await hashAlone.text()).toContain('does not accept X-Iletimerkezi-Key or X-Iletimerkezi-Hash headers');
+    const tokens = (await redeem(base, await authorize(base, TEST_CREDENTIALS))).body;
+    for (const header of ['X-Iletimerkezi-Key', 'X-Iletimerkezi-Hash']) {
+      const signedIn = await post(hosted.url, INITIALIZE, { ...bearer(tokens.access_token), [header]: 'anything' });
+      expect([header, signedIn.status]).toEqual([header, 400]);
+    }
   });
 });
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
       accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }],
       secret: CURSOR_SECRET,
       stores: { snapshots: connection.store('snapshots', snapshotBounds()), windows: connection.store('windows', windowBounds()) },
-      oauth: { secret: SECRET, publicUrl, stores: openOAuthStores((kind, bounds) => connection.store(kind, bounds)) },
+      oauth: { secret: SECRET, publicUrl, trustedProxies: ['127.0.0.1'], stores: openOAuthStores((kind, bounds) => connection.store(kind, bounds)) },
     });
   a = await replica(connections[0] as RedisConnection);
   baseA = new URL(a.url).origin;
@@ -101,6 +101,21 @@ describe('two replicas on one redis-server', () => {
     for (const secret of [tokens.body.access_token, tokens.body.refresh_token, renewed.body.access_token, code, TEST_CREDENTIALS.key, TEST_CREDENTIALS.hash]) {
       expect(logs).not.toContain(String(secret));
     }
+  });
+
+  it('counts every failed sign-in of an address exactly, however they spread over the replicas: the 11th try gets 429 on both', async () => {
+    const redirectUri = 'https://app.example.com/callback';
+    const clientId = String((await register(baseA, [redirectUri])).body.client_id);
+    const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+    const page = await visit(`${baseA}/authorize?${query.toString()}`);
+    const from = { 'x-forwarded-for': '198.51.100.77' };
+    const wrong = { key: 'KEY-nobody', hash: 'HASH-nobody', decision: 'allow' };
+    const failed = await Promise.all(Array.from({ length: 10 }, (_, n) => submit(n % 2 === 0 ? baseA : baseB, page, wrong, from)));
+    expect(failed.map((answer) => answer.status)).toEqual(Array(10).fill(401));
+    const right = { key: TEST_CREDENTIALS.key, hash: TEST_CREDENTIALS.hash, decision: 'allow' };
+    expect([(await submit(baseA, page, right, from)).status, (await submit(baseB, page, right, from)).status]).toEqual([429, 429]);
+    // Another address is not held back.
+    expect((await submit(baseB, page, right, { 'x-forwarded-for': '198.51.100.78' })).status).toBe(303);
   });
 
   it('a grant sealed under one secret opens under no other: rotating the secret invalidates every grant', async () => {

@@ -12,7 +12,7 @@ import { Grants, OAuthError } from './grants.js';
 import { OAuthKeys, randomToken, sameSecret } from './keys.js';
 import { type Language, SIGN_IN_CSS, errorPage, languageOf, signInPage, wordsOf } from './page.js';
 import { redirectMatches, redirectProblem } from './redirects.js';
-import { FAILURE_WINDOW_MS, type OAuthStores, REGISTRATION_WINDOW_MS, table } from './stores.js';
+import { FAILURE_WINDOW_MS, type OAuthStores, table } from './stores.js';
 
 /** The one scope: every tool here only reads. */
 export const READ_SCOPE = 'iletimerkezi:read';
@@ -35,6 +35,8 @@ export interface OAuthSettings {
   checkCredentials: CredentialCheck;
   /** Only a server bound to loopback (local development) fetches client documents from loopback. */
   allowLoopbackDocuments: boolean;
+  /** How long a client's metadata document may take to arrive; 5 seconds unless a test says less. */
+  documentTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -77,11 +79,6 @@ interface PendingAuthorization {
   nonce: string;
   expiresAt: number;
 }
-interface Counter {
-  count: number;
-  since: number;
-}
-
 type Form = URLSearchParams;
 
 const PAGE_HEADERS = {
@@ -159,19 +156,12 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
   });
 
   /**
-   * An address's events in a fixed window that starts with its first event (failed sign-ins,
-   * registrations). Read then written, not atomic: concurrent events on replicas may be counted
-   * once where twice happened, a small slack on a limit of 10 or 60.
+   * An address's events (failed sign-ins, registrations) in a fixed window that starts with its
+   * first event: its store's TTL. Counted atomically, so events on many replicas each count once.
    */
-  const counterOf = async (store: TakingStore, address: string, windowMs: number): Promise<Counter> => {
-    const counter = await store.get<Counter>(keys.digest(`address:${address}`));
-    return counter && now() - counter.since < windowMs ? counter : { count: 0, since: now() };
-  };
-  /** Counts one event of the address. */
-  const count = async (store: TakingStore, address: string, windowMs: number) => {
-    const counter = await counterOf(store, address, windowMs);
-    await store.set(keys.digest(`address:${address}`), { count: counter.count + 1, since: counter.since });
-  };
+  const countedOf = async (store: TakingStore, address: string): Promise<number> => (await store.get<number>(keys.digest(`address:${address}`))) ?? 0;
+  /** Counts one event of the address; the count with it (0 when the store could not count it). */
+  const count = async (store: TakingStore, address: string): Promise<number> => (await store.increment(keys.digest(`address:${address}`))) ?? 0;
 
   /**
    * A registered client, or one whose metadata document is fetched (and cached as its Cache-Control
@@ -184,11 +174,10 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     if (isDocumentUrl(clientId)) {
       const cached = await documents.get<ClientDocument>(key);
       if (cached && cached.freshUntil > now()) return { name: cached.clientName, redirectUris: cached.redirectUris };
-      if ((await counterOf(registrations, address, REGISTRATION_WINDOW_MS)).count >= MAX_REGISTRATIONS) {
+      if ((await count(registrations, address)) > MAX_REGISTRATIONS) {
         return `at most ${MAX_REGISTRATIONS} new clients a minute come from one address; try again in a minute`;
       }
-      await count(registrations, address, REGISTRATION_WINDOW_MS);
-      const fetched = await fetchClientDocument(clientId, settings.allowLoopbackDocuments, now());
+      const fetched = await fetchClientDocument(clientId, settings.allowLoopbackDocuments, now(), settings.documentTimeoutMs);
       if (typeof fetched === 'string') return fetched;
       if (fetched.freshUntil > now()) await documents.set(key, fetched);
       return { name: fetched.clientName, redirectUris: fetched.redirectUris };
@@ -282,7 +271,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     if (form.get('decision') !== 'allow') {
       return redirectWith(response, pending.redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state: pending.state });
     }
-    if ((await counterOf(failures, address, FAILURE_WINDOW_MS)).count >= MAX_FAILED_SIGN_INS) {
+    if ((await countedOf(failures, address)) >= MAX_FAILED_SIGN_INS) {
       response.setHeader('retry-after', String(Math.ceil(FAILURE_WINDOW_MS / 1000)));
       return showError(response, language, 429, language === 'tr' ? 'Çok fazla başarısız giriş denemesi. 10 dakika sonra yeniden deneyin.' : 'Too many failed sign-ins from this address. Try again in 10 minutes.');
     }
@@ -294,7 +283,7 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
     const verdict = await settings.checkCredentials({ key, hash });
     if (!verdict.accepted) {
       if ('unavailable' in verdict) return showSignIn(response, 503, pending, client, language, { key, problem: words.unavailable });
-      await count(failures, address, FAILURE_WINDOW_MS);
+      await count(failures, address);
       return showSignIn(response, 401, pending, client, language, { key, problem: words.refused(verdict.refusal) });
     }
     const code = await grants.code({
@@ -324,10 +313,9 @@ export function createOAuthService(settings: OAuthSettings): OAuthService {
 
   const register = async (request: IncomingMessage, response: ServerResponse, text: string) => {
     const address = clientAddress(request, settings.trustedProxies);
-    if ((await counterOf(registrations, address, REGISTRATION_WINDOW_MS)).count >= MAX_REGISTRATIONS) {
+    if ((await count(registrations, address)) > MAX_REGISTRATIONS) {
       return sendJson(response, 429, { error: 'too_many_requests', error_description: `At most ${MAX_REGISTRATIONS} registrations a minute come from one address.` }, { 'retry-after': '60' });
     }
-    await count(registrations, address, REGISTRATION_WINDOW_MS);
     let metadata: { redirect_uris?: unknown; client_name?: unknown; grant_types?: unknown; response_types?: unknown };
     try {
       metadata = JSON.parse(text) as typeof metadata;

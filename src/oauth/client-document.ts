@@ -70,11 +70,11 @@ function freshFor(cacheControl: string | undefined): number {
 }
 
 /**
- * Fetches and checks a client's metadata document: at most 5 KB within 5 seconds, no redirect,
+ * Fetches and checks a client's metadata document: at most 5 KB within 5 seconds (`timeoutMs`), no redirect,
  * and only from an address `fetchableAddress` allows, checked on the address the connection
  * actually uses, so a name that resolves to a private address is refused however it resolves.
  */
-export function fetchClientDocument(clientId: string, allowLoopback: boolean, now: number): Promise<ClientDocument | string> {
+export function fetchClientDocument(clientId: string, allowLoopback: boolean, now: number, timeoutMs = FETCH_TIMEOUT_MS): Promise<ClientDocument | string> {
   // Every address the name resolves to must be fetchable, whichever one the connection then tries.
   const lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
@@ -88,7 +88,7 @@ export function fetchClientDocument(clientId: string, allowLoopback: boolean, no
     });
   };
   return new Promise((resolve) => {
-    const request = httpsRequest(clientId, { method: 'GET', lookup, timeout: FETCH_TIMEOUT_MS, headers: { accept: 'application/json' } }, (response) => {
+    const request = httpsRequest(clientId, { method: 'GET', lookup, timeout: timeoutMs, headers: { accept: 'application/json' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         resolve(`the client's metadata document answered HTTP ${response.statusCode ?? '?'}`);
@@ -108,9 +108,13 @@ export function fetchClientDocument(clientId: string, allowLoopback: boolean, no
       response.on('end', () => resolve(parseDocument(clientId, Buffer.concat(chunks).toString('utf8'), now + freshFor(response.headers['cache-control']))));
       response.on('error', () => resolve('the client\'s metadata document could not be read'));
     });
-    const timer = setTimeout(() => request.destroy(new Error('timeout')), FETCH_TIMEOUT_MS);
+    const giveUp = () => {
+      resolve(`the client's metadata document did not arrive within ${timeoutMs / 1000} seconds`);
+      request.destroy();
+    };
+    const timer = setTimeout(giveUp, timeoutMs);
     request.once('close', () => clearTimeout(timer));
-    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('timeout', giveUp);
     request.on('error', () => resolve('the client\'s metadata document could not be fetched'));
     request.end();
   });

@@ -9,7 +9,12 @@ import { ACCESS_TTL_MS, type OAuthStores, table } from './stores.js';
 /**
  * Codes, grants and tokens. Every one is stored under its HMAC (OAuthKeys.digest), never its
  * value; the key and hash are sealed to the code, then to the grant. A grant ends by being taken
- * from its store: every access and refresh token of it then leads nowhere, on every replica.
+ * from its store, beside a mark that it was revoked: every access and refresh token of it then
+ * leads nowhere, on every replica.
+ *
+ * A refresh token is stored twice: as issued, read to find its grant for as long as the token
+ * could come back, and as unused, taken by the one refresh that rotates it. Of two callers that
+ * present one token at once, on one replica or two, exactly one takes it; the other is a reuse.
  */
 
 /** What the stores hold: digests, ids and sealed credentials. */
@@ -29,7 +34,6 @@ interface GrantRecord {
 }
 interface RefreshRecord {
   grant: string;
-  rotated?: true;
 }
 interface AccessRecord {
   grant: string;
@@ -95,14 +99,21 @@ export class Grants {
     const stored = await Promise.all([
       this.grants.set(grantKey, grant),
       this.refreshTokens.set(this.keys.digest(`refresh:${refresh}`), { grant: grantKey } satisfies RefreshRecord),
+      this.refreshTokens.set(this.keys.digest(`unused:${refresh}`), { grant: grantKey } satisfies RefreshRecord),
       this.accessTokens.set(this.keys.digest(`access:${access}`), record),
     ]);
     if (stored.includes(false)) throw new OAuthError('temporarily_unavailable', 'The server could not store the grant; try again.', 503);
     return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TTL_MS / 1000, refresh_token: refresh, scope: grant.scope };
   }
 
-  private revokeGrant(grantKey: string) {
-    return this.grants.take(grantKey);
+  /** Marked first, then taken: a rotation that writes the grant back after the take still sees the mark (`refresh`). */
+  private async revokeGrant(grantKey: string): Promise<void> {
+    await this.grants.set(this.revokedKey(grantKey), { revoked: true });
+    await this.grants.take(grantKey);
+  }
+
+  private revokedKey(grantKey: string): string {
+    return this.keys.digest(`revoked:${grantKey}`);
   }
 
   /** The authorization_code grant: the code once, with its client, redirect URI and PKCE verifier. */
@@ -128,14 +139,9 @@ export class Grants {
 
   /** The refresh_token grant: rotates the token; an old one back revokes the whole grant (OAuth 2.1 BCP). */
   async refresh(form: Form): Promise<OAuthTokens> {
-    const refreshKey = this.keys.digest(`refresh:${form.get('refresh_token') ?? ''}`);
-    const record = await this.refreshTokens.take<RefreshRecord>(refreshKey);
+    const token = form.get('refresh_token') ?? '';
+    const record = await this.refreshTokens.get<RefreshRecord>(this.keys.digest(`refresh:${token}`));
     if (!record) throw new OAuthError('invalid_grant', 'The refresh token is unknown or expired.');
-    if (record.rotated) {
-      // A rotated token came back: someone holds a copy. The whole grant goes, at once (OAuth 2.1 BCP).
-      await this.revokeGrant(record.grant);
-      throw new OAuthError('invalid_grant', 'The refresh token was already used; the grant is revoked. Sign in again.');
-    }
     const grant = await this.grants.get<GrantRecord>(record.grant);
     if (!grant) throw new OAuthError('invalid_grant', 'The grant was revoked. Sign in again.');
     if (form.get('client_id') !== grant.client) {
@@ -146,8 +152,19 @@ export class Grants {
     if (named !== null && !checkResourceAllowed({ requestedResource: named, configuredResource: grant.resource })) {
       throw new OAuthError('invalid_target', `This server's resource is ${this.resource}.`);
     }
-    await this.refreshTokens.set(refreshKey, { grant: record.grant, rotated: true } satisfies RefreshRecord);
-    return this.issueTokens(record.grant, grant);
+    // Taken, not read: of the callers that present this token, one alone rotates it.
+    if (!(await this.refreshTokens.take<RefreshRecord>(this.keys.digest(`unused:${token}`)))) {
+      // A used token came back, or came twice at once: someone holds a copy. The whole grant goes, at once (OAuth 2.1 BCP).
+      await this.revokeGrant(record.grant);
+      throw new OAuthError('invalid_grant', 'The refresh token was already used; the grant is revoked. Sign in again.');
+    }
+    const tokens = await this.issueTokens(record.grant, grant);
+    // A reuse that revoked the grant while these were issued: the grant written back above goes again.
+    if (await this.grants.get(this.revokedKey(record.grant))) {
+      await this.grants.take(record.grant);
+      throw new OAuthError('invalid_grant', 'The refresh token was already used; the grant is revoked. Sign in again.');
+    }
+    return tokens;
   }
 
   /** RFC 7009: access and refresh tokens alike; revoking a refresh token ends its grant. */

@@ -168,11 +168,6 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
   let idle: (() => void) | undefined;
 
   const serveMcp = async (request: IncomingMessage, response: ServerResponse, exchange: Exchange) => {
-    if (request.method !== 'POST') {
-      // Stateless and without server-initiated messages: no GET stream, no session to DELETE.
-      refuse(response, 405, 'This server is stateless: send MCP requests as POST.', { allow: 'POST' });
-      return;
-    }
     let granted: Account | undefined;
     if (oauth) {
       if (request.headers[ACCOUNT_HEADERS.key.toLowerCase()] !== undefined || request.headers[ACCOUNT_HEADERS.hash.toLowerCase()] !== undefined) {
@@ -186,6 +181,12 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
       }
       exchange.client = grant.client;
       granted = settings.registry.resolve(grant.credentials, 'sign-in');
+    }
+    // After the sign-in check: clients probe /mcp with GET to find the Bearer challenge.
+    if (request.method !== 'POST') {
+      // Stateless and without server-initiated messages: no GET stream, no session to DELETE.
+      refuse(response, 405, 'This server is stateless: send MCP requests as POST.', { allow: 'POST' });
+      return;
     }
     if (settings.token && !bearerMatches(request, settings.token)) {
       refuse(response, 401, 'A valid bearer token is required: send Authorization: Bearer <ILETIMERKEZI_HTTP_TOKEN>.', {

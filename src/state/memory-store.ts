@@ -45,12 +45,31 @@ export class MemoryStore implements SharedStore, TakingAccountStore {
     return Promise.resolve(this.remove<V>('', key));
   }
 
+  increment(key: string): Promise<number | undefined> {
+    return Promise.resolve(this.incremented('', key, { bytes: this.bounds.maxBytes, entries: this.maxEntries }));
+  }
+
   forAccount(scope: string): TakingStore {
     return {
       get: <V>(key: string) => Promise.resolve(this.read<V>(scope, key)),
       set: (key, value) => Promise.resolve(this.write(scope, key, value, this.share)),
       take: <V>(key: string) => Promise.resolve(this.remove<V>(scope, key)),
+      increment: (key) => Promise.resolve(this.incremented(scope, key, this.share)),
     };
+  }
+
+  /** The entry's count plus one, its expiry unchanged (the window starts with the first event). */
+  private incremented(scope: string, key: string, share: Share): number | undefined {
+    const counted = this.read<unknown>(scope, key);
+    const holding = this.holdings.get(scope);
+    const entry = holding?.entries.get(key);
+    if (typeof counted !== 'number' || !holding || !entry) return this.write(scope, key, 1, share) ? 1 : undefined;
+    const size = sizeOf(counted + 1);
+    holding.bytes += size - entry.size;
+    this.bytes += size - entry.size;
+    entry.value = counted + 1;
+    entry.size = size;
+    return counted + 1;
   }
 
   private remove<V>(scope: string, key: string): V | undefined {

@@ -164,7 +164,11 @@ redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
 redis.call('HSET', KEYS[3], KEYS[1], size)
 redis.call('HSET', KEYS[5], KEYS[1], scope)
 redis.call('INCRBY', KEYS[4], size)
-redis.call('ZADD', accounts .. scope, now + ttl, KEYS[1])
+-- Newest of its account even within one millisecond, or from a replica whose clock is behind: the account's oldest go first, as in memory.
+local newest = redis.call('ZREVRANGE', accounts .. scope, 0, 0, 'WITHSCORES')[2]
+local order = now + ttl
+if newest and tonumber(newest) >= order then order = tonumber(newest) + 0.001 end
+redis.call('ZADD', accounts .. scope, order, KEYS[1])
 redis.call('HINCRBY', KEYS[6], scope, size)
 relist(scope)
 for i = 2, 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
@@ -186,6 +190,15 @@ if value then
 end
 return value
 `;
+
+/**
+ * Counts one event: INCR on a live counter, which keeps its expiry, so the window starts with the
+ * first event; else a new counter of 1, written as BOUNDED_SET writes (same KEYS and ARGV). One
+ * script, so concurrent counts on many replicas are each counted once.
+ */
+const INCREMENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
+${BOUNDED_SET}`;
 
 type BoundedSet = (...keysThenArgs: Array<string | number>) => Promise<number>;
 type Take = (...keysThenArgs: Array<string | number>) => Promise<string | null>;
@@ -212,6 +225,7 @@ class RedisStore implements TakingAccountStore {
   private readonly prefix: string;
   private readonly boundedSet: BoundedSet;
   private readonly takeEntry: Take;
+  private readonly incrementEntry: BoundedSet;
   private readonly share: Share;
 
   constructor(
@@ -221,15 +235,22 @@ class RedisStore implements TakingAccountStore {
   ) {
     this.prefix = `${KEY_PREFIX}:{${kind}}`;
     this.share = accountShare(bounds);
-    const client = connection.client as Redis & { boundedSet?: BoundedSet; takeEntry?: Take };
+    const client = connection.client as Redis & { boundedSet?: BoundedSet; takeEntry?: Take; incrementEntry?: BoundedSet };
     if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 7, lua: BOUNDED_SET });
     if (!client.takeEntry) client.defineCommand('takeEntry', { numberOfKeys: 7, lua: TAKE });
+    if (!client.incrementEntry) client.defineCommand('incrementEntry', { numberOfKeys: 7, lua: INCREMENT });
     this.boundedSet = (...args) => (client as Redis & { boundedSet: BoundedSet }).boundedSet(...args);
+    this.incrementEntry = (...args) => (client as Redis & { incrementEntry: BoundedSet }).incrementEntry(...args);
     this.takeEntry = (...args) => (client as Redis & { takeEntry: Take }).takeEntry(...args);
   }
 
   forAccount(scope: string): TakingStore {
-    return { get: (key) => this.get(scope, key), set: (key, value) => this.set(scope, key, value), take: (key) => this.take(scope, key) };
+    return {
+      get: (key) => this.get(scope, key),
+      set: (key, value) => this.set(scope, key, value),
+      take: (key) => this.take(scope, key),
+      increment: (key) => this.increment(scope, key),
+    };
   }
 
   private kindKeys(): string[] {
@@ -261,12 +282,22 @@ class RedisStore implements TakingAccountStore {
   }
 
   private async set(scope: string, key: string, value: unknown): Promise<boolean> {
+    return (await this.write(this.boundedSet, scope, key, value)) === 1;
+  }
+
+  private async increment(scope: string, key: string): Promise<number | undefined> {
+    const count = await this.write(this.incrementEntry, scope, key, 1);
+    return count === 0 ? undefined : count;
+  }
+
+  /** Runs a writing script (BOUNDED_SET or INCREMENT) with the kind's keys and bounds: 0 when nothing was written. */
+  private async write(script: BoundedSet, scope: string, key: string, value: unknown): Promise<number> {
     const text = JSON.stringify(value);
     const { prefix, bounds, share } = this;
-    if (text.length > bounds.maxEntryBytes || text.length > share.bytes) return false;
+    if (text.length > bounds.maxEntryBytes || text.length > share.bytes) return 0;
     const kindKeys = this.kindKeys();
     try {
-      const done = await this.boundedSet(
+      const done = await script(
         `${prefix}:${scope}:${key}`,
         ...kindKeys,
         text,
@@ -281,10 +312,10 @@ class RedisStore implements TakingAccountStore {
         `${prefix}:~account:`,
       );
       this.connection.answered();
-      return done === 1;
+      return done;
     } catch {
       this.connection.failed();
-      return false;
+      return 0;
     }
   }
 }

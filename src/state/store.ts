@@ -21,6 +21,12 @@ export interface AccountStore {
 export interface TakingStore extends SharedStore {
   /** Reads and removes an entry at once: of two callers that take the same key, one gets it. A failure reads as a miss. */
   take<V>(key: string): Promise<V | undefined>;
+  /**
+   * Counts one event under `key`, atomically, so events on many replicas are each counted once:
+   * the count since the key's first event, in a window of the store's TTL that starts there.
+   * Undefined when it could not be counted.
+   */
+  increment(key: string): Promise<number | undefined>;
 }
 
 export interface TakingAccountStore extends AccountStore {
@@ -35,6 +41,11 @@ export interface StoreBounds {
   maxEntryBytes: number;
   /** All entries together, counted; unbounded when absent. */
   maxEntries?: number;
+  /**
+   * How many accounts can each hold a full share (`accountShare`); 4 unless said. A store with one
+   * owner says 1: its one holder may fill it, and its oldest entries go first, across the whole store.
+   */
+  shares?: number;
 }
 
 /** An entry's size as the bounds count it: its JSON length, the same in memory as in Redis. */
@@ -64,9 +75,10 @@ const SHARES_PER_STORE = 4;
  */
 export function accountShare(bounds: StoreBounds): Share {
   const entries = bounds.maxEntries ?? Number.POSITIVE_INFINITY;
+  const shares = bounds.shares ?? SHARES_PER_STORE;
   return {
-    bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / SHARES_PER_STORE), bounds.maxEntryBytes)),
-    entries: Math.max(Math.floor(entries / SHARES_PER_STORE), 1),
+    bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / shares), bounds.maxEntryBytes)),
+    entries: Math.max(Math.floor(entries / shares), 1),
   };
 }
 

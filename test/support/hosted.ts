@@ -65,6 +65,8 @@ export interface HostedOptions {
     now?: () => number;
     /** Where the sign-in checks a key and hash; the fakes by default. */
     apiUrl?: string;
+    /** How long a client's metadata document may take to arrive; the server's 5 seconds by default. */
+    documentTimeoutMs?: number;
   };
 }
 
@@ -104,6 +106,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
         now: options.oauth.now,
         checkCredentials: balanceCheck(options.oauth.apiUrl ?? router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
         allowLoopbackDocuments: true,
+        documentTimeoutMs: options.oauth.documentTimeoutMs,
       })
     : undefined;
   const service = await startHttpServer({
