@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { fetchClientDocument, fetchableAddress } from '../src/oauth/client-document.js';
 import { type HttpProcess, spawnHttpServer } from './support/http-process.js';
 import { closedPort, runToExit } from './support/spawned.js';
-import { TestProvider, connectSignedIn, launchBrowser, signIn } from './support/sign-in.js';
+import { launchBrowser } from './support/browser.js';
+import { TestProvider, connectSignedIn, signIn } from './support/sign-in.js';
 
 /**
  * A 2026 client whose client_id is the https URL of its metadata document, served on loopback

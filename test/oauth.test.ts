@@ -4,7 +4,8 @@ import { generateDemoAccount } from '../src/demo/account.js';
 import { FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS } from './support/harness.js';
 import { expectedSummary } from './support/reliability.js';
 import { type FakeAccount, type Hosted, startHosted } from './support/hosted.js';
-import { TestProvider, artifactPath, connectSignedIn, launchBrowser } from './support/sign-in.js';
+import { launchBrowser } from './support/browser.js';
+import { TestProvider, artifactPath, connectSignedIn } from './support/sign-in.js';
 import { newestFirst, ordersBetween } from './support/ground-truth.js';
 
 const RANGE = { start: '2026-04-01', end: '2026-04-22' };

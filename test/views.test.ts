@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, type Frame, type Locator, type Page, chromium } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connected, connect } from './support/harness.js';
 
@@ -12,7 +13,6 @@ import { type Connected, connect } from './support/harness.js';
  * real call on the demo account. The view's further tools/call go through the bridge to the same
  * server. Screenshots land in test/artifacts/ (ignored by git).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('./artifacts/', import.meta.url);
 
 interface CallParams {
@@ -32,7 +32,7 @@ beforeAll(async () => {
   session = await connect();
   const bundled = await build({ entryPoints: ['scripts/view-host.mjs'], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'warning' });
   hostScript = bundled.outputFiles[0]?.text ?? '';
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  browser = await launchBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {

@@ -10,13 +10,8 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { type Browser, type Page, type Request, chromium } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import type { Credentials } from '../../src/api/client.js';
-
-/** Debian's chromium, which .ci/run installs; as root it runs without its sandbox. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-}
 
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url);
 
