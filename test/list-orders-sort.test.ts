@@ -125,6 +125,16 @@ describe('list_orders: sort', () => {
     expect(settled.text).not.toContain('provisional');
   });
 
+  it('counts one message in the singular, as people write it', async () => {
+    const single = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_MONTH.start, LAST_MONTH.end).find((order) => order.total === 1);
+    if (!single) throw new Error('the fixture has no one-message order last month');
+    const day = single.submitAt.slice(0, 10);
+    const answer = await list({ start: day, end: day, limit: 500 });
+    const line = answer.text.split('\n').find((text) => text.startsWith(`- #${single.id} `));
+    expect(line).toContain(': 1 message, ');
+    expect(line).not.toContain('1 messages');
+  });
+
   it('says the order of the list in its text', async () => {
     const answer = await list({ ...LAST_MONTH, sort: 'most_undelivered', limit: 5 });
     const truth = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_MONTH.start, LAST_MONTH.end);

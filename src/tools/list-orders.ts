@@ -112,7 +112,7 @@ function orderLine(order: z.infer<typeof orderOutput>): string {
   const waiting = order.waiting > 0 ? `, ${formatCount(order.waiting)} waiting` : '';
   return (
     `- #${order.id} ${timestampForText(order.submitAt)} ${order.state} (${order.status}) sender ${JSON.stringify(order.sender)}: ` +
-    `${formatCount(order.total)} messages, ${formatCount(order.delivered)} delivered, ${formatCount(order.undelivered)} undelivered` +
+    `${counted(order.total, 'message')}, ${formatCount(order.delivered)} delivered, ${formatCount(order.undelivered)} undelivered` +
     `${waiting}${scheduled}; ${orderRateForText(order)}`
   );
 }
