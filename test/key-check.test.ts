@@ -1,11 +1,11 @@
 import { SdkHttpError } from '@modelcontextprotocol/client';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
 import { KEY_CHECK_BOUNDS } from '../src/server/key-check.js';
 import type { SimulatedApi } from '../src/simulator/api-server.js';
 import { FIXED_NOW, FIXTURE_ACCOUNT, TEST_CREDENTIALS, textOf } from './support/harness.js';
-import { type Hosted, type HostedOptions, INITIALIZE, accountHeaders, httpClient, post, startHosted } from './support/hosted.js';
+import { INITIALIZE, accountHeaders, hostedPerTest, httpClient, post } from './support/hosted.js';
 import { type RedisReplicas, startRedisReplicas } from './support/redis-replicas.js';
 
 /**
@@ -55,16 +55,7 @@ async function connectAndList(url: string, credentials: Credentials): Promise<nu
 }
 
 describe('the key check in hosted per-caller mode', () => {
-  let hosted: Hosted | undefined;
-  const start = async (options: Partial<HostedOptions> = {}) => {
-    hosted = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], ...options });
-    return hosted;
-  };
-  afterEach(async () => {
-    await hosted?.close();
-    for (const line of hosted?.lines ?? []) expect(line).not.toContain('leakprobe');
-    hosted = undefined;
-  });
+  const start = hostedPerTest();
 
   it('refuses a wrong key or hash when the client connects: HTTP 401 with the API\'s reason, before any tool call', async () => {
     const server = await start();

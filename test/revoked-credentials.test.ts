@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../src/api/client.js';
 import type { Order } from '../src/api/schemas.js';
 import { generateDemoAccount } from '../src/demo/account.js';
@@ -8,7 +8,7 @@ import { type SimulatedAccount, type SimulatedApi, startSimulatedApi } from '../
 import { FIXTURE_ACCOUNT, TEST_CREDENTIALS, textOf } from './support/harness.js';
 import { newestFirst, ordersBetween, totals } from './support/ground-truth.js';
 import { type AccountRouter, startAccountRouter } from './support/account-router.js';
-import { type Hosted, type HostedOptions, INITIALIZE, accountHeaders, httpClient, post, startHosted } from './support/hosted.js';
+import { INITIALIZE, accountHeaders, hostedPerTest, httpClient, post } from './support/hosted.js';
 import { type HttpProcess, spawnHttpServer } from './support/http-process.js';
 import { type RedisInstance, startRedis } from './support/redis-server.js';
 
@@ -90,16 +90,7 @@ async function expectStoppedAtTheDoor(url: string, credentials: Credentials, tex
 }
 
 describe('cached answers over HTTP, and a key the API has revoked', () => {
-  let hosted: Hosted | undefined;
-  const start = async (options: Partial<HostedOptions> = {}) => {
-    hosted = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], ...options });
-    return hosted;
-  };
-  afterEach(async () => {
-    await hosted?.close();
-    for (const line of hosted?.lines ?? []) expect(line).not.toContain('leakprobe');
-    hosted = undefined;
-  });
+  const start = hostedPerTest();
 
   it('cost a valid caller exactly one get-balance and no get-reports; a call that asked the API anyway costs nothing more', async () => {
     const server = await start();

@@ -15,12 +15,11 @@ import { type AccountSettings, AccountRegistry } from '../../src/server/accounts
 import { keyCheckMemoryStore } from '../../src/server/key-check.js';
 import type { Clock } from '../../src/reporting/calendar.js';
 import { type HttpService, startHttpServer } from '../../src/server/http.js';
-import { createOAuthService } from '../../src/oauth/authorization-server.js';
-import { balanceCheck } from '../../src/oauth/credential-check.js';
-import { type OAuthStores, openOAuthStores } from '../../src/oauth/stores.js';
+import type { OAuthStores } from '../../src/oauth/stores.js';
 import { type AccountRouter, startAccountRouter } from './account-router.js';
 import { closedPort } from './spawned.js';
-import { fixedClock } from './harness.js';
+import { afterEach, expect } from 'vitest';
+import { FIXTURE_ACCOUNT, TEST_CREDENTIALS, fixedClock } from './harness.js';
 
 /** The real HTTP server in this process, on 127.0.0.1, in front of fake APIs. */
 
@@ -72,6 +71,28 @@ export interface HostedOptions {
 
 export const OAUTH_SECRET = 'oauth-secret-for-tests-0123456789abcdef';
 
+/**
+ * The sign-in mode for a hosted server that asks for it. Loaded only then: its page's files are
+ * text imports that vitest and the build resolve, and `npm run bench:http` (tsx) does not.
+ */
+async function oauthService(settings: NonNullable<HostedOptions['oauth']>, port: number, apiUrl: string) {
+  const [{ createOAuthService }, { balanceCheck }, { openOAuthStores }] = await Promise.all([
+    import('../../src/oauth/authorization-server.js'),
+    import('../../src/oauth/credential-check.js'),
+    import('../../src/oauth/stores.js'),
+  ]);
+  return createOAuthService({
+    secret: settings.secret ?? OAUTH_SECRET,
+    publicUrl: settings.publicUrl ?? `http://127.0.0.1:${port}`,
+    trustedProxies: settings.trustedProxies ?? [],
+    stores: settings.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds, settings.now)),
+    now: settings.now,
+    checkCredentials: balanceCheck(settings.apiUrl ?? apiUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
+    allowLoopbackDocuments: true,
+    documentTimeoutMs: settings.documentTimeoutMs,
+  });
+}
+
 export async function startHosted(options: HostedOptions): Promise<Hosted> {
   const fakes = await Promise.all(
     options.accounts.map((fake) => startSimulatedApi({ account: fake.account, credentials: fake.credentials, latencyMs: fake.latencyMs ?? 0, script: fake.script })),
@@ -97,18 +118,7 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
     logger: log.logger,
   });
   const port = options.oauth ? await closedPort() : 0;
-  const oauth = options.oauth
-    ? createOAuthService({
-        secret: options.oauth.secret ?? OAUTH_SECRET,
-        publicUrl: options.oauth.publicUrl ?? `http://127.0.0.1:${port}`,
-        trustedProxies: options.oauth.trustedProxies ?? [],
-        stores: options.oauth.stores ?? openOAuthStores((_kind, bounds) => new MemoryStore(bounds, options.oauth?.now)),
-        now: options.oauth.now,
-        checkCredentials: balanceCheck(options.oauth.apiUrl ?? router.baseUrl, { timeoutMs: 5_000, concurrency: 1, retry: { attempts: 1, backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 20 } }),
-        allowLoopbackDocuments: true,
-        documentTimeoutMs: options.oauth.documentTimeoutMs,
-      })
-    : undefined;
+  const oauth = options.oauth ? await oauthService(options.oauth, port, router.baseUrl) : undefined;
   const service = await startHttpServer({
     host: '127.0.0.1',
     port,
@@ -133,6 +143,23 @@ export async function startHosted(options: HostedOptions): Promise<Hosted> {
       await router.close();
       await Promise.all(fakes.map((fake) => fake.close()));
     },
+  };
+}
+
+/**
+ * A hosted server of the fixture account per test (as fakePerTest does for the fake API), closed
+ * after it; no line it logged may hold the test credentials, which all contain "leakprobe".
+ */
+export function hostedPerTest(): (options?: Partial<HostedOptions>) => Promise<Hosted> {
+  let hosted: Hosted | undefined;
+  afterEach(async () => {
+    await hosted?.close();
+    for (const line of hosted?.lines ?? []) expect(line).not.toContain('leakprobe');
+    hosted = undefined;
+  });
+  return async (options = {}) => {
+    hosted = await startHosted({ accounts: [{ credentials: TEST_CREDENTIALS, account: FIXTURE_ACCOUNT }], ...options });
+    return hosted;
   };
 }
 
