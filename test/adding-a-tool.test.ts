@@ -18,6 +18,7 @@ const countDaysTool = defineTool({
   title: 'Count days',
   description: 'Counts the Istanbul days of a range. A test tool.',
   useFor: 'to count the days of a range',
+  deadlineAdvice: 'Try again later.',
   inputSchema: strictInput({ ...rangeFields, refuse: z.boolean().optional().describe('Fail on purpose.') }),
   outputSchema: z.object({ range: rangeOutput, days: z.number().int(), call: z.number().int() }),
   annotations: READ_ONLY_ANNOTATIONS,

@@ -138,6 +138,7 @@ describe('the 256 KB answer budget', () => {
       title: 'Flood',
       description: 'A test tool that answers too much.',
       useFor: 'to flood',
+      deadlineAdvice: 'Try again later.',
       inputSchema: strictInput({}),
       outputSchema: z.object({ blob: z.string() }),
       annotations: READ_ONLY_ANNOTATIONS,

@@ -252,6 +252,7 @@ const brokenTool = defineTool({
   title: 'Broken answer',
   description: 'Answers with a count that is not a number. A test tool.',
   useFor: 'to test output validation',
+  deadlineAdvice: 'Try again later.',
   inputSchema: strictInput({}),
   outputSchema: z.object({ count: z.number().int() }),
   annotations: READ_ONLY_ANNOTATIONS,

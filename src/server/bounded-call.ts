@@ -11,6 +11,7 @@ export async function withDeadline(
   call: (request: ToolRequest) => Promise<ToolAnswer>,
   request: ToolRequest,
   timeoutMs: number,
+  advice: string,
 ): Promise<ToolAnswer> {
   const deadline = new AbortController();
   let last: ProgressUpdate | undefined;
@@ -26,7 +27,7 @@ export async function withDeadline(
         new CallTimeoutError(
           `The call was stopped at its ${formatSeconds(timeoutMs)} deadline (ILETIMERKEZI_CALL_TIMEOUT_MS), ` +
             `${last ? `after ${last.message}` : 'before any page was read'}. ` +
-            'Ask for a narrower range (or one sender), or try again later.',
+            advice,
         ),
       );
     }, timeoutMs);

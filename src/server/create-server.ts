@@ -172,7 +172,7 @@ function register(server: McpServer, { tool, call }: OpenedTool, options: BuildO
     progress?.start();
     try {
       const request = { signal: context.mcpReq.signal, reportProgress: (update: ProgressUpdate) => progress?.report(update) };
-      const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+      const answer = await withDeadline((bounded) => call(args, bounded), request, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, tool.deadlineAdvice);
       const result = answerResult(answer, options.demo);
       // The end goes out before the answer: a client stops listening for a call's progress once it has the answer.
       progress?.finish();

@@ -100,6 +100,7 @@ export const checkBlacklistTool = defineTool({
   group: 'recipients',
   title: 'Check numbers against the blacklist',
   useFor: 'to check which numbers of a list are blocked (on the blacklist) before a campaign',
+  deadlineAdvice: 'Try again later: the blacklist is read whole for a check, and a whole reading is reused for 5 minutes.',
   description:
     `Which of up to ${formatCount(MAX_NUMBERS)} phone numbers are on the account's blacklist, for "which numbers on this list are ` +
     'blocked?" before a campaign. Numbers may be in any usual form; the same number twice in two forms counts once; entries that ' +

@@ -196,6 +196,7 @@ export const listFailedNumbersTool = defineTool({
   group: 'recipients',
   title: 'List the numbers that failed',
   useFor: 'to find which numbers failed, and which keep failing, across a range',
+  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
   description:
     'Which phone numbers failed (undelivered) across the orders of a date range, and how often: each number in E.164 with ' +
     'its failures, the orders it failed in and when it last failed, most failures first. Use it for "which numbers ' +

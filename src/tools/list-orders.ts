@@ -141,6 +141,7 @@ export const listOrdersTool = defineTool({
   group: 'reports',
   title: 'List SMS orders',
   useFor: 'to see individual orders (for example the ones still in progress)',
+  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
   description:
     'Lists the SMS orders (campaigns or single sends) submitted in a date range, newest first or sorted, with each ' +
     'order\'s status, delivered/undelivered/waiting counts and delivery rate, optionally only one sender, one status ' +

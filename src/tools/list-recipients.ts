@@ -180,6 +180,7 @@ export const listRecipientsTool = defineTool({
   group: 'recipients',
   title: 'List the recipients of one SMS order',
   useFor: 'to see which numbers of one order failed',
+  deadlineAdvice: 'Try again later: an order of many recipients takes many pages to read.',
   description:
     'Reads one order recipient by recipient: each number (in E.164, +905321234567) and whether it was delivered, ' +
     'undelivered or is still waiting, undelivered first, with the order\'s counters and a check that they agree. Use it for ' +

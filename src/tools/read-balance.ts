@@ -56,6 +56,7 @@ export const readBalanceTool = defineTool({
   group: 'account',
   title: 'Read the account balance',
   useFor: 'for the credit left and how long it lasts',
+  deadlineAdvice: 'Try again later: the runway reads the orders of the last 30 days.',
   description:
     'The account\'s credit: the SMS credit and the TL balance, which of the two the account runs on, and a runway: how ' +
     `many days the SMS credit lasts at the average daily volume of the last ${RUNWAY_BASIS_DAYS} full days, at one credit a ` +

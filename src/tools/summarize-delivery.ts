@@ -177,6 +177,7 @@ export const summarizeDeliveryTool = defineTool({
   group: 'reports',
   title: 'Summarize SMS delivery',
   useFor: 'for totals ("how many failed")',
+  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
   description:
     'Totals of sent SMS for a date range: how many messages were delivered, undelivered (failed) and still waiting, ' +
     'the delivery rate, and orders by status, optionally for one sender and grouped by sender, day, week or month. ' +

@@ -56,6 +56,8 @@ interface ToolMetadata {
   description: string;
   /** Completes "Use <name> …" in the server's instructions, e.g. 'for totals ("how many failed")'. */
   useFor: string;
+  /** What to ask instead when a call runs past its deadline: each tool has its own ways to ask for less. */
+  deadlineAdvice: string;
   annotations: Readonly<ToolAnnotations>;
 }
 
@@ -100,13 +102,14 @@ export interface DefinedTool<I extends z.ZodObject, O extends z.ZodObject, S> ex
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject, S = undefined>(
   definition: ToolDefinition<I, O, S>,
 ): DefinedTool<I, O, S> {
-  const { name, group, title, description, useFor, annotations, inputSchema, outputSchema } = definition;
+  const { name, group, title, description, useFor, deadlineAdvice, annotations, inputSchema, outputSchema } = definition;
   return {
     name,
     group,
     title,
     description,
     useFor,
+    deadlineAdvice,
     annotations,
     inputSchema,
     outputSchema,

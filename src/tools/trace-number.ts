@@ -306,6 +306,7 @@ export const traceNumberTool = defineTool({
   group: 'recipients',
   title: 'Trace one number',
   useFor: 'for what happened to one phone number ("my customer says the SMS never came")',
+  deadlineAdvice: 'Ask for a shorter range, or try again later.',
   description:
     'What happened to one phone number: every order of a date range (by default the last 30 days) that went to it, newest ' +
     'first, with what became of its message (delivered, undelivered, waiting) and the order\'s state; counts by state; when it ' +
