@@ -159,6 +159,20 @@ describe('check_blacklist', () => {
     expect(blacklistPages(session?.api)).toEqual([1, 2]);
   });
 
+  it('stops a slow walk at the call deadline with advice that fits a list check, and asks for no page after', async () => {
+    const blacklist = Array.from({ length: 5_000 }, (_, index) => ({ number: `+90505${String(index).padStart(7, '0')}`, at: '2026-04-01 10:00:00' }));
+    const slow = await call('check_blacklist', { numbers: ['05050004999'] }, { fake: { account: { ...FIXTURE_ACCOUNT, blacklist }, latencyMs: 150 }, callTimeoutMs: 400 });
+    expect(slow.isError).toBe(true);
+    expect(slow.text).toMatch(/^The call was stopped at its 400 ms deadline \(ILETIMERKEZI_CALL_TIMEOUT_MS\), (before any page was read|after [^\n]+)\. /);
+    expect(slow.text.endsWith('. Try again later: the blacklist is read whole for a check, and a whole reading is reused for 5 minutes.')).toBe(true);
+    // A page in flight at the deadline may still land; after that, nothing more is asked.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const asked = blacklistPages(session?.api).length;
+    expect(asked).toBeLessThan(6);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(blacklistPages(session?.api)).toHaveLength(asked);
+  });
+
   it('reads no blacklist when no entry is a phone number, and says what each was', async () => {
     const answer = await call('check_blacklist', { numbers: ['7889', 'ACME', '0532 555'] });
     expect(session?.api.requests).toEqual([]);

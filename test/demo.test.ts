@@ -88,7 +88,17 @@ describe('the demo account', () => {
     });
     expect(result.code).toBe(0);
     const calls = demoCalls(result.stdout);
-    expect(calls.map((call) => call.question)).toEqual(expect.arrayContaining(['How many SMS failed last month?', 'Who opted out this month?']));
+    expect(calls.map((call) => call.question)).toEqual(
+      expect.arrayContaining([
+        'How many SMS failed last month?',
+        'Who opted out this month?',
+        // The support desk's three questions.
+        'What happened to 0532 555 66 77 in the last 30 days?',
+        'Which of these numbers are blocked: 0532 555 66 77, +90 505 200 79 19, 05078889900, 905325556677, 7889?',
+        'Which campaigns of 100 messages or more had the worst delivery last month?',
+      ]),
+    );
+    expect(calls.find((call) => call.question.startsWith('Which campaigns'))?.arguments).toMatchObject({ sort: 'lowest_rate', minMessages: 100 });
     // Every tool the server registers, derived from the registry, so a new tool joins the demo or fails here.
     expect([...new Set(calls.map((call) => call.tool))].sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
     // Each label names what its call asks, and nothing else: its period in words and no other
@@ -110,6 +120,11 @@ describe('the demo account', () => {
     expect(result.stdout).toContain('RECEIVED MESSAGES AFTER OPTING OUT: 1 number');
     expect(result.stdout).toContain('+905325556677');
     expect(result.stdout).toContain('Balance: 250,000 SMS credits');
+    expect(result.stdout).toMatch(/ shown below, lowest delivery rate first\.\n/);
+    expect(result.stdout).toMatch(/\+905325556677: sent once in the orders submitted [\d-]+\.\.[\d-]+ \(Europe\/Istanbul\): delivered once/);
+    expect(result.stdout).toMatch(/On the blacklist now; it replied RET on [\d-]+ [\d:]+ \(inbox message id "\d+"\)\./);
+    expect(result.stdout).toContain('BLOCKED: 2 numbers are on the blacklist: +905325556677, +905052007919.');
+    expect(result.stdout).toContain('NOT CHECKED, not phone numbers: numbers[4] "7889" (a short code).');
     expect(result.stdout).toContain('All demo questions answered.');
     expect(result.stdout).not.toContain('ERROR');
   });

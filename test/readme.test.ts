@@ -15,7 +15,7 @@ import { MAX_BODY_BYTES } from '../src/http-body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
 import { RESULT_BUDGET_BYTES } from '../src/tools/fields.js';
 import { MAX_TEXT_CHARS } from '../src/reporting/text.js';
-import { TOOLS } from '../src/tools/index.js';
+import { PROMPTS, TOOLS } from '../src/tools/index.js';
 import { README_PATH, figuresIn, readmeFigures, withFigures } from '../scripts/readme-figures.js';
 import { ROOT, connectStdio, readJson, readPackageJson } from './support/distribution.js';
 
@@ -124,6 +124,13 @@ function clientSection(client: string): string {
 describe('the README', () => {
   it('still opens with the demo and the test command', () => {
     expect(blocks.slice(0, 2).map((block) => block.code.trim())).toEqual(['npm install && npm run demo', 'npm test']);
+  });
+
+  it('has a row for every tool and every prompt the server registers, in its order, and no other', () => {
+    // The two tables at the top, before the first section: the first cell of each row names a tool or a prompt.
+    const top = README.slice(0, README.indexOf('\n## '));
+    const rows = [...top.matchAll(/^\| `(\w+)` \|/gm)].map(([, name]) => name);
+    expect(rows).toEqual([...TOOLS.map((tool) => tool.name), ...PROMPTS.map((prompt) => prompt.name)]);
   });
 
   it('has JSON and TOML examples that all parse', () => {

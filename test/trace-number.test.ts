@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
 import type { SimulatedAccount } from '../src/simulator/api-server.js';
-import { newestSentFirst, ordersBetween, traceOf } from './support/ground-truth.js';
+import { newestSentFirst, ordersBetween, reportRequests, traceOf } from './support/ground-truth.js';
 import { traceNumberTool } from '../src/tools/trace-number.js';
+import { cancelWhileReadingRecipients } from './support/cancellation.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
@@ -150,12 +151,19 @@ describe('trace_number', () => {
       lastDeliveredAt: '2026-04-12T11:00:00+03:00',
       complete: true,
     });
+    // The campaign that still reached it after its RET, found by plain comparison of the fixture's times.
+    const after = traceOf(ORDERS_30, recipientsOf, OPTED_OUT).filter((order) => order.sendAt > optOut.date);
+    expect(after.map((order) => order.sendAt)).toEqual(['2026-04-12 11:00:00']);
+    expect(answer.data.lastOptOut).toMatchObject({ kind: 'clear', ordersAfter: 1, firstOrderAfterAt: '2026-04-12T11:00:00+03:00' });
     const lines = answer.text.split('\n');
-    expect(lines.slice(0, 2)).toEqual([
+    expect(lines.slice(0, 3)).toEqual([
       '+905325556677: sent once in the orders submitted 2026-03-24..2026-04-22 (Europe/Istanbul): delivered once (last 2026-04-12 11:00).',
       `On the blacklist now; it replied RET on ${optOut.date.slice(0, 16)} (inbox message id ${JSON.stringify(optOut.id)}).`,
+      'SENT AFTER ITS OPT-OUT: 1 order read went out to it after that opt-out, the first on 2026-04-12 11:00. audit_opt_outs checks every opted-out number of a range.',
     ]);
-    expect(lines).toContain('- #319999993 sent 2026-04-12 11:00 by "ACME MARKET": delivered (order completed)');
+    const campaign = FIXTURE_ACCOUNT.orders.find((order) => order.id === 319_999_993) as Order;
+    const campaignRate = ((100 * campaign.delivered) / (campaign.delivered + campaign.undelivered)).toFixed(1);
+    expect(lines).toContain(`- #319999993 sent 2026-04-12 11:00 by "ACME MARKET": delivered (order completed, delivery rate ${campaignRate}%)`);
     // The stranger's text comes only inside the nonce-tagged section.
     const open = lines.findIndex((line) => /^<untrusted-sms-[0-9a-f]{12}>$/.test(line));
     expect(lines[open + 1]).toBe(`${optOut.date.slice(0, 16)} id ${JSON.stringify(optOut.id)} [OPT-OUT]: ${JSON.stringify(optOut.text)}`);
@@ -166,7 +174,10 @@ describe('trace_number', () => {
   it('says so when a number that opted out is NOT on the blacklist', async () => {
     const answer = await call({ number: '05078889900', period: 'last_7_days' });
     const optOut = FIXTURE_ACCOUNT.inbox.find((message) => message.sender === '+905078889900') as InboxMessage;
-    expect(answer.data).toMatchObject({ blacklisted: false, lastOptOut: { at: iso(optOut.date), messageId: optOut.id } });
+    const after = traceOf(ordersBetween(FIXTURE_ACCOUNT.orders, '2026-04-16', '2026-04-22'), recipientsOf, '+905078889900').filter((order) => order.sendAt > optOut.date);
+    expect(after).toEqual([]);
+    expect(answer.data).toMatchObject({ blacklisted: false, lastOptOut: { at: iso(optOut.date), messageId: optOut.id, ordersAfter: 0, firstOrderAfterAt: null } });
+    expect(answer.text).not.toContain('SENT AFTER');
     expect(answer.text.split('\n')[1]).toBe(
       `NOT on the blacklist, although it replied RET on ${optOut.date.slice(0, 16)} (inbox message id ${JSON.stringify(optOut.id)}): ` +
         'review that message, and add the number to the blacklist in the panel if it asked to opt out.',
@@ -214,6 +225,51 @@ describe('trace_number when one of its parts fails', () => {
   });
 });
 
+describe('trace_number over time', () => {
+  /** Final as the recipient cache may keep it: 114 or 115, nothing waiting, submitted before the fixtures' today. */
+  const isFinal = (order: Order) => (order.status === 114 || order.status === 115) && order.waiting === 0 && order.submitAt.slice(0, 10) < LAST_30_DAYS.end;
+  const sentByNow = ORDERS_30.filter((order) => order.sendAt <= '2026-04-22 12:30:00');
+  /** get-report requests by order id since `from`. */
+  const reads = (from: number) => {
+    const counts = new Map<number, number>();
+    for (const request of (session?.api.requests ?? []).slice(from)) {
+      if (request.endpoint === 'get-report') counts.set(request.order ?? 0, (counts.get(request.order ?? 0) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const walksOf = (orders: readonly Order[]) => new Map(orders.map((order) => [order.id, reportRequests(order.total)]));
+
+  it('reads again, the second time, only the recipients of the orders that were not final', async () => {
+    const notFinal = sentByNow.filter((order) => !isFinal(order));
+    expect(notFinal.length).toBeGreaterThan(0);
+    expect(notFinal.length).toBeLessThan(sentByNow.length / 10);
+    const first = await call({ number: DEAD, ...LAST_30_DAYS, limit: 500 });
+    expect(reads(0)).toEqual(walksOf(sentByNow));
+    const since = session?.api.requests.length ?? 0;
+    const second = await call({ number: DEAD, ...LAST_30_DAYS, limit: 500 });
+    expect(reads(since)).toEqual(walksOf(notFinal));
+    expect(second.data.orders).toEqual(asListed(traceOf(ORDERS_30, recipientsOf, DEAD)));
+    expect({ ...second.data, blacklistRead: null }).toEqual({ ...first.data, blacklistRead: null });
+  });
+
+  it('stops reading recipients when the client cancels', async () => {
+    const cancelled = await cancelWhileReadingRecipients('trace_number', { number: DEAD, ...LAST_30_DAYS }, 5);
+    session = cancelled.session;
+    expect(cancelled.reports).toBeLessThan(sentByNow.length);
+  });
+
+  it('stops at the call deadline, says how far it got, and advises a shorter range', async () => {
+    const answer = await call({ number: DEAD, ...LAST_30_DAYS }, { fake: { latencyMs: 40 }, callTimeoutMs: 500 });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toMatch(/^The call was stopped at its 500 ms deadline \(ILETIMERKEZI_CALL_TIMEOUT_MS\), after [^\n]+\. Ask for a shorter range, or try again later\.$/);
+    // Requests in flight at the deadline may still land; after that, nothing more is asked.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const made = session?.api.requests.length ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(session?.api.requests.length).toBe(made);
+  });
+});
+
 describe('trace_number on an account made for it', () => {
   const NUMBER = '+905321234567';
   const at = (day: string, time = '10:00:00') => `2026-04-${day} ${time}`;
@@ -258,10 +314,18 @@ describe('trace_number on an account made for it', () => {
   it('shows each order\'s state and the number\'s, the best of two messages, and what it could not read', async () => {
     const answer = await call({ number: NUMBER, start: '2026-04-01' }, { fake: { account, withheldOrders: { 7: 455 } } });
     expect(answer.data.orders).toEqual([
-      { orderId: 5, sendAt: iso(at('15')), sender: 'ACME', recipientStatus: 'undelivered', orderStatus: 'failed', messages: 1 },
-      { orderId: 3, sendAt: iso(at('08')), sender: 'ACME', recipientStatus: 'waiting', orderStatus: 'in_progress', messages: 1 },
-      { orderId: 2, sendAt: iso(at('05')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 2 },
-      { orderId: 1, sendAt: iso(at('02')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 1 },
+      { orderId: 5, sendAt: iso(at('15')), sender: 'ACME', recipientStatus: 'undelivered', orderStatus: 'failed', messages: 1, orderDeliveryRate: 0, orderRateProvisional: false },
+      { orderId: 3, sendAt: iso(at('08')), sender: 'ACME', recipientStatus: 'waiting', orderStatus: 'in_progress', messages: 1, orderDeliveryRate: 1, orderRateProvisional: true },
+      { orderId: 2, sendAt: iso(at('05')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 2, orderDeliveryRate: 2 / 3, orderRateProvisional: false },
+      { orderId: 1, sendAt: iso(at('02')), sender: 'ACME', recipientStatus: 'delivered', orderStatus: 'completed', messages: 1, orderDeliveryRate: 1, orderRateProvisional: false },
+    ]);
+    // Each order's own rate beside what became of this number's message: a failure in an order that did well points at the number.
+    expect(answer.text.split('\n').filter((line) => line.startsWith('- #') || line.startsWith('A provisional rate'))).toEqual([
+      '- #5 sent 2026-04-15 10:00 by "ACME": undelivered (order failed, delivery rate 0.0%)',
+      '- #3 sent 2026-04-08 10:00 by "ACME": waiting (order in_progress, delivery rate 100.0% so far (provisional))',
+      '- #2 sent 2026-04-05 10:00 by "ACME": delivered, 2 messages to it (order completed, delivery rate 66.7%)',
+      '- #1 sent 2026-04-02 10:00 by "ACME": delivered (order completed, delivery rate 100.0%)',
+      'A provisional rate counts only the messages settled so far: messages are still waiting or the order is still going out, so it may change.',
     ]);
     expect(answer.data).toMatchObject({
       counts: { delivered: 2, undelivered: 1, waiting: 1, other: 0 },

@@ -5,7 +5,7 @@ import type { Blacklist, SharedBlacklist } from './blacklist.js';
 import { type Day, dayOfTimestamp } from './calendar.js';
 import { progressPhases } from './call-progress.js';
 import type { DayRange } from './date-range.js';
-import { type DroppedOrders, droppedBy } from './delivery-summary.js';
+import { type DroppedOrders, deliveryRateOf, droppedBy, isProvisionalOrder } from './delivery-summary.js';
 import { type CleanMessage, readInbox } from './inbox.js';
 import { type ScanOptions, scanOrders } from './order-scan.js';
 import { type NotCheckedOrder, messageStateOf, readRecipientsOfOrders } from './recipients.js';
@@ -29,6 +29,9 @@ export interface TracedOrder {
   orderStatus: OrderState;
   /** The order's messages to this number: 1 but for a list that held it more than once. */
   messages: number;
+  /** The whole order's delivery rate, null when nothing settled: a number that failed in an order that did well points at the number. */
+  orderDeliveryRate: number | null;
+  orderRateProvisional: boolean;
 }
 
 export interface NumberTraceQuery {
@@ -70,6 +73,8 @@ export interface NumberTrace {
   inbox: CleanMessage[];
   /** Its latest opt-out anywhere in the inbox, in the range or not. */
   lastOptOut: CleanMessage | undefined;
+  /** Orders read that went out to it after lastOptOut, and the sendAt of the first of them. */
+  sentAfterOptOut: { orders: number; firstAt: string | null };
   inboxRead: { totalRows: number; fetched: number };
   /** Whether every order of the range was read and the inbox came whole. */
   complete: boolean;
@@ -136,6 +141,8 @@ async function tracedOrders(api: IletimerkeziApi, query: NumberTraceQuery, optio
             recipientStatus: recipientState(statuses),
             orderStatus: orderStateOf(order.status),
             messages: statuses.length,
+            orderDeliveryRate: deliveryRateOf(order),
+            orderRateProvisional: isProvisionalOrder(order),
           },
     {
       signal: options.signal,
@@ -184,6 +191,10 @@ export async function traceNumber(api: IletimerkeziApi, query: NumberTraceQuery,
   const counts: Record<RecipientState, number> = { delivered: 0, undelivered: 0, waiting: 0, other: 0 };
   for (const order of traced.orders) counts[order.recipientStatus] += 1;
   const inboxRead = { totalRows: inbox.meta.totalRows, fetched: inbox.meta.fetched };
+  // A clear opt-out says more than a possible one, whenever each came, as in the audit.
+  const lastOptOut = inbox.items.find((message) => message.optOutKind === 'clear') ?? inbox.items.find((message) => message.optOut);
+  // Newest sendAt first, so the last of them is the first to go out after the opt-out.
+  const after = lastOptOut ? traced.orders.filter((order) => order.sendAt > lastOptOut.date) : [];
   return {
     number: query.number,
     range: query.range,
@@ -193,8 +204,8 @@ export async function traceNumber(api: IletimerkeziApi, query: NumberTraceQuery,
     lastUndeliveredAt: lastWith(traced.orders, 'undelivered'),
     blacklist,
     inbox: inRange,
-    // A clear opt-out says more than a possible one, whenever each came, as in the audit.
-    lastOptOut: inbox.items.find((message) => message.optOutKind === 'clear') ?? inbox.items.find((message) => message.optOut),
+    lastOptOut,
+    sentAfterOptOut: { orders: after.length, firstAt: after.at(-1)?.sendAt ?? null },
     inboxRead,
     complete: traced.ordersNotRead === 0 && traced.notChecked.length === 0 && inboxRead.fetched === inboxRead.totalRows,
   };

@@ -21,8 +21,11 @@ import {
   fitsBudget,
   formatCount,
   limitField,
+  orderCountersOutput,
+  orderRateForText,
   paging,
   pagingOutput,
+  provisionalRateLines,
   rangeFields,
   rangeOutput,
   rangeWithTimezone,
@@ -71,6 +74,8 @@ const orderOutput = z.object({
     .describe('What became of the message to this number: delivered (111), undelivered (112), waiting (110), or another code.'),
   orderStatus: z.enum([...ORDER_STATE_NAMES, 'other']).describe("The order's own state: in_progress (113), completed (114), failed (115)."),
   messages: z.number().int().describe('Messages of the order to this number: 1, unless its list held the number more than once (recipientStatus is then the best of them).'),
+  orderDeliveryRate: orderCountersOutput.deliveryRate.describe("The whole order's delivered / (delivered + undelivered); null when nothing has settled."),
+  orderRateProvisional: orderCountersOutput.provisional,
 });
 
 const outputSchema = z.object({
@@ -91,6 +96,8 @@ const outputSchema = z.object({
       at: z.string().describe('When it was received, ISO 8601 with the Istanbul offset.'),
       messageId: z.string(),
       kind: z.enum(['clear', 'possible']).describe('possible: RET inside a longer text, for a person to read.'),
+      ordersAfter: z.number().int().describe('Orders read that went out to the number after it, whatever limit is.'),
+      firstOrderAfterAt: z.string().nullable().describe('sendAt of the first of them, ISO 8601; null when none.'),
     })
     .nullable()
     .describe('The latest clear opt-out (RET) the inbox holds from the number, in the range or before it, else its latest possible one; null when it holds none.'),
@@ -169,6 +176,8 @@ function present(order: RankedOrder): Item {
     recipientStatus: order.recipientStatus,
     orderStatus: order.orderStatus,
     messages: order.messages,
+    orderDeliveryRate: order.orderDeliveryRate,
+    orderRateProvisional: order.orderRateProvisional,
   };
 }
 
@@ -187,7 +196,15 @@ function answerOf(page: ServedPage<RankedOrder, Meta>): Trace {
     lastUndeliveredAt: isoOrNull(meta.lastUndeliveredAt),
     blacklisted: meta.blacklisted,
     blacklistRead: blacklistReadField(meta.blacklistRead),
-    lastOptOut: meta.lastOptOut ? { at: timestampToIso(meta.lastOptOut.date), messageId: meta.lastOptOut.id, kind: meta.lastOptOut.optOutKind ?? 'clear' } : null,
+    lastOptOut: meta.lastOptOut
+      ? {
+          at: timestampToIso(meta.lastOptOut.date),
+          messageId: meta.lastOptOut.id,
+          kind: meta.lastOptOut.optOutKind ?? 'clear',
+          ordersAfter: meta.sentAfterOptOut.orders,
+          firstOrderAfterAt: isoOrNull(meta.sentAfterOptOut.firstAt),
+        }
+      : null,
     inbox: meta.inbox.slice(0, MAX_INBOX_LISTED).map((message) => ({
       id: message.id,
       date: timestampToIso(message.date),
@@ -244,6 +261,16 @@ function blacklistLine(trace: Trace): string {
     : 'Not on the blacklist.';
 }
 
+function sentAfterOptOutLines(trace: Trace): string[] {
+  const optOut = trace.lastOptOut;
+  if (!optOut || optOut.ordersAfter === 0) return [];
+  const which = optOut.kind === 'possible' ? 'that possible opt-out' : 'that opt-out';
+  return [
+    `SENT AFTER ITS OPT-OUT: ${counted(optOut.ordersAfter, 'order')} read went out to it after ${which}, the first on ` +
+      `${timestampForText(optOut.firstOrderAfterAt ?? '')}. audit_opt_outs checks every opted-out number of a range.`,
+  ];
+}
+
 function readLines(trace: Trace): string[] {
   const lines: string[] = [];
   if (trace.ordersNotRead > 0) {
@@ -271,9 +298,13 @@ function readLines(trace: Trace): string[] {
   return lines;
 }
 
+/** The whole order's rate, in the shape the rate's text helpers read. */
+const orderRateOf = (order: Item) => ({ deliveryRate: order.orderDeliveryRate, provisional: order.orderRateProvisional });
+
 function orderLine(order: Item): string {
   const extra = order.messages > 1 ? `, ${formatCount(order.messages)} messages to it` : '';
-  return `- #${order.orderId} sent ${timestampForText(order.sendAt)} by ${JSON.stringify(order.sender)}: ${order.recipientStatus}${extra} (order ${order.orderStatus})`;
+  const rate = orderRateForText(orderRateOf(order));
+  return `- #${order.orderId} sent ${timestampForText(order.sendAt)} by ${JSON.stringify(order.sender)}: ${order.recipientStatus}${extra} (order ${order.orderStatus}, ${rate})`;
 }
 
 function inboxLines(trace: Trace): string[] {
@@ -291,11 +322,13 @@ function render(trace: Trace): string {
   return [
     storyLine(trace),
     blacklistLine(trace),
+    ...sentAfterOptOutLines(trace),
     ...reusedBlacklistLines(trace.blacklistRead),
     ...readLines(trace),
     spanLine(trace.range, trace.span, 'orders'),
     ...droppedLines(trace.dropped),
     ...trace.orders.map(orderLine),
+    ...provisionalRateLines(trace.orders.map(orderRateOf)),
     ...inboxLines(trace),
     ...continuationLines(NAME, 'orders', trace.nextCursor),
   ].join('\n');

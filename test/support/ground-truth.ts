@@ -245,6 +245,8 @@ export interface TracedOrderTruth {
   recipientStatus: string;
   orderStatus: string;
   messages: number;
+  orderDeliveryRate: number | null;
+  orderRateProvisional: boolean;
 }
 
 const MESSAGE_STATE: Record<number, string> = { 110: 'waiting', 111: 'delivered', 112: 'undelivered' };
@@ -264,7 +266,17 @@ export function traceOf(orders: readonly Order[], recipientsOf: (order: Order) =
       .map((recipient) => MESSAGE_STATE[recipient.status] ?? 'other');
     if (states.length === 0) continue;
     const recipientStatus = ['delivered', 'waiting', 'undelivered', 'other'].find((state) => states.includes(state)) ?? 'other';
-    traced.push({ orderId: order.id, sendAt: order.sendAt, sender: order.sender, recipientStatus, orderStatus: ORDER_STATE[order.status] ?? 'other', messages: states.length });
+    const settled = order.delivered + order.undelivered;
+    traced.push({
+      orderId: order.id,
+      sendAt: order.sendAt,
+      sender: order.sender,
+      recipientStatus,
+      orderStatus: ORDER_STATE[order.status] ?? 'other',
+      messages: states.length,
+      orderDeliveryRate: settled === 0 ? null : order.delivered / settled,
+      orderRateProvisional: order.waiting > 0 || order.status === 113,
+    });
   }
   return traced.sort((a, b) => (a.sendAt === b.sendAt ? b.orderId - a.orderId : a.sendAt < b.sendAt ? 1 : -1));
 }
