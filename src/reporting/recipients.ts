@@ -42,8 +42,8 @@ export interface OrderRecipients {
 
 /**
  * One send request carries at most 50,000 numbers, so an order with more recipients is an API
- * serving pages forever (the same page again, say, which a list without ids cannot tell from a
- * number that failed twice): the walk stops there rather than loop or count twice.
+ * serving pages forever (pages that differ from one another but never end, which no repeat shows):
+ * the walk stops there rather than loop or count twice.
  */
 const MAX_RECIPIENTS = 50_000;
 
@@ -165,11 +165,11 @@ export async function readOrderRecipients(
  * that may be missing or wrong, so the walk stops on the two together and otherwise goes on to the
  * empty page. `onPage` is told of each page's messages, with the first page as the order's description.
  *
- * A page served exactly as an earlier one was is the API repeating itself (one that ignores
- * `page` serves page 1 forever), and the walk stops there with an error rather than count it
- * twice, unless the order's `total` leaves room for it: an order may legitimately hold the same
- * list twice, and one whose total says so is read whole. Without a total, as the older docs give
- * get-report, a repeated page is always taken for the API's.
+ * A page served exactly as an earlier one was brings nothing new: it is the API repeating itself
+ * (one that ignores `page` serves page 1 forever), and the walk stops there with an error rather
+ * than count it twice, whatever the page's size and whatever the order's `total` says, since a
+ * total is a counter that may be wrong and would otherwise decide how many copies are counted. A
+ * number an order holds twice is no repeat: pages are judged whole, as served.
  */
 async function walkOrderPages(
   api: IletimerkeziApi,
@@ -201,16 +201,14 @@ async function walkOrderPages(
     if (rows.length === 0 || !first) break;
     const served = servedForm(rows);
     const earlier = pagesServed.get(served);
-    const total = first.total;
-    if (earlier !== undefined && (total === undefined || messages + rows.length > total)) {
+    if (earlier !== undefined) {
       throw new UpstreamError(
         'repeating-pages',
-        `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}` +
-          (total === undefined ? '' : `, past the ${total.toLocaleString('en-US')} recipients the order holds`) +
-          '; stopped rather than count them twice or loop forever. Try again later.',
+        `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}; ` +
+          'stopped rather than count them twice or loop forever. Try again later.',
       );
     }
-    if (earlier === undefined) pagesServed.set(served, page);
+    pagesServed.set(served, page);
     if (messages + rows.length > MAX_RECIPIENTS) {
       throw new UpstreamError(
         'repeating-pages',
@@ -221,7 +219,7 @@ async function walkOrderPages(
     countInto(counts, rows);
     messages += rows.length;
     onPage(rows, first);
-    if (rows.length < MAX_ROW_COUNT && messages === (total ?? options.known?.total)) break;
+    if (rows.length < MAX_ROW_COUNT && messages === (first.total ?? options.known?.total)) break;
   }
   if (!first) {
     throw new UpstreamError(
