@@ -24,23 +24,25 @@ const TENANTS: FakeAccount[] = Array.from({ length: 9 }, (_, n) => ({
 }));
 
 /**
- * 64 KB of snapshots in all, one of up to 16 KB: each account's share is 16 KB. A listing of 3
- * days weighs about 1.5 KB, one of 22 days about 12 KB, so eight busy tenants listing 22 days
- * three times each write 24 snapshots, four times what the store holds.
+ * 64 KB of snapshots in all, one of up to 16 KB: each account's share is 16 KB. A listing of 22
+ * days weighs about 12 KB, so eight busy tenants listing 22 days three times each write 24
+ * snapshots, four times what the store holds.
  */
 const SNAPSHOT_BOUNDS: StoreBounds = { ttlMs: 10 * 60_000, maxBytes: 64 * 1024, maxEntryBytes: 16 * 1024, maxEntries: 1024 };
-const QUIET_RANGE = { start: '2026-04-20', end: '2026-04-22' };
-const BUSY_RANGE = { start: '2026-04-01', end: '2026-04-22' };
+const RANGE = { start: '2026-04-01', end: '2026-04-22' };
 
 const listings = (fake: SimulatedApi | undefined) => (fake?.requests ?? []).filter((request) => request.endpoint === 'get-reports').length;
 
-/** A quiet tenant's cursor still continues from its snapshot after eight busy tenants have filled the store many times over. */
+/**
+ * A quiet tenant's cursor still continues from its snapshot after eight busy tenants have filled
+ * the store many times over, though its snapshot is as large as any of theirs and was written first.
+ */
 async function quietListingOutlivesBusyTenants(snapshots: AccountStore): Promise<void> {
   const hosted = await startHosted({ accounts: TENANTS, stores: { snapshots, windows: new MemoryStore(windowBounds()) } });
   try {
     const [quiet, ...busy] = TENANTS as [FakeAccount, ...FakeAccount[]];
     const mcp = await httpClient(hosted.url, accountHeaders(quiet.credentials));
-    const first = await mcp.callTool({ name: 'list_orders', arguments: { ...QUIET_RANGE, limit: 2 } });
+    const first = await mcp.callTool({ name: 'list_orders', arguments: { ...RANGE, limit: 2 } });
     const cursor = cursorOf(first.structuredContent);
     expect(cursor).toBeDefined();
     const before = listings(hosted.fakes[0]);
@@ -48,14 +50,14 @@ async function quietListingOutlivesBusyTenants(snapshots: AccountStore): Promise
       busy.map(async (tenant) => {
         const client = await httpClient(hosted.url, accountHeaders(tenant.credentials));
         for (let round = 0; round < 3; round += 1) {
-          const listed = await client.callTool({ name: 'list_orders', arguments: { ...BUSY_RANGE, limit: 2 } });
-          expect(ids(listed.structuredContent)).toEqual(newestFirst(ordersBetween(tenant.account.orders, BUSY_RANGE.start, BUSY_RANGE.end)).slice(0, 2).map((order) => order.id));
+          const listed = await client.callTool({ name: 'list_orders', arguments: { ...RANGE, limit: 2 } });
+          expect(ids(listed.structuredContent)).toEqual(newestFirst(ordersBetween(tenant.account.orders, RANGE.start, RANGE.end)).slice(0, 2).map((order) => order.id));
         }
         await client.close();
       }),
     );
     const second = await mcp.callTool({ name: 'list_orders', arguments: { cursor, limit: 2 } });
-    const truth = newestFirst(ordersBetween(quiet.account.orders, QUIET_RANGE.start, QUIET_RANGE.end)).map((order) => order.id);
+    const truth = newestFirst(ordersBetween(quiet.account.orders, RANGE.start, RANGE.end)).map((order) => order.id);
     expect([...ids(first.structuredContent), ...ids(second.structuredContent)]).toEqual(truth.slice(0, 4));
     // Served from the quiet tenant's snapshot: its listing was not read again.
     expect(listings(hosted.fakes[0])).toBe(before);
@@ -66,11 +68,11 @@ async function quietListingOutlivesBusyTenants(snapshots: AccountStore): Promise
 }
 
 describe('each account\'s share of the snapshot store', () => {
-  it('keeps a quiet tenant\'s listing in memory while eight busy tenants list', async () => {
+  it('keeps a quiet tenant\'s listing in memory while eight busy tenants list as much', async () => {
     await quietListingOutlivesBusyTenants(new MemoryStore(SNAPSHOT_BOUNDS));
   });
 
-  it('keeps a quiet tenant\'s listing in a real Redis while eight busy tenants list', async () => {
+  it('keeps a quiet tenant\'s listing in a real Redis while eight busy tenants list as much', async () => {
     const redis = await startRedis();
     const connection = new RedisConnection(redis.url, () => {});
     try {
