@@ -287,4 +287,33 @@ describe('trace_number on an account made for it', () => {
     expect(asked).not.toContain(6);
     expect(asked.filter((id) => id === 7)).toHaveLength(1);
   });
+
+  it('sets aside an order whose get-report answer cannot be read, and reads the others whole', async () => {
+    // Order 4's answer holds a row whose status is a word, not a code.
+    const fourth = orders[3] as Order;
+    const bent = { ...fourth, price: '0,0372', message: [{ number: '05329999999', status: 'teslim edildi' }, ...(rows[4] ?? []).slice(1)] };
+    const script = (request: { endpoint: string; order?: number }) =>
+      request.endpoint === 'get-report' && request.order === 4 ? { status: 200, body: { response: { status: { code: 200, message: 'İşlem başarılı' }, order: bent } } } : undefined;
+    const answer = await call({ number: NUMBER, start: '2026-04-01' }, { fake: { account, withheldOrders: { 7: 455 }, script } });
+    expect(answer.isError, answer.text).toBe(false);
+    expect(answer.data.orders.map((each) => each.orderId)).toEqual([5, 3, 2, 1]);
+    expect(answer.data).toMatchObject({
+      counts: { delivered: 2, undelivered: 1, waiting: 1, other: 0 },
+      ordersInRange: 7,
+      ordersRead: 4,
+      scheduledLater: 1,
+      notChecked: {
+        count: 2,
+        orders: [
+          { orderId: 4, reason: 'unreadable_response' },
+          { orderId: 7, reason: 'not_sending_yet' },
+        ],
+      },
+      complete: false,
+    });
+    expect(answer.text).toContain(
+      'NOT CHECKED YET: 2 orders of the range could not be read, so nothing of theirs is in this answer: ' +
+        '#4 (the API answered for it with a response that could not be read), #7 (not sending yet, 455). This answer is partial; ask again later to read them.',
+    );
+  });
 });

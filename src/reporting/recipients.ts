@@ -258,10 +258,11 @@ export interface ManyOrdersOptions {
 /**
  * Why an order's recipients could not be read, when the reason is the order's own and the other
  * orders of a scan can still be read: get-report's 455 (the order has not started sending) and
- * 456 (its send time has not come), the API failing on its pages after every retry, or serving
- * them over and over.
+ * 456 (its send time has not come), the API failing on its pages after every retry, serving
+ * them over and over, or answering for it with a body the client cannot read (not the
+ * documented shape, another order than the one asked for, too large).
  */
-export const NOT_CHECKED_REASONS = ['not_sending_yet', 'scheduled', 'api_kept_failing', 'repeating_pages'] as const;
+export const NOT_CHECKED_REASONS = ['not_sending_yet', 'scheduled', 'api_kept_failing', 'repeating_pages', 'unreadable_response'] as const;
 export type NotCheckedReason = (typeof NOT_CHECKED_REASONS)[number];
 
 export interface NotCheckedOrder {
@@ -271,12 +272,13 @@ export interface NotCheckedOrder {
 
 /**
  * The reason when a failure concerns this order alone, or undefined when it concerns the whole
- * call (credentials, balance, a response the API no longer documents, a cancellation): those
- * stop the scan, as they would stop any other order.
+ * call (credentials, balance, a request the API refuses, a cancellation): those stop the scan, as
+ * they would stop any other order.
  */
 function notCheckedReason(error: unknown): NotCheckedReason | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
   if (error.kind === 'repeating-pages') return 'repeating_pages';
+  if (error.kind === 'invalid-response' || error.kind === 'too-large') return 'unreadable_response';
   if (error.details.apiCode === 455) return 'not_sending_yet';
   if (error.details.apiCode === 456) return 'scheduled';
   // Only the transport's last word after its retries carries a count of attempts.
@@ -284,10 +286,13 @@ function notCheckedReason(error: unknown): NotCheckedReason | undefined {
   return undefined;
 }
 
+/** The reasons that, for every order alike, would be the API failing (down, or changed) rather than the orders. */
+const API_FAILING: ReadonlySet<NotCheckedReason> = new Set(['api_kept_failing', 'unreadable_response']);
+
 /**
- * Orders in a row, with none read between, that the API kept failing on after every retry: past
- * this, the API is down rather than these orders, and the call fails with it instead of trying
- * every other order against it.
+ * Orders in a row, with none read between, that the API kept failing on after every retry or
+ * answered unreadably: past this, the API is down or has changed rather than these orders, and
+ * the call fails with it instead of trying every other order against it.
  */
 const MAX_FAILING_IN_A_ROW = 3;
 
@@ -351,7 +356,7 @@ export async function readRecipientsOfOrders<O extends { id: number } & KnownOrd
     } catch (error) {
       const reason = operation.signal.aborted ? undefined : notCheckedReason(error);
       // Any answer about an order, a 455 as much as its recipients, shows the API is up.
-      failingInARow = reason === 'api_kept_failing' ? failingInARow + 1 : 0;
+      failingInARow = reason !== undefined && API_FAILING.has(reason) ? failingInARow + 1 : 0;
       if (reason === undefined || failingInARow >= MAX_FAILING_IN_A_ROW) {
         failure ??= error instanceof Error ? error : new Error(String(error));
         operation.abort();
