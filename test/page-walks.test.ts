@@ -202,6 +202,19 @@ describe('get-blacklist walks', () => {
     expect(requests('get-blacklist').map((request) => request.page)).toEqual([1, 2, 3]);
   });
 
+  it('read the same digits served as a JSON string and as a JSON number as two entries, not as the API repeating itself', async () => {
+    // Page 1 holds two numbers as strings, page 2 the same digits as JSON numbers, page 3 nothing.
+    const pages: Record<number, unknown[]> = { 1: ['5321234567', '5331234567'], 2: [5321234567, 5331234567] };
+    const script = (request: { endpoint: string; page?: number }) =>
+      request.endpoint === 'get-blacklist'
+        ? { status: 200, body: { response: { status: { code: 200, message: 'İşlem başarılı' }, blacklist: { count: '4', number: pages[request.page ?? 1] ?? [] } } } }
+        : undefined;
+    const { result, data, requests } = await call('check_blacklist', { numbers: ['0532 123 45 67', '0534 123 45 67'] }, { script });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(data).toMatchObject({ entries: 2, phoneNumbers: 2, blocked: ['+905321234567'], clear: 1, blacklistSize: 2 });
+    expect(requests('get-blacklist').map((request) => request.page)).toEqual([1, 2, 3]);
+  });
+
   it('stop at the second page when the API ignores page, with a clear error', async () => {
     const { result, text, requests } = await call('audit_opt_outs', { period: 'last_30_days', checkSends: false }, { ignoresPage: ['get-blacklist'], rowPageSize: 10 });
     expect(result.isError).toBe(true);

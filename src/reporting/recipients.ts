@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { type IletimerkeziApi, MAX_ROW_COUNT, type ReportMessage, type ReportPage, type ServedNumber } from '../api/client.js';
+import { type IletimerkeziApi, MAX_ROW_COUNT, type ReportMessage, type ReportPage, type ServedNumber, servedKey } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
 import { CancelledError, UpstreamError, WorkLimitError } from '../errors.js';
 import type { ProgressUpdate } from './call-progress.js';
@@ -91,7 +91,7 @@ function resolvedOrder(first: ReportPage, counts: RecipientCounts, messages: num
  */
 function servedForm(rows: readonly ReportMessage[]): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${typeof row.number}:${row.number}:${row.status}\n`);
+  for (const row of rows) hash.update(`${servedKey(row.number)}:${row.status}\n`);
   return hash.digest('base64');
 }
 
