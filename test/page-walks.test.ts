@@ -42,7 +42,8 @@ describe('get-report walks', () => {
     const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, ignoresPage: ['get-report'], rowPageSize: 2 });
     expect(result.isError).toBe(true);
     expect(text).toBe(
-      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1; stopped rather than count them twice or loop forever. Try again later.',
+      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1, past the 3 recipients the order holds; ' +
+        'stopped rather than count them twice or loop forever. Try again later.',
     );
     expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
   });
@@ -77,15 +78,19 @@ describe('get-report walks', () => {
     expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 3]);
   });
 
-  it('stop at a page that repeats an earlier one, short as it is, though the order\'s total has room for it', async () => {
-    // Pages of one row: page 2 is page 1 again, as served. An API that serves pages short of the
-    // rows asked for and ignores page would serve it the same way, so it is never counted twice.
-    const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 1 });
-    expect(result.isError).toBe(true);
-    expect(text).toBe(
-      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1; stopped rather than count them twice or loop forever. Try again later.',
-    );
-    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
+  it('read a real order whole when a page repeats the one before it, once the page past its end comes back empty', async () => {
+    // Pages of one row: page 2 is page 1 again, as served. The total (3) has room for it, but a
+    // total may be wrong, so page 4, past the end, is asked: empty, so the API follows page.
+    const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 1 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(data.recipients).toEqual([
+      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+      { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+    ]);
+    expect(data.consistent).toBe(true);
+    // Page 3 is short of the rows asked for and brings the recipients to the total: no empty page after it.
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 4, 3]);
   });
 
   /** 3,000 distinct recipients, the last 300 undelivered. */
@@ -95,14 +100,15 @@ describe('get-report walks', () => {
     recipients: () => Array.from({ length: 3000 }, (_, index) => ({ number: `+90532${String(index).padStart(7, '0')}`, status: index < 2700 ? 111 : 112 })),
   };
 
-  it('stop at the second page when the API ignores page and serves pages of 100 rows, though the total has room for thirty', async () => {
+  it('stop after the page past the end when the API ignores page and serves pages of 100 rows, though the total has room for thirty', async () => {
     const fake = { account: WIDE, ignoresPage: ['get-report' as const], rowPageSize: 100 };
     const { result, text, requests } = await call('list_recipients', { orderId: 503 }, fake);
     expect(result.isError).toBe(true);
     expect(text).toBe(
-      'The iletiMerkezi API served page 2 of order 503 exactly as it served page 1; stopped rather than count them twice or loop forever. Try again later.',
+      'The iletiMerkezi API served page 2 of order 503 exactly as it served page 1, and served recipients on page 31, past the 3,000 recipients ' +
+        'the order holds, so it does not follow the page asked for; stopped rather than count them twice or loop forever. Try again later.',
     );
-    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 31]);
     await session?.close();
     const failed = await call('list_failed_numbers', { period: 'this_month' }, fake);
     expect(failed.result.isError, failed.text).toBeFalsy();
@@ -114,16 +120,26 @@ describe('get-report walks', () => {
       notChecked: { count: 1, orders: [{ orderId: 503, reason: 'repeating_pages' }] },
     });
     expect(failed.data.items).toEqual([]);
-    expect(failed.requests('get-report').map((request) => request.page)).toEqual([1, 2]);
+    expect(failed.requests('get-report').map((request) => request.page)).toEqual([1, 2, 31]);
   });
 
-  it('let no wrong total drive the walk: 3 recipients under a total of 50,000, page ignored, end after 2 requests (not 16,667)', async () => {
+  it('let no wrong total drive the walk: 3 recipients under a total of 50,000, page ignored, end after 3 requests (not 16,667)', async () => {
     const inflated: SimulatedAccount = { ...SMALL, orders: [order(502, 50_000)] };
     const { result, text, requests } = await call('list_recipients', { orderId: 502 }, { account: inflated, ignoresPage: ['get-report'], rowPageSize: 3 });
     expect(result.isError).toBe(true);
     expect(text).toBe(
-      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1; stopped rather than count them twice or loop forever. Try again later.',
+      'The iletiMerkezi API served page 2 of order 502 exactly as it served page 1, and served recipients on page 16,668, past the 50,000 recipients ' +
+        'the order holds, so it does not follow the page asked for; stopped rather than count them twice or loop forever. Try again later.',
     );
+    expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 16_668]);
+  });
+
+  it('end at the empty page when the total is wrong but the API follows page: 3 recipients under a total of 50,000', async () => {
+    const inflated: SimulatedAccount = { ...SMALL, orders: [order(502, 50_000)] };
+    const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: inflated, rowPageSize: 3 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect((data.recipients as unknown[]).length).toBe(3);
+    expect(data.consistent).toBe(false);
     expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
   });
 
@@ -171,8 +187,11 @@ describe('get-report walks', () => {
           .map((orderId) => ({ orderId, reason: 'repeating_pages' })),
       },
     });
-    // An order read whole: its one page. Any other: page 1, then page 1 again, which ends it.
-    expect(requests('get-report')).toHaveLength(readable.length + 2 * unreadable.length);
+    // An order read whole: its one page. Any other: page 1, then page 1 again, which ends it past the
+    // total (an order under 2,000), or with the page past the end, page 1 once more.
+    const pagesOf = (candidate: Order) => (candidate.total < 2000 ? 2 : 3);
+    expect(requests('get-report')).toHaveLength(readable.length + unreadable.reduce((sum, candidate) => sum + pagesOf(candidate), 0));
+    expect(unreadable.some((candidate) => candidate.total >= 2000)).toBe(true);
   });
 });
 

@@ -42,8 +42,8 @@ export interface OrderRecipients {
 
 /**
  * One send request carries at most 50,000 numbers, so an order with more recipients is an API
- * serving pages forever (pages that differ from one another but never end, which no repeat shows):
- * the walk stops there rather than loop or count twice.
+ * serving pages forever (pages that never end, whether or not they repeat earlier ones): the walk
+ * stops there rather than loop or count twice.
  */
 const MAX_RECIPIENTS = 50_000;
 
@@ -165,11 +165,15 @@ export async function readOrderRecipients(
  * that may be missing or wrong, so the walk stops on the two together and otherwise goes on to the
  * empty page. `onPage` is told of each page's messages, with the first page as the order's description.
  *
- * A page served exactly as an earlier one was brings nothing new: it is the API repeating itself
- * (one that ignores `page` serves page 1 forever), and the walk stops there with an error rather
- * than count it twice, whatever the page's size and whatever the order's `total` says, since a
- * total is a counter that may be wrong and would otherwise decide how many copies are counted. A
- * number an order holds twice is no repeat: pages are judged whole, as served.
+ * A page served exactly as an earlier one was brings nothing new, unless the order holds the same
+ * list twice (get-report rows have no ids, and one number may be in an order many times). Which
+ * it is, the order's `total` cannot say, since a total is a counter that may be wrong, and an API
+ * that ignores `page` serves page 1 forever, short pages included. So the walk asks the page just
+ * past the end the total gives at this page size: an API that honours `page` serves it empty, and
+ * the repeat is the order's own; one that serves recipients there is repeating itself, and the
+ * walk stops with an error rather than count them again. Past the total, or without one (as the
+ * older docs give get-report), a repeat is the API's. A page with a number the order holds twice
+ * is no repeat at all: pages are judged whole, as served.
  */
 async function walkOrderPages(
   api: IletimerkeziApi,
@@ -182,33 +186,33 @@ async function walkOrderPages(
   let messages = 0;
   /** Each page read, by its served form: the first page that had it. */
   const pagesServed = new Map<string, number>();
+  /** Set once a page past the end came back empty: the API honours `page`, so a repeat is the order's. */
+  let pageHonoured = false;
   for (let page = 1; ; page += 1) {
-    let read: ReportPage | undefined;
-    try {
-      read = await api.readReportPage(orderId, page, options.signal);
-    } catch (error) {
-      throw aboutTheOrder(error, orderId);
-    }
-    if (read && read.id !== orderId) {
-      throw new UpstreamError(
-        'invalid-response',
-        `The iletiMerkezi get-report response for order ${orderId} described order ${read.id} instead; nothing was counted from it. Try again, and report it if it persists.`,
-      );
-    }
+    const read = await readReportPage(api, orderId, page, options.signal);
     first ??= read;
     const rows = read?.message ?? [];
     // A page with messages is a page with an order: the check only tells the compiler so.
     if (rows.length === 0 || !first) break;
     const served = servedForm(rows);
     const earlier = pagesServed.get(served);
-    if (earlier !== undefined) {
-      throw new UpstreamError(
-        'repeating-pages',
-        `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}; ` +
-          'stopped rather than count them twice or loop forever. Try again later.',
-      );
+    if (earlier !== undefined && !pageHonoured) {
+      const repeated = `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}`;
+      const stopped = '; stopped rather than count them twice or loop forever. Try again later.';
+      const { total } = first;
+      if (total === undefined) throw new UpstreamError('repeating-pages', `${repeated}${stopped}`);
+      const recipients = `the ${total.toLocaleString('en-US')} recipients the order holds`;
+      if (messages + rows.length > total) throw new UpstreamError('repeating-pages', `${repeated}, past ${recipients}${stopped}`);
+      const pastTheEnd = Math.ceil(total / rows.length) + 1;
+      if (((await readReportPage(api, orderId, pastTheEnd, options.signal))?.message.length ?? 0) > 0) {
+        throw new UpstreamError(
+          'repeating-pages',
+          `${repeated}, and served recipients on page ${pastTheEnd.toLocaleString('en-US')}, past ${recipients}, so it does not follow the page asked for${stopped}`,
+        );
+      }
+      pageHonoured = true;
     }
-    pagesServed.set(served, page);
+    pagesServed.set(served, earlier ?? page);
     if (messages + rows.length > MAX_RECIPIENTS) {
       throw new UpstreamError(
         'repeating-pages',
@@ -228,6 +232,23 @@ async function walkOrderPages(
     );
   }
   return summaryOf(resolvedOrder(first, counts, messages), counts, messages);
+}
+
+/** One get-report page, checked to be about the order asked for; 455 and 456 name the order. */
+async function readReportPage(api: IletimerkeziApi, orderId: number, page: number, signal: AbortSignal | undefined): Promise<ReportPage | undefined> {
+  let read: ReportPage | undefined;
+  try {
+    read = await api.readReportPage(orderId, page, signal);
+  } catch (error) {
+    throw aboutTheOrder(error, orderId);
+  }
+  if (read && read.id !== orderId) {
+    throw new UpstreamError(
+      'invalid-response',
+      `The iletiMerkezi get-report response for order ${orderId} described order ${read.id} instead; nothing was counted from it. Try again, and report it if it persists.`,
+    );
+  }
+  return read;
 }
 
 /** Refuses, before a single recipient is read, a call that would read more orders than allowed. */
