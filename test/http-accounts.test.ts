@@ -56,7 +56,7 @@ describe('accounts', () => {
     await accounts.close();
   });
 
-  it('share one memory store, each within its share in bytes, the one holding the most of its share giving way when all together fill it', async () => {
+  it('share one memory store, each within its share in bytes, a write evicting only the writer\'s own entries when all together fill it', async () => {
     await checkByteShares(new MemoryStore(BYTE_BOUNDS));
   });
 

@@ -351,4 +351,71 @@ describe('trace_number on an account made for it', () => {
     expect(asked).not.toContain(6);
     expect(asked.filter((id) => id === 7)).toHaveLength(1);
   });
+
+  describe('when get-inbox\'s count disagrees with the messages it served', () => {
+    const inbox: InboxMessage[] = [
+      { id: '11', date: at('10', '09:00:00'), sender: NUMBER, number: '+908501234567', text: 'Merhaba' },
+      { id: '12', date: at('11', '09:00:00'), sender: '+905339876543', number: '+908501234567', text: 'Teşekkürler' },
+      { id: '13', date: at('12', '09:00:00'), sender: '+905441112233', number: '+908501234567', text: 'Tamam' },
+    ];
+    const traced = (inboxTotalRows?: number) => call({ number: NUMBER, start: '2026-04-01' }, { fake: { account: { ...account, inbox, ...(inboxTotalRows === undefined ? {} : { inboxTotalRows }) } } });
+    const countLines = (text: string) => text.split('\n').filter((line) => /^(INCONSISTENT|INCOMPLETE):/.test(line));
+
+    it('says nothing of it when they agree, and is complete', async () => {
+      const answer = await traced();
+      expect(answer.isError, answer.text).toBe(false);
+      expect(answer.data).toMatchObject({ inboxRead: { totalRows: 3, fetched: 3 }, inboxMessages: 1, notChecked: { count: 0, orders: [] }, complete: true });
+      expect(countLines(answer.text)).toEqual([]);
+    });
+
+    it('calls an inbox that came back short INCOMPLETE, with its true counts, and the answer partial', async () => {
+      const answer = await traced(7);
+      expect(answer.isError, answer.text).toBe(false);
+      expect(answer.data).toMatchObject({ inboxRead: { totalRows: 7, fetched: 3 }, inboxMessages: 1, complete: false });
+      expect(countLines(answer.text)).toEqual([
+        'INCOMPLETE: the API returned only 3 of the 7 messages it reports, and get-inbox has no documented paging, so its messages and ' +
+          'opt-outs among the missing ones are not here. The panel (panel.iletimerkezi.com) has the full list.',
+      ]);
+    });
+
+    it('calls an inbox with more messages than its count INCONSISTENT, never "3 of the 1", and the answer partial', async () => {
+      const answer = await traced(1);
+      expect(answer.isError, answer.text).toBe(false);
+      expect(answer.data).toMatchObject({ inboxRead: { totalRows: 1, fetched: 3 }, inboxMessages: 1, complete: false });
+      expect(countLines(answer.text)).toEqual([
+        'INCONSISTENT: the API returned 3 messages but reports 1 in all, so its count cannot be trusted; every message it returned was read, ' +
+          'but whether any is missing cannot be told. The panel (panel.iletimerkezi.com) has the full list.',
+      ]);
+      expect(answer.text).not.toMatch(/3 of the 1/);
+    });
+  });
+
+  it('sets aside an order whose get-report answer cannot be read, and reads the others whole', async () => {
+    // Order 4's answer holds a row whose status is a word, not a code.
+    const fourth = orders[3] as Order;
+    const bent = { ...fourth, price: '0,0372', message: [{ number: '05329999999', status: 'teslim edildi' }, ...(rows[4] ?? []).slice(1)] };
+    const script = (request: { endpoint: string; order?: number }) =>
+      request.endpoint === 'get-report' && request.order === 4 ? { status: 200, body: { response: { status: { code: 200, message: 'İşlem başarılı' }, order: bent } } } : undefined;
+    const answer = await call({ number: NUMBER, start: '2026-04-01' }, { fake: { account, withheldOrders: { 7: 455 }, script } });
+    expect(answer.isError, answer.text).toBe(false);
+    expect(answer.data.orders.map((each) => each.orderId)).toEqual([5, 3, 2, 1]);
+    expect(answer.data).toMatchObject({
+      counts: { delivered: 2, undelivered: 1, waiting: 1, other: 0 },
+      ordersInRange: 7,
+      ordersRead: 4,
+      scheduledLater: 1,
+      notChecked: {
+        count: 2,
+        orders: [
+          { orderId: 4, reason: 'unreadable_response' },
+          { orderId: 7, reason: 'not_sending_yet' },
+        ],
+      },
+      complete: false,
+    });
+    expect(answer.text).toContain(
+      'NOT CHECKED YET: 2 orders of the range could not be read, so nothing of theirs is in this answer: ' +
+        '#4 (the API answered for it with a response that could not be read), #7 (not sending yet, 455). This answer is partial; ask again later to read them.',
+    );
+  });
 });

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../src/api/schemas.js';
-import type { FaultPlan, SimulatorOptions } from '../src/simulator/api-server.js';
+import type { FaultPlan, ScriptedResponse, SimulatedRequest, SimulatorOptions } from '../src/simulator/api-server.js';
 import { auditCounts, auditOf, demoOptOutKind, failedNumbersOf, ordersBetween, totals } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 
 /**
  * One unreadable order doesn't sink a scan: an order get-report refuses (455 not sending yet, 456
- * scheduled) or keeps failing on is named as not checked yet, the answer is partial, and what
- * the other orders hold is still reported. A failure of the whole call (credentials, the API
- * down for every order) still fails it.
+ * scheduled), keeps failing on, or answers for with a body that cannot be read is named as not
+ * checked yet, the answer is partial, and what the other orders hold is still reported. A failure
+ * of the whole call (credentials, the API down or changed for every order) still fails it.
  */
 
 let session: Connected | undefined;
@@ -99,6 +99,70 @@ describe('list_failed_numbers with orders get-report cannot read yet', () => {
   });
 });
 
+/** get-report's answer for `order`, its header and rows as the fake serves them, bent by `bend`. */
+function reportBody(order: Order, bend: (order: Record<string, unknown>) => Record<string, unknown>): ScriptedResponse {
+  const { id, status, total, delivered, undelivered, waiting, submitAt, sendAt, sender } = order;
+  const header = { id, status, total, delivered, undelivered, waiting, submitAt, sendAt, sender, price: '0,0372' };
+  return { status: 200, body: { response: { status: { code: 200, message: 'İşlem başarılı' }, order: bend({ ...header, message: recipientsOf(order).slice(0, 1000) }) } } };
+}
+
+/** Answers get-report for these orders with the body `bent` gives each; every other request as the fake would. */
+const unreadable =
+  (bent: ReadonlyMap<number, () => ScriptedResponse>) =>
+  (request: SimulatedRequest): ScriptedResponse | undefined =>
+    request.endpoint === 'get-report' && request.order !== undefined ? bent.get(request.order)?.() : undefined;
+
+describe('list_failed_numbers with orders whose get-report answer cannot be read', () => {
+  const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
+  const failing = march.filter((order) => order.undelivered > 0);
+  const [elsewhere, textStatus, other] = [failing[0], failing[4], failing[8]] as [Order, Order, Order];
+  const bent = new Map([
+    // The body describes another order of the account.
+    [elsewhere.id, () => reportBody(elsewhere, (body) => ({ ...body, id: other.id }))],
+    // One row's status is a word, not a code.
+    [textStatus.id, () => reportBody(textStatus, (body) => ({ ...body, message: [{ number: '5321234567', status: 'teslim edildi' }, ...(body.message as unknown[]).slice(1)] }))],
+  ]);
+  const unread = new Set([elsewhere.id, textStatus.id]);
+  const read = march.filter((order) => !unread.has(order.id));
+
+  it('names each as not checked yet with its reason, and counts the failures of every other order exactly', async () => {
+    const truth = failedNumbersOf(read, recipientsOf);
+    const { result, data, text, reportRequests } = await call('list_failed_numbers', { period: 'last_month', limit: 500 }, { script: unreadable(bent) });
+    expect(result.isError, text).toBeFalsy();
+    const notChecked = [elsewhere.id, textStatus.id].sort(byId).map((orderId) => ({ orderId, reason: 'unreadable_response' }));
+    expect(data).toMatchObject({
+      ordersScanned: march.length,
+      ordersWithFailures: failing.length,
+      failedMessages: totals(read).undelivered,
+      expectedFailedMessages: totals(march).undelivered,
+      numbers: truth.length,
+      mismatchedOrders: { count: 0, orders: [] },
+      complete: false,
+      notChecked: { count: 2, orders: notChecked },
+    });
+    expect(data.items).toEqual(truth.slice(0, 500));
+    expect(text).toContain(
+      'NOT CHECKED YET: 2 orders with failures could not be read, so nothing of theirs is in this answer: ' +
+        notChecked.map(({ orderId }) => `#${orderId} (the API answered for it with a response that could not be read)`).join(', ') +
+        '. This answer is partial; ask again later to read them.',
+    );
+    expect(text).not.toContain('MISMATCH');
+    // A body that cannot be read is no transient failure: asked once, not retried.
+    expect(reportRequests(elsewhere.id)).toHaveLength(1);
+    expect(reportRequests(textStatus.id)).toHaveLength(1);
+  });
+
+  it('still fails the whole call when every order\'s answer cannot be read: that is the API changed, not the orders', async () => {
+    const everyOrder = new Map(failing.map((order) => [order.id, () => reportBody(order, (body) => ({ ...body, id: other.id === order.id ? elsewhere.id : other.id }))]));
+    const { result, text } = await call('list_failed_numbers', { period: 'last_month' }, { script: unreadable(everyOrder) });
+    expect(result.isError).toBe(true);
+    expect(text).toMatch(/^The iletiMerkezi get-report response for order \d+ described order \d+ instead; nothing was counted from it\. Try again, and report it if it persists\.$/);
+    // The client runs 4 requests at once, so 4 orders are read at a time; the third failing in a row ends the call.
+    const requested = session?.api.requests.filter((request) => request.endpoint === 'get-report') ?? [];
+    expect(requested.length).toBeLessThanOrEqual(4 + 2);
+  });
+});
+
 describe('audit_opt_outs with orders get-report cannot read yet', () => {
   const TODAY = '2026-04-22';
   const NOW = '2026-04-22 12:30:00';
@@ -143,6 +207,30 @@ describe('audit_opt_outs with orders get-report cannot read yet', () => {
         `order #${send?.orderId} sent ${send?.sendAt.slice(0, 16)} by "ACME MARKET" (delivered).`,
     );
     expect(text).toContain('NOT CHECKED YET: 3 orders sent after the earliest opt-out could not be read, so nothing of theirs is in this answer: ');
+    expect(text).toContain('Verdict: partial.');
+  });
+
+  it('sets aside an order whose answer describes another order, and still reports the send found in another', async () => {
+    const truth = auditOf(FIXTURE_ACCOUNT, (order) => (order.id === failingOn.id ? [] : recipientsOf(order)), LAST_30_DAYS, demoOptOutKind, TODAY, NOW);
+    const script = unreadable(new Map([[failingOn.id, () => reportBody(failingOn, (body) => ({ ...body, id: notSending.id }))]]));
+    const { result, data, text } = await call('audit_opt_outs', { period: 'last_30_days' }, { script });
+    expect(result.isError, text).toBeFalsy();
+    expect(data).toMatchObject({
+      verdict: 'partial',
+      complete: false,
+      optOuts: auditCounts(truth, 'clear').count,
+      messagedAfterOptOut: 1,
+      ordersChecked: checked.length - 1,
+      notChecked: { count: 1, orders: [{ orderId: failingOn.id, reason: 'unreadable_response' }] },
+    });
+    const items = data.items as Array<{ number: string; sendsAfterOptOut: Array<{ orderId: number; status: string }> }>;
+    expect(items.map((item) => ({ number: item.number, sends: item.sendsAfterOptOut.map((send) => [send.orderId, send.status]) }))).toEqual(
+      truth.map((item) => ({ number: item.number, sends: item.sends.map((send) => [send.orderId, send.status]) })),
+    );
+    expect(text).toContain(
+      `NOT CHECKED YET: 1 order sent after the earliest opt-out could not be read, so nothing of its is in this answer: #${failingOn.id} ` +
+        '(the API answered for it with a response that could not be read). This answer is partial; ask again later to read it.',
+    );
     expect(text).toContain('Verdict: partial.');
   });
 });

@@ -26,6 +26,7 @@ import type { RetryPolicy, SuccessfulRead, Transport } from './transport.js';
 export type { OrderSink } from './orders-page.js';
 export type { Balance, Inbox, InboxMessage, Order, ReportMessage, ReportPage, ServedNumber } from './schemas.js';
 export type { PhoneNumber } from './phone-number.js';
+export { servedKey } from './schemas.js';
 
 /** The read endpoints, as the reporting domain sees them. */
 export interface IletimerkeziApi {

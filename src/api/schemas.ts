@@ -237,6 +237,11 @@ const rawNumber = z.union([z.string().min(1).max(MAX_NUMBER_CHARS), z.number()],
 /** A phone number as an endpoint served it. */
 export type ServedNumber = z.infer<typeof rawNumber>;
 
+/** A served number as one key, its JSON type with its value: `5321234567` and `"5321234567"` are two entries as served. */
+export function servedKey(number: ServedNumber): string {
+  return `${typeof number}:${number}`;
+}
+
 /** Newer docs add an order's counters and times to get-report; older ones do not, so each may be missing. */
 const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
 

@@ -1,4 +1,4 @@
-import type { IletimerkeziApi } from '../api/client.js';
+import { type IletimerkeziApi, servedKey } from '../api/client.js';
 import { normalizePhoneNumber } from '../api/phone-number.js';
 import { UpstreamError } from '../errors.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -35,9 +35,10 @@ export interface Blacklist {
  * windows do.
  *
  * A blacklist serves each entry once, so a page with no entry it had not served before is the API
- * repeating itself, and the walk stops there. That is judged on the entries as served: the same
- * person blocked twice, as `5321234567` and `+905321234567`, is two entries, however alike they
- * are once normalized.
+ * repeating itself, and the walk stops there. That is judged on the entries as served, type and
+ * value: the same person blocked twice, as `5321234567` and `+905321234567`, or as the JSON
+ * number 5321234567 and the string "5321234567", is two entries, however alike they are once
+ * normalized.
  */
 export async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSignal, onProgress?: ProgressReport): Promise<Set<string>> {
   const numbers = new Set<string>();
@@ -47,7 +48,7 @@ export async function readWholeBlacklist(api: IletimerkeziApi, signal?: AbortSig
     if (entries.length === 0) return numbers;
     const before = served.size;
     for (const entry of entries) {
-      served.add(String(entry));
+      served.add(servedKey(entry));
       numbers.add(normalizePhoneNumber(entry).number);
     }
     onProgress?.({ progress: page, total: page + 1, message: `${numbers.size} blacklisted numbers read` });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { type IletimerkeziApi, MAX_ROW_COUNT, type ReportMessage, type ReportPage, type ServedNumber } from '../api/client.js';
+import { type IletimerkeziApi, MAX_ROW_COUNT, type ReportMessage, type ReportPage, type ServedNumber, servedKey } from '../api/client.js';
 import { MESSAGE_STATUS, type MessageStateName } from '../api/order-status.js';
 import { CancelledError, UpstreamError, WorkLimitError } from '../errors.js';
 import type { ProgressUpdate } from './call-progress.js';
@@ -42,8 +42,8 @@ export interface OrderRecipients {
 
 /**
  * One send request carries at most 50,000 numbers, so an order with more recipients is an API
- * serving pages forever (the same page again, say, which a list without ids cannot tell from a
- * number that failed twice): the walk stops there rather than loop or count twice.
+ * serving pages forever (pages that never end, whether or not they repeat earlier ones): the walk
+ * stops there rather than loop or count twice.
  */
 const MAX_RECIPIENTS = 50_000;
 
@@ -91,7 +91,7 @@ function resolvedOrder(first: ReportPage, counts: RecipientCounts, messages: num
  */
 function servedForm(rows: readonly ReportMessage[]): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${typeof row.number}:${row.number}:${row.status}\n`);
+  for (const row of rows) hash.update(`${servedKey(row.number)}:${row.status}\n`);
   return hash.digest('base64');
 }
 
@@ -165,11 +165,15 @@ export async function readOrderRecipients(
  * that may be missing or wrong, so the walk stops on the two together and otherwise goes on to the
  * empty page. `onPage` is told of each page's messages, with the first page as the order's description.
  *
- * A page served exactly as an earlier one was is the API repeating itself (one that ignores
- * `page` serves page 1 forever), and the walk stops there with an error rather than count it
- * twice, unless the order's `total` leaves room for it: an order may legitimately hold the same
- * list twice, and one whose total says so is read whole. Without a total, as the older docs give
- * get-report, a repeated page is always taken for the API's.
+ * A page served exactly as an earlier one was brings nothing new, unless the order holds the same
+ * list twice (get-report rows have no ids, and one number may be in an order many times). Which
+ * it is, the order's `total` cannot say, since a total is a counter that may be wrong, and an API
+ * that ignores `page` serves page 1 forever, short pages included. So the walk asks the page just
+ * past the end the total gives at this page size: an API that honours `page` serves it empty, and
+ * the repeat is the order's own; one that serves recipients there is repeating itself, and the
+ * walk stops with an error rather than count them again. Past the total, or without one (as the
+ * older docs give get-report), a repeat is the API's. A page with a number the order holds twice
+ * is no repeat at all: pages are judged whole, as served.
  */
 async function walkOrderPages(
   api: IletimerkeziApi,
@@ -182,35 +186,33 @@ async function walkOrderPages(
   let messages = 0;
   /** Each page read, by its served form: the first page that had it. */
   const pagesServed = new Map<string, number>();
+  /** Set once a page past the end came back empty: the API honours `page`, so a repeat is the order's. */
+  let pageHonoured = false;
   for (let page = 1; ; page += 1) {
-    let read: ReportPage | undefined;
-    try {
-      read = await api.readReportPage(orderId, page, options.signal);
-    } catch (error) {
-      throw aboutTheOrder(error, orderId);
-    }
-    if (read && read.id !== orderId) {
-      throw new UpstreamError(
-        'invalid-response',
-        `The iletiMerkezi get-report response for order ${orderId} described order ${read.id} instead; nothing was counted from it. Try again, and report it if it persists.`,
-      );
-    }
+    const read = await readReportPage(api, orderId, page, options.signal);
     first ??= read;
     const rows = read?.message ?? [];
     // A page with messages is a page with an order: the check only tells the compiler so.
     if (rows.length === 0 || !first) break;
     const served = servedForm(rows);
     const earlier = pagesServed.get(served);
-    const total = first.total;
-    if (earlier !== undefined && (total === undefined || messages + rows.length > total)) {
-      throw new UpstreamError(
-        'repeating-pages',
-        `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}` +
-          (total === undefined ? '' : `, past the ${total.toLocaleString('en-US')} recipients the order holds`) +
-          '; stopped rather than count them twice or loop forever. Try again later.',
-      );
+    if (earlier !== undefined && !pageHonoured) {
+      const repeated = `The iletiMerkezi API served page ${page} of order ${orderId} exactly as it served page ${earlier}`;
+      const stopped = '; stopped rather than count them twice or loop forever. Try again later.';
+      const { total } = first;
+      if (total === undefined) throw new UpstreamError('repeating-pages', `${repeated}${stopped}`);
+      const recipients = `the ${total.toLocaleString('en-US')} recipients the order holds`;
+      if (messages + rows.length > total) throw new UpstreamError('repeating-pages', `${repeated}, past ${recipients}${stopped}`);
+      const pastTheEnd = Math.ceil(total / rows.length) + 1;
+      if (((await readReportPage(api, orderId, pastTheEnd, options.signal))?.message.length ?? 0) > 0) {
+        throw new UpstreamError(
+          'repeating-pages',
+          `${repeated}, and served recipients on page ${pastTheEnd.toLocaleString('en-US')}, past ${recipients}, so it does not follow the page asked for${stopped}`,
+        );
+      }
+      pageHonoured = true;
     }
-    if (earlier === undefined) pagesServed.set(served, page);
+    pagesServed.set(served, earlier ?? page);
     if (messages + rows.length > MAX_RECIPIENTS) {
       throw new UpstreamError(
         'repeating-pages',
@@ -221,7 +223,7 @@ async function walkOrderPages(
     countInto(counts, rows);
     messages += rows.length;
     onPage(rows, first);
-    if (rows.length < MAX_ROW_COUNT && messages === (total ?? options.known?.total)) break;
+    if (rows.length < MAX_ROW_COUNT && messages === (first.total ?? options.known?.total)) break;
   }
   if (!first) {
     throw new UpstreamError(
@@ -230,6 +232,23 @@ async function walkOrderPages(
     );
   }
   return summaryOf(resolvedOrder(first, counts, messages), counts, messages);
+}
+
+/** One get-report page, checked to be about the order asked for; 455 and 456 name the order. */
+async function readReportPage(api: IletimerkeziApi, orderId: number, page: number, signal: AbortSignal | undefined): Promise<ReportPage | undefined> {
+  let read: ReportPage | undefined;
+  try {
+    read = await api.readReportPage(orderId, page, signal);
+  } catch (error) {
+    throw aboutTheOrder(error, orderId);
+  }
+  if (read && read.id !== orderId) {
+    throw new UpstreamError(
+      'invalid-response',
+      `The iletiMerkezi get-report response for order ${orderId} described order ${read.id} instead; nothing was counted from it. Try again, and report it if it persists.`,
+    );
+  }
+  return read;
 }
 
 /** Refuses, before a single recipient is read, a call that would read more orders than allowed. */
@@ -260,10 +279,11 @@ export interface ManyOrdersOptions {
 /**
  * Why an order's recipients could not be read, when the reason is the order's own and the other
  * orders of a scan can still be read: get-report's 455 (the order has not started sending) and
- * 456 (its send time has not come), the API failing on its pages after every retry, or serving
- * them over and over.
+ * 456 (its send time has not come), the API failing on its pages after every retry, serving
+ * them over and over, or answering for it with a body the client cannot read (not the
+ * documented shape, another order than the one asked for, too large).
  */
-export const NOT_CHECKED_REASONS = ['not_sending_yet', 'scheduled', 'api_kept_failing', 'repeating_pages'] as const;
+export const NOT_CHECKED_REASONS = ['not_sending_yet', 'scheduled', 'api_kept_failing', 'repeating_pages', 'unreadable_response'] as const;
 export type NotCheckedReason = (typeof NOT_CHECKED_REASONS)[number];
 
 export interface NotCheckedOrder {
@@ -273,12 +293,13 @@ export interface NotCheckedOrder {
 
 /**
  * The reason when a failure concerns this order alone, or undefined when it concerns the whole
- * call (credentials, balance, a response the API no longer documents, a cancellation): those
- * stop the scan, as they would stop any other order.
+ * call (credentials, balance, a request the API refuses, a cancellation): those stop the scan, as
+ * they would stop any other order.
  */
 function notCheckedReason(error: unknown): NotCheckedReason | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
   if (error.kind === 'repeating-pages') return 'repeating_pages';
+  if (error.kind === 'invalid-response' || error.kind === 'too-large') return 'unreadable_response';
   if (error.details.apiCode === 455) return 'not_sending_yet';
   if (error.details.apiCode === 456) return 'scheduled';
   // Only the transport's last word after its retries carries a count of attempts.
@@ -286,10 +307,13 @@ function notCheckedReason(error: unknown): NotCheckedReason | undefined {
   return undefined;
 }
 
+/** The reasons that, for every order alike, would be the API failing (down, or changed) rather than the orders. */
+const API_FAILING: ReadonlySet<NotCheckedReason> = new Set(['api_kept_failing', 'unreadable_response']);
+
 /**
- * Orders in a row, with none read between, that the API kept failing on after every retry: past
- * this, the API is down rather than these orders, and the call fails with it instead of trying
- * every other order against it.
+ * Orders in a row, with none read between, that the API kept failing on after every retry or
+ * answered unreadably: past this, the API is down or has changed rather than these orders, and
+ * the call fails with it instead of trying every other order against it.
  */
 const MAX_FAILING_IN_A_ROW = 3;
 
@@ -353,7 +377,7 @@ export async function readRecipientsOfOrders<O extends { id: number } & KnownOrd
     } catch (error) {
       const reason = operation.signal.aborted ? undefined : notCheckedReason(error);
       // Any answer about an order, a 455 as much as its recipients, shows the API is up.
-      failingInARow = reason === 'api_kept_failing' ? failingInARow + 1 : 0;
+      failingInARow = reason !== undefined && API_FAILING.has(reason) ? failingInARow + 1 : 0;
       if (reason === undefined || failingInARow >= MAX_FAILING_IN_A_ROW) {
         failure ??= error instanceof Error ? error : new Error(String(error));
         operation.abort();

@@ -1,4 +1,4 @@
-import { type Share, type SharedStore, type StoreBounds, type TakingAccountStore, type TakingStore, accountShare, load, sizeOf } from './store.js';
+import { type Share, type SharedStore, type StoreBounds, type TakingAccountStore, type TakingStore, accountShare, sizeOf } from './store.js';
 
 interface Entry {
   value: unknown;
@@ -93,12 +93,17 @@ export class MemoryStore implements SharedStore, TakingAccountStore {
     if (size > this.bounds.maxEntryBytes || size > share.bytes) return false;
     this.expire();
     const holding = this.holdings.get(scope) ?? new Holding();
+    // Forgotten even when the write is refused: a later read misses rather than find the old value.
     this.forget(scope, holding, key);
-    while (holding.bytes + size > share.bytes || holding.entries.size + 1 > share.entries) {
+    // Only the writer's own entries may make room, so a write that would not fit without them all gone is refused.
+    if (this.bytes - holding.bytes + size > this.bounds.maxBytes || this.count - holding.entries.size + 1 > this.maxEntries) return false;
+    while (
+      holding.bytes + size > share.bytes ||
+      holding.entries.size + 1 > share.entries ||
+      this.bytes + size > this.bounds.maxBytes ||
+      this.count + 1 > this.maxEntries
+    ) {
       if (!this.evictOldest(scope, holding)) return false;
-    }
-    while (this.bytes + size > this.bounds.maxBytes || this.count + 1 > this.maxEntries) {
-      if (!this.evictOldest(...this.victim(scope, holding, load(share, holding.bytes + size, holding.entries.size + 1), share))) return false;
     }
     this.holdings.set(scope, holding);
     holding.entries.set(key, { value, size, expires: this.now() + this.bounds.ttlMs });
@@ -106,20 +111,6 @@ export class MemoryStore implements SharedStore, TakingAccountStore {
     this.bytes += size;
     this.count += 1;
     return true;
-  }
-
-  /** Whose oldest entry goes when the store is full: the writer's, unless another account holds more of its share. */
-  private victim(scope: string, holding: Holding, writerLoad: number, share: Share): [string, Holding] {
-    let chosen: [string, Holding] = [scope, holding];
-    let most = holding.entries.size > 0 ? writerLoad : Number.NEGATIVE_INFINITY;
-    for (const [other, held] of this.holdings) {
-      const heldLoad = load(share, held.bytes, held.entries.size);
-      if (other !== scope && held.entries.size > 0 && heldLoad > most) {
-        chosen = [other, held];
-        most = heldLoad;
-      }
-    }
-    return chosen;
   }
 
   /** Says whether there was an entry to evict. */

@@ -93,24 +93,10 @@ export class RedisConnection {
 }
 
 /**
- * The bookkeeping both scripts share: an account's load, and forgetting one entry from the
- * kind's index, sizes and owners. It reads `shareBytes`, `shareEntries` and `accounts`.
+ * The bookkeeping both scripts share: forgetting one entry from the kind's index, sizes and
+ * owners, and its account's index and bytes. It reads `accounts`.
  */
 const BOOKKEEPING = `
-local function loadOf(owner, extraBytes, extraEntries)
-  local bytes = tonumber(redis.call('HGET', KEYS[6], owner) or '0') + extraBytes
-  local entries = redis.call('ZCARD', accounts .. owner) + extraEntries
-  return math.max(bytes / shareBytes, entries / shareEntries), entries
-end
-local function relist(owner)
-  local load, entries = loadOf(owner, 0, 0)
-  if entries == 0 then
-    redis.call('HDEL', KEYS[6], owner)
-    redis.call('ZREM', KEYS[7], owner)
-  else
-    redis.call('ZADD', KEYS[7], load, owner)
-  end
-end
 local function forget(member)
   local size = tonumber(redis.call('HGET', KEYS[3], member) or '0')
   local owner = redis.call('HGET', KEYS[5], member)
@@ -120,19 +106,23 @@ local function forget(member)
   redis.call('DECRBY', KEYS[4], size)
   if owner then
     redis.call('ZREM', accounts .. owner, member)
-    redis.call('HINCRBY', KEYS[6], owner, -size)
-    relist(owner)
+    if redis.call('ZCARD', accounts .. owner) == 0 then
+      redis.call('HDEL', KEYS[6], owner)
+    else
+      redis.call('HINCRBY', KEYS[6], owner, -size)
+    end
   end
 end`;
 
 /**
  * Writes an entry and keeps its kind within its bounds, atomically, as the memory store does. The
- * kind's index (by expiry) drops expired entries; the writing account's own oldest go while it
- * is over its share; then, while the kind is over its total, the oldest of whichever account
- * holds the most of its share (the writer on a tie). It writes nothing, and returns 0, only if
- * nothing is left to evict and the entry still does not fit. All keys of a kind share one hash
- * tag, so the script runs on one Redis Cluster slot, each account's index included.
- * KEYS: entry, index, sizes, total, owners, held, loads.
+ * kind's index (by expiry) drops expired entries; then the writing account's own oldest entries
+ * go while it is over its share or the kind over its totals, and no other account's ever do: a
+ * write that would not fit with all of the writer's entries gone writes nothing and returns 0.
+ * An entry written over is forgotten first, so a refused write reads as a miss. All keys of a
+ * kind share one hash tag, so the script runs on one Redis Cluster slot, each account's index
+ * included.
+ * KEYS: entry, index, sizes, total, owners, held.
  * ARGV: value, ttl ms, now ms, max bytes, max entries, size, share bytes, share entries, scope,
  * the prefix of account indexes.
  */
@@ -140,24 +130,27 @@ const BOUNDED_SET = `
 local ttl, now, maxBytes, maxEntries, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local shareBytes, shareEntries, scope, accounts = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], ARGV[10]
 ${BOOKKEEPING}
-local function evictOldest(owner)
-  local oldest = redis.call('ZRANGE', accounts .. owner, 0, 0)[1]
-  if not oldest then return false end
-  redis.call('DEL', oldest)
-  forget(oldest)
-  return true
+local function held()
+  return tonumber(redis.call('HGET', KEYS[6], scope) or '0'), redis.call('ZCARD', accounts .. scope)
+end
+local function kind()
+  return tonumber(redis.call('GET', KEYS[4]) or '0'), redis.call('HLEN', KEYS[3])
 end
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do forget(member) end
-if redis.call('HEXISTS', KEYS[3], KEYS[1]) == 1 then forget(KEYS[1]) end
-while loadOf(scope, size, 1) > 1 do
-  if not evictOldest(scope) then return 0 end
+if redis.call('HEXISTS', KEYS[3], KEYS[1]) == 1 then
+  redis.call('DEL', KEYS[1])
+  forget(KEYS[1])
 end
-while tonumber(redis.call('GET', KEYS[4]) or '0') + size > maxBytes or redis.call('HLEN', KEYS[3]) + 1 > maxEntries do
-  local victim = scope
-  local writerLoad, writerEntries = loadOf(scope, size, 1)
-  local top = redis.call('ZREVRANGE', KEYS[7], 0, 0, 'WITHSCORES')
-  if top[1] and (writerEntries == 1 or tonumber(top[2]) > writerLoad) then victim = top[1] end
-  if not evictOldest(victim) then return 0 end
+local heldBytes, heldEntries = held()
+local kindBytes, kindEntries = kind()
+if kindBytes - heldBytes + size > maxBytes or kindEntries - heldEntries + 1 > maxEntries then return 0 end
+while heldBytes + size > shareBytes or heldEntries + 1 > shareEntries or kindBytes + size > maxBytes or kindEntries + 1 > maxEntries do
+  local oldest = redis.call('ZRANGE', accounts .. scope, 0, 0)[1]
+  if not oldest then return 0 end
+  redis.call('DEL', oldest)
+  forget(oldest)
+  heldBytes, heldEntries = held()
+  kindBytes, kindEntries = kind()
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
@@ -170,18 +163,17 @@ local order = now + ttl
 if newest and tonumber(newest) >= order then order = tonumber(newest) + 0.001 end
 redis.call('ZADD', accounts .. scope, order, KEYS[1])
 redis.call('HINCRBY', KEYS[6], scope, size)
-relist(scope)
-for i = 2, 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
+for i = 2, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
 redis.call('PEXPIRE', accounts .. scope, ttl)
 return 1
 `;
 
 /**
  * Reads and deletes an entry at once, forgetting it in the kind's bookkeeping.
- * KEYS: entry, index, sizes, total, owners, held, loads. ARGV: share bytes, share entries, the prefix of account indexes.
+ * KEYS: entry, index, sizes, total, owners, held. ARGV: the prefix of account indexes.
  */
 const TAKE = `
-local shareBytes, shareEntries, accounts = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local accounts = ARGV[1]
 ${BOOKKEEPING}
 local value = redis.call('GET', KEYS[1])
 if value then
@@ -236,9 +228,9 @@ class RedisStore implements TakingAccountStore {
     this.prefix = `${KEY_PREFIX}:{${kind}}`;
     this.share = accountShare(bounds);
     const client = connection.client as Redis & { boundedSet?: BoundedSet; takeEntry?: Take; incrementEntry?: BoundedSet };
-    if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 7, lua: BOUNDED_SET });
-    if (!client.takeEntry) client.defineCommand('takeEntry', { numberOfKeys: 7, lua: TAKE });
-    if (!client.incrementEntry) client.defineCommand('incrementEntry', { numberOfKeys: 7, lua: INCREMENT });
+    if (!client.boundedSet) client.defineCommand('boundedSet', { numberOfKeys: 6, lua: BOUNDED_SET });
+    if (!client.takeEntry) client.defineCommand('takeEntry', { numberOfKeys: 6, lua: TAKE });
+    if (!client.incrementEntry) client.defineCommand('incrementEntry', { numberOfKeys: 6, lua: INCREMENT });
     this.boundedSet = (...args) => (client as Redis & { boundedSet: BoundedSet }).boundedSet(...args);
     this.incrementEntry = (...args) => (client as Redis & { incrementEntry: BoundedSet }).incrementEntry(...args);
     this.takeEntry = (...args) => (client as Redis & { takeEntry: Take }).takeEntry(...args);
@@ -254,13 +246,13 @@ class RedisStore implements TakingAccountStore {
   }
 
   private kindKeys(): string[] {
-    return ['index', 'sizes', 'bytes', 'owners', 'held', 'loads'].map((name) => `${this.prefix}:~${name}`);
+    return ['index', 'sizes', 'bytes', 'owners', 'held'].map((name) => `${this.prefix}:~${name}`);
   }
 
   private async take<V>(scope: string, key: string): Promise<V | undefined> {
     let text: string | null;
     try {
-      text = await this.takeEntry(`${this.prefix}:${scope}:${key}`, ...this.kindKeys(), this.share.bytes, finite(this.share.entries), `${this.prefix}:~account:`);
+      text = await this.takeEntry(`${this.prefix}:${scope}:${key}`, ...this.kindKeys(), `${this.prefix}:~account:`);
     } catch {
       this.connection.failed();
       return undefined;

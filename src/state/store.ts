@@ -60,18 +60,18 @@ export interface Share {
 }
 
 /**
- * How many accounts can each hold a full share before one account's write can touch another's
- * entries. Four, so that one busy tenant alone never takes more than a quarter of the store,
- * and the arrivals of a few others find room without evicting anything.
+ * How many accounts can each hold a full share at once. Four, so that one busy tenant alone never
+ * takes more than a quarter of the store, and a few others find room beside it.
  */
 const SHARES_PER_STORE = 4;
 
 /**
  * Each account's share: a quarter of the store in bytes and in entries, but never less than the
  * largest entry the store keeps (else that entry could never be kept) nor less than one entry.
- * An account over its share evicts its own oldest entries. When many accounts together fill the
- * store, the account holding the most of its share gives way (`load`), so an account that holds
- * less than another is never evicted by that other's calls.
+ * A write may evict the writer's own entries only, oldest first, never another account's: past
+ * its share, and when the accounts together fill the store. A write that still does not fit is
+ * refused (a later read misses, and what it would have held is fetched again), so it costs the
+ * writer alone, and no account's calls can evict another's entries. Expired entries go first.
  */
 export function accountShare(bounds: StoreBounds): Share {
   const entries = bounds.maxEntries ?? Number.POSITIVE_INFINITY;
@@ -80,11 +80,6 @@ export function accountShare(bounds: StoreBounds): Share {
     bytes: Math.min(bounds.maxBytes, Math.max(Math.floor(bounds.maxBytes / shares), bounds.maxEntryBytes)),
     entries: Math.max(Math.floor(entries / shares), 1),
   };
-}
-
-/** How much of its share an account holds: the larger of its byte and entry fractions. */
-export function load(share: Share, bytes: number, entries: number): number {
-  return Math.max(bytes / share.bytes, entries / share.entries);
 }
 
 /**

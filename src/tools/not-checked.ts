@@ -16,6 +16,7 @@ const REASON_TEXT: Record<NotCheckedReason, string> = {
   scheduled: 'scheduled, its send time not reached, 456',
   api_kept_failing: 'the API kept failing on it',
   repeating_pages: 'the API served its pages over and over',
+  unreadable_response: 'the API answered for it with a response that could not be read',
 };
 
 export const notCheckedOutput = z
@@ -28,7 +29,8 @@ export const notCheckedOutput = z
   .describe(
     'Orders whose recipients get-report could not read yet, so nothing of theirs is in this answer: not_sending_yet (455: it has ' +
       'not started sending), scheduled (456: its send time has not come), api_kept_failing (the API failed on it after every ' +
-      'retry), repeating_pages (the API served its pages over and over). Ask again later to read them.',
+      'retry), repeating_pages (the API served its pages over and over), unreadable_response (the API answered for it with a body ' +
+      'not in the documented form, or about another order). Ask again later to read them.',
   );
 
 export function notCheckedField(orders: readonly NotCheckedOrder[]): z.infer<typeof notCheckedOutput> {
