@@ -225,9 +225,36 @@ describe('grouped results are complete series', () => {
       { key: '2026-04-03', orders: 1, total: 5, delivered: 0, undelivered: 0, waiting: 5, provisional: true, deliveryRate: null },
       zero('2026-04-04'),
     ]);
-    expect(text).toContain('- "2026-03-30": no orders');
-    expect(text).toContain('- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%');
-    expect(text).toContain('- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled');
+    expect(text.slice(text.indexOf('By group:'))).toBe(
+      [
+        'By group:',
+        '- "2026-03-30" – "2026-03-31": no orders (2 groups)',
+        '- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%',
+        '- "2026-04-02": no orders',
+        '- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled',
+        '- "2026-04-04": no orders',
+      ].join('\n'),
+    );
+  });
+
+  it('folds each run of days without orders into one line, so a long series shows the days that had orders', async () => {
+    // this_year at the harness's 2026-04-22: 112 days, of which 3 had orders.
+    const { data, text } = await call('summarize_delivery', { period: 'this_year', groupBy: 'day' }, { fake: { account } });
+    const groups = data.groups as Array<{ key: string; orders: number }>;
+    expect([groups.length, groups[0]?.key, groups.at(-1)?.key]).toEqual([112, '2026-01-01', '2026-04-22']);
+    expect(groups.filter((group) => group.orders > 0).map((group) => group.key)).toEqual(['2026-02-20', '2026-04-01', '2026-04-03']);
+    expect(text.slice(text.indexOf('By group:'))).toBe(
+      [
+        'By group:',
+        '- "2026-01-01" – "2026-02-19": no orders (50 groups)',
+        '- "2026-02-20": 1 order, 10 messages, 8 delivered, 2 undelivered; delivery rate 80.0%',
+        '- "2026-02-21" – "2026-03-31": no orders (39 groups)',
+        '- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%',
+        '- "2026-04-02": no orders',
+        '- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled',
+        '- "2026-04-04" – "2026-04-22": no orders (19 groups)',
+      ].join('\n'),
+    );
   });
 
   it('lists every week (keyed by its Monday) and every month of the range, zeros included', async () => {
@@ -290,8 +317,16 @@ describe('grouped results are complete series', () => {
     expect((weeks.data.groups as unknown[]).length).toBe(69);
     // A day series of 400 days, longer than the default longest range (366), fits in one bounded answer.
     const days = await session?.mcp.callTool({ name: 'summarize_delivery', arguments: { start: '2025-03-19', end: '2026-04-22', groupBy: 'day' } });
-    const groups = (days?.structuredContent as { groups: Array<{ key: string }> }).groups;
+    const groups = (days?.structuredContent as { groups: Array<{ key: string; orders: number }> }).groups;
     expect([groups.length, groups[0]?.key, groups.at(-1)?.key]).toEqual([400, '2025-03-19', '2026-04-22']);
+    // The text folds the days before the account's first order into one line, then has room for 30 days with orders.
+    const firstWithOrders = groups.findIndex((group) => group.orders > 0);
+    expect(groups.slice(firstWithOrders, firstWithOrders + 30).every((group) => group.orders > 0)).toBe(true);
+    const lines = textOf(days).split('\n');
+    const byGroup = lines.slice(lines.indexOf('By group:') + 1);
+    expect(byGroup[0]).toBe(`- "2025-03-19" – "${groups[firstWithOrders - 1]?.key}": no orders (${firstWithOrders} groups)`);
+    expect(byGroup.slice(1, 31).map((line) => line.slice(3, 13))).toEqual(groups.slice(firstWithOrders, firstWithOrders + 30).map((group) => group.key));
+    expect(byGroup.slice(31)).toEqual([`…and ${400 - firstWithOrders - 30} more groups in structuredContent.groups.`]);
     expect(Buffer.byteLength(JSON.stringify(days))).toBeLessThan(256 * 1024);
   });
 });
