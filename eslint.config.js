@@ -98,6 +98,27 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // The one phone rule: every number, typed or sent by the API, meets the others in E.164 through
+    // src/api/phone-number.ts. typescript-eslint's copy of the rule, so the layer boundaries, which
+    // set ESLint's own no-restricted-imports per folder, do not replace it.
+    name: 'one-phone-rule',
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/api/phone-number.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['libphonenumber-js', 'libphonenumber-js/*'],
+              message: 'Phone numbers go through src/api/phone-number.ts (readNumberInput, normalizePhoneNumber), the one phone rule.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   boundary('api', 'api is the bottom layer: it imports nothing from reporting, tools, server, demo or config.ts.', {
     folders: ['reporting', 'tools', 'server', 'demo'],
     modules: ['config'],

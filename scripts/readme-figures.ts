@@ -1,14 +1,16 @@
 // The README's figures, measured rather than typed: the package's download size, the size of the
-// demo's answers, the demo's questions and an example answer. Each sits in the README between
+// views, the size of the demo's answers, the demo's questions and an example answer. Each sits in the README between
 // `<!-- figure:<name> -->` and `<!-- /figure -->`. `npm run readme` builds, measures and rewrites
 // those blocks; test/readme.test.ts measures again and fails while the README differs.
 //
 // The demo account is dated from the moment the server starts, so its answers change every day.
 // The README's come from the same questions asked at one fixed moment, README_MOMENT.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/client';
 import { loadConfig } from '../src/config.js';
@@ -58,6 +60,16 @@ async function packedBytes(): Promise<number> {
   const [packed] = JSON.parse(stdout) as Array<{ size: number }>;
   if (!packed) throw new Error('npm pack reported no package');
   return packed.size;
+}
+
+/** The largest view as a host downloads it, gzipped, from the current build. */
+function largestViewBytes(): number {
+  const views = fileURLToPath(new URL('../dist/views/', import.meta.url));
+  const sizes = readdirSync(views)
+    .filter((name) => name.endsWith('.html'))
+    .map((name) => gzipSync(readFileSync(join(views, name))).byteLength);
+  if (sizes.length === 0) throw new Error('dist/views holds no view: run npm run build');
+  return Math.max(...sizes);
 }
 
 /** "about N kB": to the nearest 10 kB, so a small change to the code leaves the figure alone. */
@@ -112,7 +124,7 @@ export function withFigures(readme: string, figures: Figures): string {
 
 /** Every figure, measured now: the demo at README_MOMENT, and the package as it would ship from this checkout. */
 export async function readmeFigures(): Promise<Figures> {
-  return { ...demoFigures(await demoAtReadmeMoment()), 'package-size': packageSize(await packedBytes()) };
+  return { ...demoFigures(await demoAtReadmeMoment()), 'package-size': packageSize(await packedBytes()), 'view-size': packageSize(largestViewBytes()) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -122,7 +134,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // measure, and go again while writing the size moves it to another step.
   let readme = before;
   for (let round = 0; round < 3; round += 1) {
-    const updated = withFigures(readme, { ...demo, 'package-size': packageSize(await packedBytes()) });
+    const updated = withFigures(readme, { ...demo, 'package-size': packageSize(await packedBytes()), 'view-size': packageSize(largestViewBytes()) });
     if (updated === readme) break;
     writeFileSync(README_PATH, updated);
     readme = updated;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UserInputError } from '../src/errors.js';
 import { inclusiveDays } from '../src/reporting/calendar.js';
 import { requireRange } from '../src/reporting/date-range.js';
-import { READ_ONLY_ANNOTATIONS, counted, rangeFields, rangeOutput, rangeWithTimezone, strictInput } from '../src/tools/fields.js';
+import { READ_ONLY_ANNOTATIONS, counted, phoneNumberInputs, rangeFields, rangeOutput, rangeWithTimezone, strictInput } from '../src/tools/fields.js';
 import { TOOLS } from '../src/tools/index.js';
 import { defineTool } from '../src/tools/tool.js';
 import { type Connected, connect, textOf } from './support/harness.js';
@@ -78,5 +78,34 @@ describe('a tool defined in one file', () => {
     expect(textOf(unknown)).toContain('Unknown field "from". This tool accepts only: period, start, end, refuse.');
     const missing = await session.mcp.callTool({ name: 'count_days', arguments: {} });
     expect(textOf(missing)).toContain('Invalid period: a date range is required');
+  });
+});
+
+/** The schema an input's value is read by, past optional, default and list wrappers, with the descriptions met on the way. */
+function innermost(schema: z.ZodType): { schema: z.ZodType; descriptions: string[] } {
+  const descriptions = [schema.description ?? ''];
+  let inner = schema;
+  for (;;) {
+    if (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+    else if (inner instanceof z.ZodArray) inner = inner.element as z.ZodType;
+    else break;
+    descriptions.push(inner.description ?? '');
+  }
+  return { schema: inner, descriptions };
+}
+
+describe('a phone-number input', () => {
+  it('is the shared phoneNumberField wherever a tool takes a phone number, so each is read by the one phone rule', () => {
+    const speaking: string[] = [];
+    const shared: string[] = [];
+    for (const tool of TOOLS) {
+      for (const [field, schema] of Object.entries(tool.inputSchema.shape)) {
+        const { schema: inner, descriptions } = innermost(schema as z.ZodType);
+        if (descriptions.some((text) => /phone number/i.test(text))) speaking.push(`${tool.name}.${field}`);
+        if (phoneNumberInputs.has(inner)) shared.push(`${tool.name}.${field}`);
+      }
+    }
+    expect(shared).toEqual(speaking);
+    expect(speaking.sort()).toEqual(['check_blacklist.numbers', 'read_inbox.sender', 'trace_number.number']);
   });
 });

@@ -96,6 +96,7 @@ describe('audit_opt_outs', () => {
         daysWithData: receivedDays.length,
         firstDayWithData: receivedDays[0],
         lastDayWithData: receivedDays.at(-1),
+        listedDaysWithData: [],
         soFar: true,
         until: '2026-04-22T12:30:00+03:00',
       },

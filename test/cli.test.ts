@@ -170,9 +170,16 @@ describe('--http that cannot listen', () => {
     await new Promise((done) => holder.close(done));
   });
 
-  it.each([[['--http']], [['--http', '--demo']]])('%j exits non-zero within 2 seconds of saying so, naming the port and host settings', async (args) => {
+  // Port 1 of the loopback: nothing answers there, so Redis would take seconds to give up on.
+  const deadRedis = { ILETIMERKEZI_REDIS_URL: 'redis://127.0.0.1:1', ILETIMERKEZI_CURSOR_SECRET: 'a'.repeat(32) };
+  it.each([
+    [['--http'], 'no Redis', {}],
+    [['--http', '--demo'], 'no Redis', {}],
+    [['--http'], 'a Redis that does not answer', deadRedis],
+    [['--http', '--demo'], 'a Redis that does not answer', deadRedis],
+  ])('%j with %s exits non-zero within 2 seconds of saying so, naming the port and host settings', async (args, _redis, env) => {
     const started = performance.now();
-    const exit = await timedRun(args, { ILETIMERKEZI_HTTP_PORT: String(port) });
+    const exit = await timedRun(args, { ILETIMERKEZI_HTTP_PORT: String(port), ...env });
     expect(exit.code).toBe(2);
     expect(exit.stdout).toBe('');
     expect(exit.stderr).toBe(

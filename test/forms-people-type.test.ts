@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxMessage, Order } from '../src/api/schemas.js';
-import { DEMO_OPT_OUT_TEXTS, failedNumbersOf, newestFirst, ordersBetween, totals } from './support/ground-truth.js';
+import { TOOLS } from '../src/tools/index.js';
+import {
+  DEMO_OPT_OUT_TEXTS,
+  ORDER_SORT_TRUTH,
+  demoOptOutKind,
+  expectedNumber,
+  failedNumbersOf,
+  newestFirst,
+  ordersBetween,
+  totals,
+  traceOf,
+} from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { distinctSenders, inboxSendersByMessages, sendersByMessages } from './support/sender-truth.js';
 
@@ -25,7 +36,11 @@ interface Answer {
   data: Record<string, unknown>;
 }
 
+/** Every tool input this file has sent, as tool.field: the table's coverage, checked at its end. */
+const exercised = new Set<string>();
+
 async function ask(tool: string, args: Record<string, unknown>): Promise<Answer> {
+  for (const field of Object.keys(args)) exercised.add(`${tool}.${field}`);
   const result = await session.mcp.callTool({ name: tool, arguments: args });
   return { isError: result.isError === true, text: textOf(result), data: (result.structuredContent ?? {}) as Record<string, unknown> };
 }
@@ -54,6 +69,22 @@ const SENDER_FORMS: SenderForm[] = [
   ['İSTKLİNİK', 'ISTKLINIK', 'folded'],
   ['EMARKA TEST', 'eMarka Test', 'exact'],
   ['acme market', 'ACME MARKET', 'exact'],
+];
+
+/** One number, +905325556677, in the forms people write it. */
+const PHONE_FORMS = [
+  '+905325556677',
+  '905325556677',
+  '05325556677',
+  '5325556677',
+  '+90 532 555 66 77',
+  '0532 555 66 77',
+  '(0532) 555-66-77',
+  '0532.555.66.77',
+  '0532-555-66-77',
+  '+90 (532) 555 66 77',
+  '0090 532 555 66 77',
+  '532 555 66 77',
 ];
 
 /** Inputs that name no sender of the demo's orders. */
@@ -100,6 +131,25 @@ describe('summarize_delivery: sender', () => {
   });
 });
 
+describe('summarize_delivery: groupBy', () => {
+  const weekSenders = sendersByMessages(WEEK_ORDERS, Number.MAX_SAFE_INTEGER).map((entry) => entry.sender);
+  it.each([
+    ['day', ['2026-04-16', '2026-04-17', '2026-04-18', '2026-04-19', '2026-04-20', '2026-04-21', '2026-04-22']],
+    ['week', ['2026-04-13', '2026-04-20']],
+    ['month', ['2026-04']],
+    ['sender', weekSenders],
+  ] as const)('groupBy %j gives the groups %j', async (groupBy, keys) => {
+    const answer = await ask('summarize_delivery', { period: 'last_7_days', groupBy });
+    expect((answer.data.groups as Array<{ key: string }>).map((group) => group.key)).toEqual(keys);
+  });
+
+  it.each([['Day'], ['daily'], ['weekly'], ['by sender'], ['SENDER']])('groupBy %j is refused with the groupings it takes', async (groupBy) => {
+    const answer = await ask('summarize_delivery', { period: 'last_7_days', groupBy });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('groupBy must be one of sender, day, week, month');
+  });
+});
+
 describe('list_orders: sender and status', () => {
   it.each(SENDER_FORMS)('%j lists the orders of %j (%s)', async (typed, sender, match) => {
     const orders = bySender(WEEK_ORDERS, sender);
@@ -132,6 +182,33 @@ describe('list_orders: sender and status', () => {
     const answer = await ask('list_orders', { period: 'last_7_days', status });
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain('status must be one of in_progress, completed, failed');
+  });
+});
+
+describe('list_orders: minMessages and sort', () => {
+  it.each([1, 100, 1_000])('minMessages %i', async (minMessages) => {
+    const answer = await ask('list_orders', { period: 'last_7_days', minMessages, limit: 500 });
+    const kept = WEEK_ORDERS.filter((order) => order.total >= minMessages);
+    expect(answer.data).toMatchObject({ totalOrders: kept.length, belowMinMessages: WEEK_ORDERS.length - kept.length });
+    expect((answer.data.orders as Array<{ id: number }>).map((order) => order.id)).toEqual(newestFirst(kept).map((order) => order.id));
+  });
+
+  it.each([[0], [-1], [1.5], ['100']])('minMessages %j is refused', async (minMessages) => {
+    const answer = await ask('list_orders', { period: 'last_7_days', minMessages });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('minMessages must be a whole number of messages, 1 or more');
+  });
+
+  it.each(['newest', 'oldest', 'most_undelivered', 'lowest_rate'] as const)('sort %j', async (sort) => {
+    const answer = await ask('list_orders', { period: 'last_7_days', sort, limit: 20 });
+    const expected = [...WEEK_ORDERS].sort(ORDER_SORT_TRUTH[sort]).slice(0, 20);
+    expect((answer.data.orders as Array<{ id: number }>).map((order) => order.id)).toEqual(expected.map((order) => order.id));
+  });
+
+  it.each([['Newest'], ['newest first'], ['failures'], ['rate']])('sort %j is refused with the orders it takes', async (sort) => {
+    const answer = await ask('list_orders', { period: 'last_7_days', sort });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('sort must be one of newest, oldest, most_undelivered, lowest_rate');
   });
 });
 
@@ -212,20 +289,7 @@ describe('read_inbox: sender, contains, optOutOnly', () => {
   const idsOf = (answer: Answer) => (answer.data.messages as Array<{ id: string }>).map((message) => message.id);
   const inRange = (range: { start: string; end: string }) => inbox.filter((message) => message.date.slice(0, 10) >= range.start && message.date.slice(0, 10) <= range.end);
 
-  it.each([
-    '+905325556677',
-    '905325556677',
-    '05325556677',
-    '5325556677',
-    '+90 532 555 66 77',
-    '0532 555 66 77',
-    '(0532) 555-66-77',
-    '0532.555.66.77',
-    '0532-555-66-77',
-    '+90 (532) 555 66 77',
-    '0090 532 555 66 77',
-    '532 555 66 77',
-  ])('the number %j finds the messages of +905325556677', async (typed) => {
+  it.each(PHONE_FORMS)('the number %j finds the messages of +905325556677', async (typed) => {
     const answer = await ask('read_inbox', { sender: typed });
     expect(answer.isError, answer.text).toBe(false);
     expect(idsOf(answer)).toEqual(newest(inbox.filter((message) => message.sender === '+905325556677')));
@@ -337,6 +401,96 @@ describe('read_inbox: sender, contains, optOutOnly', () => {
   });
 });
 
+describe('audit_opt_outs: checkSends and scheduleHorizonDays', () => {
+  /** The earliest day in the last 7 days on which the inbox holds an opt-out, clear or possible. */
+  const earliestOptOut = FIXTURE_ACCOUNT.inbox
+    .filter((message) => message.date.slice(0, 10) >= LAST_7_DAYS.start && demoOptOutKind(message.text) !== null)
+    .map((message) => message.date.slice(0, 10))
+    .sort()[0];
+  const daysBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+  it.each([
+    [false, false],
+    [true, true],
+  ])('checkSends %j', async (checkSends, checked) => {
+    const answer = await ask('audit_opt_outs', { period: 'last_7_days', checkSends });
+    expect(answer.data.sendsChecked).toBe(checked);
+    if (!checked) expect(answer.data.sendsScanned).toBeNull();
+  });
+
+  it.each([['yes'], [1], ['true']])('checkSends %j is refused', async (checkSends) => {
+    const answer = await ask('audit_opt_outs', { period: 'last_7_days', checkSends });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('checkSends must be true or false');
+  });
+
+  it.each([0, 3])('scheduleHorizonDays %i scans from that many days before the earliest opt-out, leaving no gap', async (scheduleHorizonDays) => {
+    expect(earliestOptOut).toBeDefined();
+    const answer = await ask('audit_opt_outs', { period: 'last_7_days', scheduleHorizonDays });
+    expect(answer.data.scheduleGap).toBeNull();
+    expect((answer.data.sendsScanned as { start: string }).start).toBe(daysBefore(earliestOptOut ?? '', scheduleHorizonDays));
+  });
+
+  it.each([[-1], [1.5], [367], ['3']])('scheduleHorizonDays %j is refused', async (scheduleHorizonDays) => {
+    const answer = await ask('audit_opt_outs', { period: 'last_7_days', scheduleHorizonDays });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('scheduleHorizonDays must be a whole number of days from 0 to 366');
+  });
+});
+
+describe('trace_number: number', () => {
+  const day = { start: '2026-04-12', end: '2026-04-12' };
+  const truth = traceOf(ordersBetween(FIXTURE_ACCOUNT.orders, day.start, day.end), recipientsOf, '+905325556677');
+
+  it.each(PHONE_FORMS)('%j traces +905325556677', async (number) => {
+    const answer = await ask('trace_number', { number, ...day });
+    expect(answer.isError, answer.text).toBe(false);
+    expect(answer.data.number).toBe('+905325556677');
+    expect((answer.data.orders as Array<{ orderId: number }>).map((order) => order.orderId)).toEqual(truth.map((order) => order.orderId));
+    expect(truth).toHaveLength(1);
+  });
+
+  it.each([
+    ['7889', 'it is a short code, and orders go to phone numbers'],
+    ['0532 555', 'it is not a valid phone number (7 digits in all'],
+    ['ACME BİLGİ', 'it is not written like a phone number'],
+    ['', 'it is not written like a phone number'],
+  ])('%j is refused with the reason', async (number, reason) => {
+    const answer = await ask('trace_number', { number });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain(`Invalid number: ${JSON.stringify(number)} cannot be traced: ${reason}`);
+  });
+});
+
+describe('check_blacklist: numbers', () => {
+  it('reads every form of a number as one number, and reports back what is not one', async () => {
+    const onBlacklist = new Set((FIXTURE_ACCOUNT.blacklist ?? []).map((entry) => expectedNumber(entry.number).number));
+    const numbers = [...PHONE_FORMS, '0532 123 45 67', '7889', 'ACME BİLGİ'];
+    const answer = await ask('check_blacklist', { numbers });
+    const distinct = ['+905325556677', '+905321234567'];
+    expect(answer.data).toMatchObject({
+      phoneNumbers: 2,
+      blocked: distinct.filter((number) => onBlacklist.has(number)),
+      clear: distinct.filter((number) => !onBlacklist.has(number)).length,
+      notPhoneNumbers: { count: 2 },
+    });
+    expect((answer.data.notPhoneNumbers as { entries: Array<{ index: number; value: string }> }).entries.map(({ index, value }) => [index, value])).toEqual([
+      [13, '7889'],
+      [14, 'ACME BİLGİ'],
+    ]);
+  });
+
+  it.each([
+    [[], 'numbers must hold at least one number'],
+    ['0532 555 66 77', 'numbers must be an array of strings'],
+    [[5325556677], 'each entry of numbers must be a string'],
+  ])('%j is refused', async (numbers, message) => {
+    const answer = await ask('check_blacklist', { numbers });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain(message);
+  });
+});
+
 describe('the range, written several ways, is one range', () => {
   it.each([
     [{ period: 'last_month' }],
@@ -359,6 +513,21 @@ describe('the range, written several ways, is one range', () => {
     },
   );
 
+  it.each([
+    [{ period: 'last_month' }],
+    [{ period: '2026-03' }],
+    [{ start: '2026-03-01', end: '2026-03-31' }],
+  ])('list_failed_numbers and trace_number over %j', async (range) => {
+    const orders = ordersBetween(FIXTURE_ACCOUNT.orders, LAST_MONTH.start, LAST_MONTH.end);
+    const failing = await ask('list_failed_numbers', { ...range, limit: 1 });
+    expect(failing.data).toMatchObject({ range: { ...LAST_MONTH, timezone: TIMEZONE }, numbers: failedNumbersOf(orders, recipientsOf).length });
+    const traced = await ask('trace_number', { ...range, number: '0532 555 66 77', limit: 500 });
+    expect(traced.data.range).toEqual({ ...LAST_MONTH, timezone: TIMEZONE });
+    expect((traced.data.orders as Array<{ orderId: number }>).map((order) => order.orderId)).toEqual(
+      traceOf(orders, recipientsOf, '+905325556677').map((order) => order.orderId),
+    );
+  });
+
   it('audit_opt_outs answers the same whichever way this month is written', async () => {
     const forms = [{ period: 'this_month' }, { period: '2026-04' }, { start: '2026-04-01' }, { start: '2026-04-01', end: '2026-04-22' }];
     const answers = [];
@@ -371,5 +540,15 @@ describe('the range, written several ways, is one range', () => {
       expect(rest).toEqual(first);
       expect(reading).toEqual({ ...(blacklistRead as object), reused: true });
     }
+  });
+});
+
+describe('the table', () => {
+  // Runs last, after every row above has asked its questions. cursor and limit are left out:
+  // test/cursor-alone.test.ts follows every tool's cursor, and pages with limit, to the end.
+  it('covers every input field of every tool', () => {
+    const inputs = TOOLS.flatMap((tool) => Object.keys(tool.inputSchema.shape).map((field) => `${tool.name}.${field}`));
+    const paging = (input: string) => input.endsWith('.cursor') || input.endsWith('.limit');
+    expect([...exercised].filter((input) => !paging(input)).sort()).toEqual(inputs.filter((input) => !paging(input)).sort());
   });
 });

@@ -159,7 +159,7 @@ describe('counters that do not add up (documented tolerance)', () => {
         statusCounts: { in_progress: 1, completed: 1, failed: 1, other: 1 },
         provisional: true,
         inconsistentOrders: 2,
-        span: { days: 1, daysWithData: 1, firstDayWithData: TODAY, lastDayWithData: TODAY, soFar: true, until: '2026-04-22T12:30:00+03:00' },
+        span: { days: 1, daysWithData: 1, firstDayWithData: TODAY, lastDayWithData: TODAY, listedDaysWithData: [TODAY], soFar: true, until: '2026-04-22T12:30:00+03:00' },
         dropped: { duplicates: 0, outOfRange: 0 },
       });
       expect(textOf(result)).toContain(

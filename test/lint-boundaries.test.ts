@@ -172,6 +172,19 @@ describe('layer boundaries', () => {
     }
   });
 
+  it('lets only src/api/phone-number.ts import libphonenumber-js, the one phone rule', async () => {
+    const says = 'Phone numbers go through src/api/phone-number.ts (readNumberInput, normalizePhoneNumber), the one phone rule.';
+    for (const folder of ['api', 'reporting', 'tools', 'server', 'simulator', 'demo']) {
+      for (const source of ['libphonenumber-js', 'libphonenumber-js/max']) {
+        expect(await lint(folder, importing('parsePhoneNumberFromString', source)), `${folder} importing ${source}`).toEqual([
+          { ruleId: '@typescript-eslint/no-restricted-imports', message: `'${source}' import is restricted from being used by a pattern. ${says}` },
+        ]);
+      }
+    }
+    const [own] = await eslint.lintFiles(['src/api/phone-number.ts']);
+    expect(own?.messages).toEqual([]);
+  });
+
   it('counts type-only imports and re-exports as imports', async () => {
     const typeOnly = await lint('api', "import type { Config } from '../config.js';\nexport type Planted = Config;\n");
     expect(typeOnly.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);

@@ -49,7 +49,7 @@ describe('list_failed_numbers', () => {
     expect(data).toEqual({
       range: { ...LAST_MONTH, timezone: 'Europe/Istanbul' },
       ordersScanned: MARCH.length,
-      span: { days: 31, daysWithData: MARCH_DAYS.length, firstDayWithData: MARCH_DAYS[0], lastDayWithData: MARCH_DAYS.at(-1), soFar: false, until: null },
+      span: { days: 31, daysWithData: MARCH_DAYS.length, firstDayWithData: MARCH_DAYS[0], lastDayWithData: MARCH_DAYS.at(-1), listedDaysWithData: [], soFar: false, until: null },
       ordersWithFailures: MARCH_FAILING.length,
       failedMessages: expected,
       expectedFailedMessages: expected,

@@ -51,7 +51,7 @@ describe('read_balance', () => {
       averageDailyMessages: sent / 30,
       runwayDays: 250_000 / (sent / 30),
       basis: BASIS,
-      span: { days: 30, daysWithData: 30, firstDayWithData: BASIS.start, lastDayWithData: BASIS.end, soFar: false, until: null },
+      span: { days: 30, daysWithData: 30, firstDayWithData: BASIS.start, lastDayWithData: BASIS.end, listedDaysWithData: [], soFar: false, until: null },
       dropped: { duplicates: 0, outOfRange: 0 },
     });
     expect(text).toContain('Balance: 250,000 SMS credits; 0.00 TL.');

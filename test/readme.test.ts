@@ -10,6 +10,7 @@ import { MAX_WINDOW_DAYS } from '../src/reporting/date-range.js';
 import { MAX_FAILED_NUMBERS } from '../src/reporting/failure-tally.js';
 import { DEFAULT_SCHEDULE_LEAD_DAYS } from '../src/reporting/opt-out-audit.js';
 import { DEFAULT_RECIPIENT_CACHE_LIMITS } from '../src/reporting/recipient-cache.js';
+import { RankedFailures } from '../src/reporting/ranked-failures.js';
 import { DEFAULT_WINDOW_CACHE_LIMITS } from '../src/reporting/window-cache.js';
 import { MAX_BODY_BYTES } from '../src/http-body.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from '../src/tools/cursors.js';
@@ -119,6 +120,24 @@ function clientSection(client: string): string {
   const body = README.indexOf('\n', start) + 1;
   const end = README.slice(body).search(/^#{2,3} /m);
   return README.slice(start, end < 0 ? undefined : body + end);
+}
+
+/**
+ * The ranking of list_failed_numbers at its bound: a million Turkish mobiles spread evenly over
+ * +90 5xx xxx xx xx, each failed once in one order, sent at one of 300 moments.
+ */
+function millionFailingMobiles(): RankedFailures {
+  const count = MAX_FAILED_NUMBERS;
+  const keys = new Float64Array(count).map((_, index) => 905_000_000_000 + index * Math.floor(1e9 / count));
+  const sendTimes = Array.from({ length: 300 }, (_, index) => `2026-11-${String(1 + (index % 30)).padStart(2, '0')} ${String(index % 24).padStart(2, '0')}:00:00`);
+  return new RankedFailures({
+    keys,
+    failures: new Uint32Array(count).fill(1),
+    orders: new Uint32Array(count).fill(1),
+    lastSent: new Uint32Array(count).map((_, index) => index % sendTimes.length),
+    others: [],
+    sendTimes,
+  });
 }
 
 describe('the README', () => {
@@ -281,7 +300,7 @@ describe('the README', () => {
   it('shows figures that are what the code measures now (`npm run readme` rewrites them)', async () => {
     const figures = await readmeFigures();
     expect(figuresIn(README), 'README.md is stale: run `npm run readme`').toEqual(figuresIn(withFigures(README, figures)));
-    expect(Object.keys(figures).sort()).toEqual(['answer-sizes', 'audit-example', 'demo-questions', 'package-size', 'readme-moment']);
+    expect(Object.keys(figures).sort()).toEqual(['answer-sizes', 'audit-example', 'demo-questions', 'package-size', 'readme-moment', 'view-size']);
     expect(README_PATH).toBe(join(ROOT, 'README.md'));
   }, 120_000);
 
@@ -294,6 +313,7 @@ describe('the README', () => {
   });
 
   it('states the limits the code has', () => {
+    const snapshotOfAMillion = JSON.stringify(millionFailingMobiles().encode()).length;
     const flat = README.replace(/\s+/g, ' ');
     const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;
     const minutes = (ms: number) => `${ms / 60_000} minutes`;
@@ -317,7 +337,9 @@ describe('the README', () => {
       `**submitted from ${DEFAULT_SCHEDULE_LEAD_DAYS} days before the earliest opt-out up to today**`,
       `over the ${RUNWAY_BASIS_DAYS} full days before today`,
       `It tallies at most ${MAX_FAILED_NUMBERS.toLocaleString('en-US')} distinct failing numbers`,
+      `(about ${Math.round(snapshotOfAMillion / MAX_FAILED_NUMBERS)} characters a number, so a million fit in one snapshot)`,
     ];
+    expect(snapshotOfAMillion).toBeLessThanOrEqual(DEFAULT_SNAPSHOT_LIMITS.maxSnapshotBytes);
     expect(statements.filter((statement) => !flat.includes(statement))).toEqual([]);
   });
 

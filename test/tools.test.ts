@@ -80,7 +80,7 @@ describe('summarize_delivery', () => {
       statusCounts: truth.statusCounts,
       provisional: false,
       inconsistentOrders: 0,
-      span: { days: 31, daysWithData: 31, firstDayWithData: LAST_MONTH.start, lastDayWithData: LAST_MONTH.end, soFar: false, until: null },
+      span: { days: 31, daysWithData: 31, firstDayWithData: LAST_MONTH.start, lastDayWithData: LAST_MONTH.end, listedDaysWithData: [], soFar: false, until: null },
       dropped: { duplicates: 0, outOfRange: 0 },
     });
     expect(truth.statusCounts.failed).toBeGreaterThan(0);

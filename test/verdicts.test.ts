@@ -37,6 +37,7 @@ function expectedSpan(dates: readonly string[], range: { start: string; end: str
     daysWithData: withData.length,
     firstDayWithData: withData[0] ?? null,
     lastDayWithData: withData.at(-1) ?? null,
+    listedDaysWithData: withData.length <= 5 ? withData : [],
     soFar: until !== null,
     until,
   };
@@ -86,10 +87,18 @@ describe('a verdict states its span', () => {
       inbox: { inRange: received.length },
       span: expectedSpan(received.map((message) => message.date), LAST_7_DAYS, 7, UNTIL),
     });
-    expect(week.data.span).toEqual({ days: 7, daysWithData: 5, firstDayWithData: '2026-12-01', lastDayWithData: '2026-12-06', soFar: true, until: UNTIL });
+    expect(week.data.span).toEqual({
+      days: 7,
+      daysWithData: 5,
+      firstDayWithData: '2026-12-01',
+      lastDayWithData: '2026-12-06',
+      listedDaysWithData: ['2026-12-01', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06'],
+      soFar: true,
+      until: UNTIL,
+    });
     expect(truth.filter((item) => item.blacklisted === false).map((item) => item.number)).toEqual(['+905078889900']);
     expect(week.text).toContain(
-      'Covered so far: Tue 2026-12-01 00:00 – Mon 2026-12-07 01:53 (Istanbul time); inbox messages on 5 of 7 days, 2026-12-01 … 2026-12-06.',
+      'Covered so far: Tue 2026-12-01 00:00 – Mon 2026-12-07 01:53 (Istanbul time); inbox messages on 5 of 7 days (2026-12-01, 2026-12-03, 2026-12-04, 2026-12-05, 2026-12-06).',
     );
     expect(week.text).not.toContain('last_7_days"');
   });
@@ -102,9 +111,9 @@ describe('a verdict states its span', () => {
       verdict: 'clean',
       optOuts: 0,
       inbox: { inRange: 1 },
-      span: { days: 2, daysWithData: 1, firstDayWithData: '2026-04-10', lastDayWithData: '2026-04-10', soFar: false, until: null },
+      span: { days: 2, daysWithData: 1, firstDayWithData: '2026-04-10', lastDayWithData: '2026-04-10', listedDaysWithData: ['2026-04-10'], soFar: false, until: null },
     });
-    expect(withMessage.text).toContain('Covered: inbox messages on 1 of 2 days, 2026-04-10.');
+    expect(withMessage.text).toContain('Covered: inbox messages on 1 of 2 days (2026-04-10).');
     expect(withMessage.text).toContain('Verdict: clean.');
     expect(withMessage.text).toContain('This range has only 2 days: for a rolling view of opt-outs, audit period "last_7_days"');
 
@@ -124,8 +133,8 @@ describe('a verdict states its span', () => {
     const orders = ordersBetween(EARLY_MONDAY_ACCOUNT.orders, LAST_7_DAYS.start, LAST_7_DAYS.end);
     expect(week.data.orders).toBe(orders.length);
     expect(week.data.span).toEqual(expectedSpan(orders.map((order) => order.submitAt), LAST_7_DAYS, 7, UNTIL));
-    expect(week.data.span).toEqual({ days: 7, daysWithData: 6, firstDayWithData: '2026-12-01', lastDayWithData: '2026-12-06', soFar: true, until: UNTIL });
-    expect(week.text).toContain('Covered so far: Tue 2026-12-01 00:00 – Mon 2026-12-07 01:53 (Istanbul time); orders on 6 of 7 days, 2026-12-01 … 2026-12-06.');
+    expect(week.data.span).toEqual({ days: 7, daysWithData: 6, firstDayWithData: '2026-12-01', lastDayWithData: '2026-12-06', listedDaysWithData: [], soFar: true, until: UNTIL });
+    expect(week.text).toContain('Covered so far: Tue 2026-12-01 00:00 – Mon 2026-12-07 01:53 (Istanbul time); orders on 6 of 7 days, first 2026-12-01, last 2026-12-06.');
   });
 
   it('summarize_delivery counts the days with orders of a past range, with no "so far"', async () => {
@@ -141,8 +150,8 @@ describe('a verdict states its span', () => {
       sender: 'ACME',
     }));
     const { data, text } = await call('summarize_delivery', { period: 'last_month' }, { fake: { account: { orders: gappy, inbox: [] } } });
-    expect(data.span).toEqual({ days: 31, daysWithData: 2, firstDayWithData: '2026-03-03', lastDayWithData: '2026-03-20', soFar: false, until: null });
-    expect(text.split('\n')[1]).toBe('Covered: orders on 2 of 31 days, 2026-03-03 … 2026-03-20.');
+    expect(data.span).toEqual({ days: 31, daysWithData: 2, firstDayWithData: '2026-03-03', lastDayWithData: '2026-03-20', listedDaysWithData: ['2026-03-03', '2026-03-20'], soFar: false, until: null });
+    expect(text.split('\n')[1]).toBe('Covered: orders on 2 of 31 days (2026-03-03, 2026-03-20).');
   });
 
   it('list_orders, list_failed_numbers and read_inbox state their span, taken when the data was read', async () => {
@@ -152,20 +161,20 @@ describe('a verdict states its span', () => {
 
     const listed = await call('list_orders', { period: 'last_7_days', limit: 5 }, earlyMonday);
     expect(listed.data.span).toEqual(span);
-    expect(listed.text.split('\n')[1]).toBe(`${line}matching orders on 6 of 7 days, 2026-12-01 … 2026-12-06.`);
+    expect(listed.text.split('\n')[1]).toBe(`${line}matching orders on 6 of 7 days, first 2026-12-01, last 2026-12-06.`);
     // The next page repeats the span of the reading it continues.
     const next = await call('list_orders', { cursor: listed.data.nextCursor });
     expect(next.data.span).toEqual(span);
 
     const failing = await call('list_failed_numbers', { period: 'last_7_days' });
     expect(failing.data.span).toEqual(span);
-    expect(failing.text.split('\n')[1]).toBe(`${line}orders on 6 of 7 days, 2026-12-01 … 2026-12-06.`);
+    expect(failing.text.split('\n')[1]).toBe(`${line}orders on 6 of 7 days, first 2026-12-01, last 2026-12-06.`);
 
     const inbox = await call('read_inbox', { period: 'last_7_days', optOutOnly: true });
     const optOuts = inboxBetween(EARLY_MONDAY_ACCOUNT.inbox, LAST_7_DAYS).filter((message) => DEMO_OPT_OUT_TEXTS.includes(message.text));
     expect(inbox.data.span).toEqual(expectedSpan(optOuts.map((message) => message.date), LAST_7_DAYS, 7, UNTIL));
-    expect(inbox.data.span).toEqual({ days: 7, daysWithData: 3, firstDayWithData: '2026-12-03', lastDayWithData: '2026-12-06', soFar: true, until: UNTIL });
-    expect(inbox.text.split('\n')[1]).toBe(`${line}matching messages on 3 of 7 days, 2026-12-03 … 2026-12-06.`);
+    expect(inbox.data.span).toEqual({ days: 7, daysWithData: 3, firstDayWithData: '2026-12-03', lastDayWithData: '2026-12-06', listedDaysWithData: ['2026-12-03', '2026-12-04', '2026-12-06'], soFar: true, until: UNTIL });
+    expect(inbox.text.split('\n')[1]).toBe(`${line}matching messages on 3 of 7 days (2026-12-03, 2026-12-04, 2026-12-06).`);
 
     const whole = await call('read_inbox', {});
     expect(whole.data.span).toBeNull();
@@ -216,9 +225,36 @@ describe('grouped results are complete series', () => {
       { key: '2026-04-03', orders: 1, total: 5, delivered: 0, undelivered: 0, waiting: 5, provisional: true, deliveryRate: null },
       zero('2026-04-04'),
     ]);
-    expect(text).toContain('- "2026-03-30": no orders');
-    expect(text).toContain('- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%');
-    expect(text).toContain('- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled');
+    expect(text.slice(text.indexOf('By group:'))).toBe(
+      [
+        'By group:',
+        '- "2026-03-30" – "2026-03-31": no orders (2 groups)',
+        '- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%',
+        '- "2026-04-02": no orders',
+        '- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled',
+        '- "2026-04-04": no orders',
+      ].join('\n'),
+    );
+  });
+
+  it('folds each run of days without orders into one line, so a long series shows the days that had orders', async () => {
+    // this_year at the harness's 2026-04-22: 112 days, of which 3 had orders.
+    const { data, text } = await call('summarize_delivery', { period: 'this_year', groupBy: 'day' }, { fake: { account } });
+    const groups = data.groups as Array<{ key: string; orders: number }>;
+    expect([groups.length, groups[0]?.key, groups.at(-1)?.key]).toEqual([112, '2026-01-01', '2026-04-22']);
+    expect(groups.filter((group) => group.orders > 0).map((group) => group.key)).toEqual(['2026-02-20', '2026-04-01', '2026-04-03']);
+    expect(text.slice(text.indexOf('By group:'))).toBe(
+      [
+        'By group:',
+        '- "2026-01-01" – "2026-02-19": no orders (50 groups)',
+        '- "2026-02-20": 1 order, 10 messages, 8 delivered, 2 undelivered; delivery rate 80.0%',
+        '- "2026-02-21" – "2026-03-31": no orders (39 groups)',
+        '- "2026-04-01": 2 orders, 120 messages, 110 delivered, 10 undelivered; delivery rate 91.7%',
+        '- "2026-04-02": no orders',
+        '- "2026-04-03": 1 order, 5 messages, 0 delivered, 0 undelivered, 5 waiting (provisional); nothing settled',
+        '- "2026-04-04" – "2026-04-22": no orders (19 groups)',
+      ].join('\n'),
+    );
   });
 
   it('lists every week (keyed by its Monday) and every month of the range, zeros included', async () => {
@@ -281,8 +317,16 @@ describe('grouped results are complete series', () => {
     expect((weeks.data.groups as unknown[]).length).toBe(69);
     // A day series of 400 days, longer than the default longest range (366), fits in one bounded answer.
     const days = await session?.mcp.callTool({ name: 'summarize_delivery', arguments: { start: '2025-03-19', end: '2026-04-22', groupBy: 'day' } });
-    const groups = (days?.structuredContent as { groups: Array<{ key: string }> }).groups;
+    const groups = (days?.structuredContent as { groups: Array<{ key: string; orders: number }> }).groups;
     expect([groups.length, groups[0]?.key, groups.at(-1)?.key]).toEqual([400, '2025-03-19', '2026-04-22']);
+    // The text folds the days before the account's first order into one line, then has room for 30 days with orders.
+    const firstWithOrders = groups.findIndex((group) => group.orders > 0);
+    expect(groups.slice(firstWithOrders, firstWithOrders + 30).every((group) => group.orders > 0)).toBe(true);
+    const lines = textOf(days).split('\n');
+    const byGroup = lines.slice(lines.indexOf('By group:') + 1);
+    expect(byGroup[0]).toBe(`- "2025-03-19" – "${groups[firstWithOrders - 1]?.key}": no orders (${firstWithOrders} groups)`);
+    expect(byGroup.slice(1, 31).map((line) => line.slice(3, 13))).toEqual(groups.slice(firstWithOrders, firstWithOrders + 30).map((group) => group.key));
+    expect(byGroup.slice(31)).toEqual([`…and ${400 - firstWithOrders - 30} more groups in structuredContent.groups.`]);
     expect(Buffer.byteLength(JSON.stringify(days))).toBeLessThan(256 * 1024);
   });
 });

@@ -46,7 +46,7 @@ const MAX_PHONE_KEY = 999_999_999_999_999;
 /** The most a count column holds. */
 const MAX_COUNT = 0xffff_ffff;
 
-/** What a snapshot keeps of a ranking: about 5 characters of JSON a number when they are Turkish mobiles (at most 16 for any). */
+/** What a snapshot keeps of a ranking: about 6 characters of JSON a number when they are Turkish mobiles (at most 16 for any). */
 const encodedSchema = z.object({
   /** The failure counts down the ranking, as runs: [failures, numbers with them, failures, numbers…]. */
   runs: z.array(z.number().int().min(0).max(MAX_COUNT)),

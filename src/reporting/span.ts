@@ -14,7 +14,12 @@ export interface Coverage {
   daysWithData: number;
   firstDayWithData: Day | null;
   lastDayWithData: Day | null;
+  /** Every day with data, in order, when there are at most MAX_LISTED_DAYS of them; else empty, and the first and last bound them. */
+  listedDaysWithData: Day[];
 }
+
+/** Days with data named one by one: a few are read at a glance, and first-to-last would pass over the gaps between them. */
+export const MAX_LISTED_DAYS = 5;
 
 export interface Span extends Coverage {
   /** True when the range reaches today: it runs from its first day's midnight to `until`, not to the end of today. */
@@ -31,6 +36,7 @@ export function coverageOf(range: DayRange, days: Iterable<Day>): Coverage {
     daysWithData: inRange.length,
     firstDayWithData: inRange[0] ?? null,
     lastDayWithData: inRange.at(-1) ?? null,
+    listedDaysWithData: inRange.length <= MAX_LISTED_DAYS ? inRange : [],
   };
 }
 

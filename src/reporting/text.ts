@@ -92,7 +92,8 @@ export function isOptOutText(raw: string): boolean {
  * How sure an opt-out is. A clear one is RET alone, or beside at most two other words (a brand
  * keyword, a carrier prefix, a courtesy word: `ILT ACME RET`, `ret lütfen`). A possible one has
  * RET inside a longer text, which may mean it ("beni listeden çıkarın RET") or not ("RET değil,
- * RETURN istiyorum"), so a person has to read it.
+ * RETURN istiyorum"), or beside a word that denies it ("RET değil", "ret yapmayın"), so a person
+ * has to read it.
  */
 export type OptOutKind = 'clear' | 'possible';
 
@@ -100,6 +101,20 @@ export type OptOutKind = 'clear' | 'possible';
 export const MAX_CLEAR_OPT_OUT_WORDS = 3;
 
 const RET_WORDS = new RegExp(RET_WORD.source, 'gv');
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN, 'gv');
+
+/** Words that deny what stands beside them, folded as sender names are: "RET değil" and "ret yapmayın" are no clear opt-outs. */
+const NEGATIONS = new Set(
+  ['değil', 'yok', 'hayır', 'istemiyorum', 'istemiyoruz', 'yapma', 'yapmayın', 'yapmayınız', 'etme', 'etmeyin', 'etmeyiniz'].map(foldTurkishLetters),
+);
+
+/** Whether a word other than RET denies it, in any casing, with or without Turkish letters, hidden characters read away. */
+function deniesRet(text: string): boolean {
+  for (const word of text.replace(RET_WORDS, ' ').matchAll(JOINED_WORD)) {
+    if (NEGATIONS.has(foldTurkishLetters(word[0].replace(HIDDEN_CHARACTERS, '')))) return true;
+  }
+  return false;
+}
 /** A word with its hidden characters read as joining it, the reading with the fewest words. */
 const JOINED_WORD = new RegExp(`${VISIBLE_WORD_CHARACTER}(?:${HIDDEN}*${VISIBLE_WORD_CHARACTER})*`, 'gv');
 
@@ -124,7 +139,7 @@ export function optOutKindOf(raw: string): OptOutKind | null {
     const end = start + ret[0].length;
     // Each joined word that reaches before RET leaves a word before it, each that reaches past it one after it.
     const around = words.filter((word) => word.start < start).length + words.filter((word) => word.end > end).length;
-    if (around + 1 <= MAX_CLEAR_OPT_OUT_WORDS) return 'clear';
+    if (around + 1 <= MAX_CLEAR_OPT_OUT_WORDS) return deniesRet(text) ? 'possible' : 'clear';
   }
   return 'possible';
 }

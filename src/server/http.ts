@@ -31,6 +31,8 @@ export interface HttpSettings {
   maxCallsPerAccount?: number;
   /** Each user signs in: the account is the one the request's OAuth token was granted for. */
   oauth?: OAuthService | undefined;
+  /** Started once the port is held; requests wait for it, and so does the start. */
+  whenListening?: () => Promise<void>;
 }
 
 export interface HttpService {
@@ -255,7 +257,9 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     await serveAdmitted(request, response, parsed);
   };
 
+  let opening: Promise<void> = Promise.resolve();
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    await opening;
     const exchange: Exchange = { started: performance.now(), account: undefined, client: null, tool: null, outcome: undefined };
     active += 1;
     response.once('close', () => {
@@ -316,6 +320,8 @@ export async function startHttpServer(settings: HttpSettings): Promise<HttpServi
     server.once('error', (error) => reject(listenFailure(error, settings.host, settings.port)));
     server.listen(settings.port, settings.host, () => resolve());
   });
+  opening = settings.whenListening?.() ?? opening;
+  await opening;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/mcp`;

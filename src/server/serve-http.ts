@@ -24,6 +24,8 @@ interface Stores {
   keyChecks: AccountStore;
   /** Only in the sign-in mode. */
   oauth: OAuthStores | undefined;
+  /** Opens what the stores need (Redis's first connection); called once the port is held. */
+  open(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,13 +39,13 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
       blacklists: blacklistMemoryStore(),
       keyChecks: keyCheckMemoryStore(),
       oauth: config.http.oauth ? openOAuthStores((_kind, bounds) => new MemoryStore(bounds)) : undefined,
+      open: async () => {},
       close: async () => {},
     };
   }
   // Loaded only with Redis, so a lone process never pays for the client at start-up.
   const { RedisConnection } = await import('../state/redis-store.js');
-  const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message));
-  await connection.ready();
+  const connection = new RedisConnection(config.http.redisUrl, (event, message) => log.event(event, message), { connectLater: true });
   return {
     // Cursors live in the snapshot store: while Redis is down, this process keeps them itself.
     snapshots: withFallback(connection.store('snapshots', snapshotBounds()), new MemoryStore(snapshotBounds())),
@@ -52,6 +54,7 @@ async function openStores(config: Config, log: JsonLog): Promise<Stores> {
     blacklists: connection.store('blacklists', blacklistBounds()),
     keyChecks: connection.store('key-checks', KEY_CHECK_BOUNDS),
     oauth: config.http.oauth ? openOAuthStores((kind, bounds) => connection.store(kind, bounds)) : undefined,
+    open: () => connection.ready(),
     close: () => connection.close(),
   };
 }
@@ -98,6 +101,8 @@ export async function serveHttp(config: Config, runtime: Runtime, tools: readonl
             })
           : undefined,
       log,
+      // A port that is taken is refused at once; Redis, which may take seconds not to answer, comes after.
+      whenListening: () => stores.open(),
     });
   } catch (error) {
     // Nothing may keep the process alive after a refused start: the caller closes the runtime.

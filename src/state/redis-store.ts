@@ -24,14 +24,15 @@ export class RedisConnection {
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(url: string, private readonly log: (event: string, message: string) => void) {
+  /** `connectLater`: connect on the first `ready()` rather than now, so a server that cannot listen never opens Redis. */
+  constructor(url: string, private readonly log: (event: string, message: string) => void, { connectLater = false } = {}) {
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
-      lazyConnect: false,
+      lazyConnect: connectLater,
     });
     // Without a listener ioredis prints its own lines to stderr, which must hold JSON only.
     this.client.on('error', () => this.failed());
@@ -44,6 +45,8 @@ export class RedisConnection {
    */
   async ready(timeoutMs = 3_000): Promise<void> {
     if (this.client.status === 'ready') return;
+    // A failed first attempt is retried in the background like any other; `failed` logs it below.
+    if (this.client.status === 'wait') this.client.connect().catch(() => {});
     const connected = await new Promise<boolean>((resolve) => {
       const onReady = () => {
         clearTimeout(timer);
@@ -84,6 +87,11 @@ export class RedisConnection {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.probe);
+    // QUIT waits for an answer a Redis that is not connected never sends.
+    if (this.client.status !== 'ready') {
+      this.client.disconnect();
+      return;
+    }
     try {
       await this.client.quit();
     } catch {

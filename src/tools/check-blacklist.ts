@@ -1,31 +1,24 @@
 import * as z from 'zod';
 import { NOT_A_NUMBER_KINDS, type NotANumberKind, checkBlacklist } from '../reporting/blacklist-check.js';
 import { REUSED_MEANING, blacklistReadField, blacklistReadOutput } from './blacklist-fields.js';
-import { READ_ONLY_ANNOTATIONS, counted, formatCount, strictInput, timestampForText } from './fields.js';
+import { PHONE_NUMBER_FORMS, READ_ONLY_ANNOTATIONS, counted, formatCount, phoneNumberField, strictInput, timestampForText } from './fields.js';
 import { defineTool } from './tool.js';
 
 const NAME = 'check_blacklist';
 
 /** Numbers one call checks: a list a campaign is about to go to, in slices of this size. */
 const MAX_NUMBERS = 1_000;
-/** No phone number is written longer, however it is spaced. */
-const MAX_ENTRY_CHARS = 64;
 /** Entries that are not phone numbers named in the text; the data lists them all. */
 const MAX_NOT_NUMBERS_IN_TEXT = 50;
 
 const inputSchema = strictInput({
   numbers: z
-    .array(
-      z
-        .string({ error: 'each entry of numbers must be a string, such as "0532 555 66 77" or "+905325556677"' })
-        .max(MAX_ENTRY_CHARS, { error: `each entry of numbers must be at most ${MAX_ENTRY_CHARS} characters: no phone number is written longer` }),
-      { error: 'numbers must be an array of strings' },
-    )
+    .array(phoneNumberField('each entry of numbers'), { error: 'numbers must be an array of strings' })
     .min(1, { error: 'numbers must hold at least one number' })
     .max(MAX_NUMBERS, { error: `numbers may hold at most ${formatCount(MAX_NUMBERS)} entries; check a longer list in slices of ${formatCount(MAX_NUMBERS)}` })
     .describe(
-      `The numbers to check, at most ${formatCount(MAX_NUMBERS)}, each as people write them: +905321234567, 905321234567, 05321234567, ` +
-        '5321234567, 0532 123 45 67, (0532) 123-45-67. The same number in two forms counts once; entries that are not phone ' +
+      `The numbers to check, at most ${formatCount(MAX_NUMBERS)}, each as people write them: ${PHONE_NUMBER_FORMS}. ` +
+        'The same number in two forms counts once; entries that are not phone ' +
         'numbers (short codes such as 7889, digits too few for a number, names) are reported back, not checked.',
     ),
 });

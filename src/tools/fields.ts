@@ -37,17 +37,45 @@ export const rangeFields = {
   end: day('end', 'Last day of the range, inclusive, YYYY-MM-DD; today by default.').optional(),
 };
 
+/** Text typed by a person and compared with what the API sends: never empty, bounded, and with nothing invisible to hide in it. */
+function visibleText(field: string, text: z.ZodString) {
+  return text.min(1, { error: `${field} must not be empty` }).refine((value) => !hasInvisibleCharacters(value), {
+    error: `${field} must not contain control, zero-width or bidirectional-formatting characters`,
+  });
+}
+
 function thirdPartySafe(field: string, maxLength: number) {
-  return z
-    .string({ error: `${field} must be a string` })
-    .min(1, { error: `${field} must not be empty` })
-    .max(maxLength, { error: `${field} must be at most ${maxLength} characters` })
-    .refine((text) => !hasInvisibleCharacters(text), {
-      error: `${field} must not contain control, zero-width or bidirectional-formatting characters`,
-    });
+  return visibleText(field, z.string({ error: `${field} must be a string` }).max(maxLength, { error: `${field} must be at most ${maxLength} characters` }));
 }
 
 export const senderField = thirdPartySafe('sender', 64);
+
+/** The forms people type a phone number in, as every phone-number input names them. */
+export const PHONE_NUMBER_FORMS = '+905321234567, 905321234567, 05321234567, 5321234567, 0532 123 45 67, (0532) 123-45-67';
+
+/** No phone number is written longer, however it is spaced. */
+const MAX_PHONE_NUMBER_CHARS = 64;
+
+/**
+ * Every input that takes a phone number. Each is read by the one phone rule (readNumberInput in
+ * src/api/phone-number.ts), so a number meets the API's numbers in E.164 whatever its form; a
+ * test holds every input whose description speaks of phone numbers to this list.
+ */
+export const phoneNumberInputs = z.registry<{ field: string }>();
+
+/**
+ * A phone-number input, as `field` names it in errors ("number", "each entry of numbers").
+ * `senderOrNumber`: it also takes a short code or a sender ID, so it refuses empty or invisible
+ * text as every sender filter does; a plain number input reads such text as not a number.
+ */
+export function phoneNumberField(field: string, { senderOrNumber = false } = {}) {
+  const text = z
+    .string({ error: `${field} must be a string, such as "0532 555 66 77" or "+905325556677"` })
+    .max(MAX_PHONE_NUMBER_CHARS, { error: `${field} must be at most ${MAX_PHONE_NUMBER_CHARS} characters: no phone number is written longer` });
+  const input = senderOrNumber ? visibleText(field, text) : text;
+  phoneNumberInputs.add(input, { field });
+  return input;
+}
 export const containsField = thirdPartySafe('contains', 160);
 
 export function limitField(defaultLimit: number, maxLimit: number, order = 'newest first') {

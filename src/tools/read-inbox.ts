@@ -22,7 +22,8 @@ import {
   rangeFields,
   rangeOutput,
   rangeWithTimezone,
-  senderField,
+  PHONE_NUMBER_FORMS,
+  phoneNumberField,
   strictInput,
   takeWithinBytes,
   timestampForText,
@@ -37,11 +38,11 @@ const NAME = 'read_inbox';
 
 const inputSchema = strictInput({
   ...rangeFields,
-  sender: senderField
+  sender: phoneNumberField('sender', { senderOrNumber: true })
     .optional()
     .describe(
-      'Only messages from this sender: a phone number in any usual form (+905321234567, 905321234567, 05321234567, 5321234567, ' +
-        '0532 123 45 67, (0532) 123-45-67), compared in E.164; a short code of 3 to 6 digits (7889); or an alphanumeric sender ID ' +
+      `Only messages from this sender: a phone number in any usual form (${PHONE_NUMBER_FORMS}), compared in E.164; a short code` +
+        ' of 3 to 6 digits (7889); or an alphanumeric sender ID ' +
         'of at most 11 characters, matched ignoring case and then Turkish letters. Anything else is refused.',
     ),
   contains: containsField.optional().describe('Only messages whose text contains this, ignoring case and Turkish letters (siparis finds Siparişim).'),

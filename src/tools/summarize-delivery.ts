@@ -88,6 +88,27 @@ const outputSchema = z.object({
 type Summary = z.infer<typeof outputSchema>;
 type RatedSender = z.infer<typeof ratedSender>;
 
+/**
+ * One line a group, but a run of groups without orders is one line: a long series (a year by day)
+ * would otherwise spend the lines on its empty start and leave the days that had orders unseen.
+ */
+function groupLines(groups: readonly DeliveryGroup[]): Array<{ line: string; groups: number }> {
+  const lines: Array<{ line: string; groups: number }> = [];
+  for (let start = 0; start < groups.length; ) {
+    let end = start;
+    while ((groups[end]?.orders ?? 1) === 0) end += 1;
+    if (end - start >= 2) {
+      const [first, last] = [groups[start] as DeliveryGroup, groups[end - 1] as DeliveryGroup];
+      lines.push({ line: `- ${JSON.stringify(first.key)} – ${JSON.stringify(last.key)}: no orders (${end - start} groups)`, groups: end - start });
+      start = end;
+    } else {
+      lines.push({ line: groupLine(groups[start] as DeliveryGroup), groups: 1 });
+      start += 1;
+    }
+  }
+  return lines;
+}
+
 function groupLine(group: DeliveryGroup): string {
   if (group.orders === 0) return `- ${JSON.stringify(group.key)}: no orders`;
   const waiting = group.waiting > 0 ? `, ${formatCount(group.waiting)} waiting (provisional)` : '';
@@ -160,10 +181,10 @@ function render(summary: Summary): string {
   }
   if (summary.groups) {
     lines.push(`By ${summary.groups.length === 0 ? 'group: none' : 'group:'}`);
-    lines.push(...summary.groups.slice(0, MAX_GROUP_LINES).map(groupLine));
-    if (summary.groups.length > MAX_GROUP_LINES) {
-      lines.push(`…and ${summary.groups.length - MAX_GROUP_LINES} more groups in structuredContent.groups.`);
-    }
+    const shown = groupLines(summary.groups).slice(0, MAX_GROUP_LINES);
+    lines.push(...shown.map(({ line }) => line));
+    const unshown = summary.groups.length - shown.reduce((sum, { groups }) => sum + groups, 0);
+    if (unshown > 0) lines.push(`…and ${unshown} more groups in structuredContent.groups.`);
     if (summary.groupsOmitted) {
       lines.push(`${counted(summary.groupsOmitted, 'smaller group')} left out; filter by sender or narrow the range to see them.`);
     }

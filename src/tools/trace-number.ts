@@ -20,10 +20,12 @@ import {
   droppedOutput,
   fitsBudget,
   formatCount,
+  PHONE_NUMBER_FORMS,
   limitField,
   orderCountersOutput,
   orderRateForText,
   paging,
+  phoneNumberField,
   pagingOutput,
   provisionalRateLines,
   rangeFields,
@@ -45,19 +47,13 @@ const NAME = 'trace_number';
 const DEFAULT_PERIOD = 'last_30_days';
 /** The number's inbox messages listed, newest first; the count has them all. */
 const MAX_INBOX_LISTED = 20;
-/** No phone number is written longer, however it is spaced. */
-const MAX_NUMBER_CHARS = 64;
-
-const NUMBER_FORMS = 'Pass one phone number as people write it: +905321234567, 905321234567, 05321234567, 5321234567, 0532 123 45 67 or (0532) 123-45-67.';
+const NUMBER_FORMS = `Pass one phone number as people write it: ${PHONE_NUMBER_FORMS}.`;
 
 const inputSchema = strictInput({
-  number: z
-    .string({ error: `number must be a phone number written as a string. ${NUMBER_FORMS}` })
-    .min(1, { error: `number must not be empty. ${NUMBER_FORMS}` })
-    .max(MAX_NUMBER_CHARS, { error: `number must be at most ${MAX_NUMBER_CHARS} characters: no phone number is written longer` })
+  number: phoneNumberField('number')
     // Required, but for a cursor alone, which carries it.
     .optional()
-    .describe('The phone number to trace (required but for a cursor alone), in any usual form: +905321234567, 905321234567, 05321234567, 5321234567, 0532 123 45 67, (0532) 123-45-67.'),
+    .describe(`The phone number to trace (required but for a cursor alone), in any usual form: ${PHONE_NUMBER_FORMS}.`),
   ...rangeFields,
   limit: limitField(50, 500, 'newest sendAt first'),
   cursor: cursorField,
