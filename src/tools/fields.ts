@@ -146,7 +146,7 @@ export function continuationLines(tool: string, items: string, nextCursor: strin
 export const droppedOutput = z
   .object({
     duplicates: z.number().int().describe('Orders the API served more than once; each was counted once.'),
-    outOfRange: z.number().int().describe('Orders the API served although they were submitted outside the range; none was counted.'),
+    outOfRange: z.number().int().describe('Orders served though submitted outside the range; not counted.'),
   })
   .describe('Orders the API served that were left out of the figures.');
 

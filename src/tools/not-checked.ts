@@ -27,10 +27,9 @@ export const notCheckedOutput = z
       .describe(`At most ${MAX_NOT_CHECKED_LISTED}, by id.`),
   })
   .describe(
-    'Orders whose recipients get-report could not read yet, so nothing of theirs is in this answer: not_sending_yet (455: it has ' +
-      'not started sending), scheduled (456: its send time has not come), api_kept_failing (the API failed on it after every ' +
-      'retry), repeating_pages (the API served its pages over and over), unreadable_response (the API answered for it with a body ' +
-      'not in the documented form, or about another order). Ask again later to read them.',
+    'Orders get-report could not read yet, none of them in this answer: not_sending_yet (455), scheduled (456), api_kept_failing ' +
+      '(after every retry), repeating_pages (pages served over and over), unreadable_response (a body not in the documented form). ' +
+      'Ask again later.',
   );
 
 export function notCheckedField(orders: readonly NotCheckedOrder[]): z.infer<typeof notCheckedOutput> {

@@ -10,8 +10,8 @@ export const SENDER_NAME_RULE =
 const matchOutput = z
   .enum(['exact', 'folded', 'none'])
   .describe(
-    'exact: matched ignoring case. folded: matched only with Turkish letters read as plain ones (İ, I, ı as I; Ş as S; Ğ as G; ' +
-      'Ü as U; Ö as O; Ç as C), since no sender of the range matched ignoring case. none: nothing in the range came from it.',
+    'exact: matched ignoring case. folded: matched only with Turkish letters read as plain ones (BILGI for BİLGİ). none: nothing ' +
+      'in the range came from it.',
   );
 
 export const senderFilterFields = {

@@ -8,15 +8,15 @@ import { counted, formatCount, timestampForText } from './fields.js';
 export function spanOutput(noun: string) {
   return z
     .object({
-      days: z.number().int().describe('Days in the range, both ends counted.'),
+      days: z.number().int().describe('Days in the range.'),
       daysWithData: z.number().int().describe(`Days of the range with at least one of the ${noun}.`),
-      firstDayWithData: z.string().nullable().describe('The first of those days (YYYY-MM-DD), null when there is none.'),
-      lastDayWithData: z.string().nullable().describe('The last of those days (YYYY-MM-DD), null when there is none.'),
+      firstDayWithData: z.string().nullable().describe('The first of those days, or null.'),
+      lastDayWithData: z.string().nullable().describe('The last of those days, or null.'),
       listedDaysWithData: z
         .array(z.string())
-        .describe(`Every one of those days (YYYY-MM-DD), in order, when there are at most ${MAX_LISTED_DAYS}; empty when there are more.`),
-      soFar: z.boolean().describe('True when the range reaches today: it covers today only up to until, and may still grow.'),
-      until: z.string().nullable().describe('When soFar, the moment the data was read, ISO 8601 with the Istanbul offset; else null.'),
+        .describe(`Those days when at most ${MAX_LISTED_DAYS}, else empty.`),
+      soFar: z.boolean().describe('True when the range reaches today: covered up to until, and may grow.'),
+      until: z.string().nullable().describe('When soFar, when the data was read (ISO 8601); else null.'),
     })
     .describe('What the figures covered.');
 }
