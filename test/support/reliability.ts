@@ -30,7 +30,7 @@ export function expectedSummary(orders: Order[], start: string, end: string, unt
     statusCounts: sum.statusCounts,
     provisional: sum.waiting > 0 || sum.statusCounts.in_progress > 0,
     inconsistentOrders: inconsistent,
-    span: { days: daysBetween(start, end).length, daysWithData: days.length, firstDayWithData: days[0] ?? null, lastDayWithData: days.at(-1) ?? null, soFar: until !== null, until },
+    span: { days: daysBetween(start, end).length, daysWithData: days.length, firstDayWithData: days[0] ?? null, lastDayWithData: days.at(-1) ?? null, listedDaysWithData: days.length <= 5 ? days : [], soFar: until !== null, until },
     dropped: { duplicates: 0, outOfRange: 0 },
   };
 }
