@@ -14,6 +14,7 @@ import {
 } from './support/ground-truth.js';
 import { type Connected, FIXTURE_ACCOUNT, connect, textOf } from './support/harness.js';
 import { distinctSenders, inboxSendersByMessages, sendersByMessages } from './support/sender-truth.js';
+import { PHONE_FORMS_OF_5325556677 } from './support/phone-forms.js';
 
 /**
  * Every filter of every tool, in the forms people type, through the real MCP client against the
@@ -71,21 +72,7 @@ const SENDER_FORMS: SenderForm[] = [
   ['acme market', 'ACME MARKET', 'exact'],
 ];
 
-/** One number, +905325556677, in the forms people write it. */
-const PHONE_FORMS = [
-  '+905325556677',
-  '905325556677',
-  '05325556677',
-  '5325556677',
-  '+90 532 555 66 77',
-  '0532 555 66 77',
-  '(0532) 555-66-77',
-  '0532.555.66.77',
-  '0532-555-66-77',
-  '+90 (532) 555 66 77',
-  '0090 532 555 66 77',
-  '532 555 66 77',
-];
+const PHONE_FORMS = PHONE_FORMS_OF_5325556677;
 
 /** Inputs that name no sender of the demo's orders. */
 const UNKNOWN_SENDERS = ['ACME BILGISAYAR', 'ACME', '+905325556677', 'NOPE'];

@@ -36,6 +36,13 @@ const SMALL: SimulatedAccount = {
   ],
 };
 
+/** SMALL's recipients as list_recipients answers them, in E.164. */
+const SMALL_LISTED = [
+  { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+  { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+  { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
+];
+
 describe('get-report walks', () => {
   it('stop at the second page when the API ignores page, with a clear error, after 2 requests (not 16,667)', async () => {
     // Pages of two rows, so that page 1 alone falls short of the total and the walk goes on to page 2.
@@ -52,11 +59,7 @@ describe('get-report walks', () => {
     // Pages of two rows: page 1 holds the number twice, page 2 the third recipient.
     const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 2 });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(data.recipients).toEqual([
-      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-      { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-    ]);
+    expect(data.recipients).toEqual(SMALL_LISTED);
     expect(data.consistent).toBe(true);
     // Page 2 is short of the rows asked for and brings the recipients to the total: no empty page 3.
     expect(requests('get-report').map((request) => request.page)).toEqual([1, 2]);
@@ -83,11 +86,7 @@ describe('get-report walks', () => {
     // total may be wrong, so page 4, past the end, is asked: empty, so the API follows page.
     const { result, data, requests } = await call('list_recipients', { orderId: 502 }, { account: SMALL, rowPageSize: 1 });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(data.recipients).toEqual([
-      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-      { number: '+905321234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-      { number: '+905331234567', isPhoneNumber: true, status: 111, state: 'delivered' },
-    ]);
+    expect(data.recipients).toEqual(SMALL_LISTED);
     expect(data.consistent).toBe(true);
     // Page 3 is short of the rows asked for and brings the recipients to the total: no empty page after it.
     expect(requests('get-report').map((request) => request.page)).toEqual([1, 2, 4, 3]);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizePhoneNumber, readNumberInput } from '../src/api/phone-number.js';
 import { expectedNumber } from './support/ground-truth.js';
+import { PHONE_FORMS_OF_5325556677 } from './support/phone-forms.js';
 
 describe('phone numbers', () => {
   it.each([
@@ -40,20 +41,7 @@ describe('phone numbers', () => {
 });
 
 describe('a number as people type it', () => {
-  it.each([
-    '+905325556677',
-    '905325556677',
-    '05325556677',
-    '5325556677',
-    '+90 532 555 66 77',
-    '0532 555 66 77',
-    '(0532) 555-66-77',
-    '0532.555.66.77',
-    '0532-555-66-77',
-    '+90 (532) 555 66 77',
-    '0090 532 555 66 77',
-    ' 0532 555 66 77 ',
-  ])('reads %j as the phone number +905325556677', (typed) => {
+  it.each(PHONE_FORMS_OF_5325556677)('reads %j as the phone number +905325556677', (typed) => {
     expect(readNumberInput(typed)).toEqual({ kind: 'phone-number', number: '+905325556677' });
   });
 

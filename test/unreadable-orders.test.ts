@@ -30,6 +30,24 @@ const outageOf = (orders: readonly number[]): FaultPlan => ({ rate: 1, kinds: ['
 const recipientsOf = (order: Order) => FIXTURE_ACCOUNT.recipients?.(order) ?? [];
 const byId = (a: number, b: number) => a - b;
 
+/**
+ * What list_failed_numbers answers over March when the orders of `unread` are not checked yet, for
+ * `notChecked` reasons: every other order's failures exactly, from the fixture's own recipients.
+ */
+function partialMarch(read: Order[], notChecked: ReadonlyArray<{ orderId: number; reason: string }>) {
+  const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
+  return {
+    ordersScanned: march.length,
+    ordersWithFailures: march.filter((order) => order.undelivered > 0).length,
+    failedMessages: totals(read).undelivered,
+    expectedFailedMessages: totals(march).undelivered,
+    numbers: failedNumbersOf(read, recipientsOf).length,
+    mismatchedOrders: { count: 0, orders: [] },
+    complete: false,
+    notChecked: { count: notChecked.length, orders: notChecked },
+  };
+}
+
 describe('list_failed_numbers with orders get-report cannot read yet', () => {
   const march = ordersBetween(FIXTURE_ACCOUNT.orders, '2026-03-01', '2026-03-31');
   const failing = march.filter((order) => order.undelivered > 0);
@@ -47,16 +65,7 @@ describe('list_failed_numbers with orders get-report cannot read yet', () => {
       { orderId: scheduled.id, reason: 'scheduled' },
       { orderId: failingOn.id, reason: 'api_kept_failing' },
     ].sort((a, b) => byId(a.orderId, b.orderId));
-    expect(data).toMatchObject({
-      ordersScanned: march.length,
-      ordersWithFailures: failing.length,
-      failedMessages: totals(read).undelivered,
-      expectedFailedMessages: totals(march).undelivered,
-      numbers: truth.length,
-      mismatchedOrders: { count: 0, orders: [] },
-      complete: false,
-      notChecked: { count: 3, orders: notChecked },
-    });
+    expect(data).toMatchObject(partialMarch(read, notChecked));
     expect(data.items).toEqual(truth.slice(0, 500));
     expect(text).toContain('Each order read agrees with its undelivered counter.');
     expect(text).toContain(
@@ -130,16 +139,7 @@ describe('list_failed_numbers with orders whose get-report answer cannot be read
     const { result, data, text, reportRequests } = await call('list_failed_numbers', { period: 'last_month', limit: 500 }, { script: unreadable(bent) });
     expect(result.isError, text).toBeFalsy();
     const notChecked = [elsewhere.id, textStatus.id].sort(byId).map((orderId) => ({ orderId, reason: 'unreadable_response' }));
-    expect(data).toMatchObject({
-      ordersScanned: march.length,
-      ordersWithFailures: failing.length,
-      failedMessages: totals(read).undelivered,
-      expectedFailedMessages: totals(march).undelivered,
-      numbers: truth.length,
-      mismatchedOrders: { count: 0, orders: [] },
-      complete: false,
-      notChecked: { count: 2, orders: notChecked },
-    });
+    expect(data).toMatchObject(partialMarch(read, notChecked));
     expect(data.items).toEqual(truth.slice(0, 500));
     expect(text).toContain(
       'NOT CHECKED YET: 2 orders with failures could not be read, so nothing of theirs is in this answer: ' +
