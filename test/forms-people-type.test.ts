@@ -462,8 +462,8 @@ describe('check_blacklist: numbers', () => {
       notPhoneNumbers: { count: 2 },
     });
     expect((answer.data.notPhoneNumbers as { entries: Array<{ index: number; value: string }> }).entries.map(({ index, value }) => [index, value])).toEqual([
-      [13, '7889'],
-      [14, 'ACME BİLGİ'],
+      [PHONE_FORMS.length + 1, '7889'],
+      [PHONE_FORMS.length + 2, 'ACME BİLGİ'],
     ]);
   });
 
