@@ -25,6 +25,7 @@ import {
   strictInput,
   timestampForText,
   untrustedSection,
+  NARROWER_RANGE_ADVICE,
 } from './fields.js';
 import { blacklistReadField, blacklistReadOutput, reusedBlacklistLines } from './blacklist-fields.js';
 import { inboxCountLines } from './inbox-counts.js';
@@ -375,7 +376,7 @@ export const auditOptOutsTool = defineTool({
   group: 'inbox',
   title: 'Audit opt-outs',
   useFor: 'to prove that opt-outs (RET) were blocked and not messaged afterwards',
-  deadlineAdvice: 'Ask for a narrower range, or try again later.',
+  deadlineAdvice: NARROWER_RANGE_ADVICE,
   description:
     'Audits the opt-outs (RET) of a date range in one call: which numbers opted out (by inbox date), whether each is on the ' +
     'blacklist, and whether any order went out to it after it opted out, with the orders. Every claim is traceable to an ' +

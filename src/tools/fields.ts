@@ -50,6 +50,11 @@ function thirdPartySafe(field: string, maxLength: number) {
 
 export const senderField = thirdPartySafe('sender', 64);
 
+/** What a tool over a range asks for when its call runs past the deadline (a tool's `deadlineAdvice`). */
+export const NARROWER_RANGE_ADVICE = 'Ask for a narrower range, or try again later.';
+/** The same, for a tool that also takes one sender. */
+export const NARROWER_RANGE_OR_SENDER_ADVICE = 'Ask for a narrower range (or one sender), or try again later.';
+
 /** The forms people type a phone number in, as every phone-number input names them. */
 export const PHONE_NUMBER_FORMS = '+905321234567, 905321234567, 05321234567, 5321234567, 0532 123 45 67, (0532) 123-45-67';
 

@@ -26,6 +26,7 @@ import {
   senderField,
   strictInput,
   timestampForText,
+  NARROWER_RANGE_OR_SENDER_ADVICE,
 } from './fields.js';
 import { notCheckedField, notCheckedLines, notCheckedOutput } from './not-checked.js';
 import { Positioned, type Ranked, serveRankedPage } from './ranked-listing.js';
@@ -196,7 +197,7 @@ export const listFailedNumbersTool = defineTool({
   group: 'recipients',
   title: 'List the numbers that failed',
   useFor: 'to find which numbers failed, and which keep failing, across a range',
-  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
+  deadlineAdvice: NARROWER_RANGE_OR_SENDER_ADVICE,
   description:
     'Which phone numbers failed (undelivered) across the orders of a date range, and how often: each number in E.164 with ' +
     'its failures, the orders it failed in and when it last failed, most failures first. Use it for "which numbers ' +

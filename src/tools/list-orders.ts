@@ -29,6 +29,7 @@ import {
   senderField,
   strictInput,
   timestampForText,
+  NARROWER_RANGE_OR_SENDER_ADVICE,
 } from './fields.js';
 import { SENDER_NAME_RULE, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
@@ -141,7 +142,7 @@ export const listOrdersTool = defineTool({
   group: 'reports',
   title: 'List SMS orders',
   useFor: 'to see individual orders (for example the ones still in progress)',
-  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
+  deadlineAdvice: NARROWER_RANGE_OR_SENDER_ADVICE,
   description:
     'Lists the SMS orders (campaigns or single sends) submitted in a date range, newest first or sorted, with each ' +
     'order\'s status, delivered/undelivered/waiting counts and delivery rate, optionally only one sender, one status ' +

@@ -28,6 +28,7 @@ import {
   takeWithinBytes,
   timestampForText,
   untrustedSection,
+  NARROWER_RANGE_ADVICE,
 } from './fields.js';
 import { inboxCountLines, inboxReadClause } from './inbox-counts.js';
 import { namedSenders, presentSenderFilter, senderFilterFields } from './sender-note.js';
@@ -232,7 +233,7 @@ export const readInboxTool = defineTool({
   group: 'inbox',
   title: 'Read incoming SMS',
   useFor: 'for incoming SMS and opt-outs (RET)',
-  deadlineAdvice: 'Ask for a narrower range, or try again later.',
+  deadlineAdvice: NARROWER_RANGE_ADVICE,
   description:
     'Reads the SMS the account received: customer replies, short-code traffic and opt-outs. Each message is marked ' +
     'optOut when a word of it is RET (the Turkish unsubscribe keyword, also with carrier prefixes like "ILT ACME RET"), ' +

@@ -16,6 +16,7 @@ import {
   rangeWithTimezone,
   senderField,
   strictInput,
+  NARROWER_RANGE_OR_SENDER_ADVICE,
 } from './fields.js';
 import { SENDER_NAME_RULE, matchedNoSender, orderSenderFilterIfGiven, orderSenderFilterOutput, orderSenderLines } from './sender-note.js';
 import { spanLine, spanOutput } from './span-fields.js';
@@ -198,7 +199,7 @@ export const summarizeDeliveryTool = defineTool({
   group: 'reports',
   title: 'Summarize SMS delivery',
   useFor: 'for totals ("how many failed")',
-  deadlineAdvice: 'Ask for a narrower range (or one sender), or try again later.',
+  deadlineAdvice: NARROWER_RANGE_OR_SENDER_ADVICE,
   description:
     'Totals of sent SMS for a date range: how many messages were delivered, undelivered (failed) and still waiting, ' +
     'the delivery rate, and orders by status, optionally for one sender and grouped by sender, day, week or month. ' +
