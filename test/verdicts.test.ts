@@ -103,19 +103,36 @@ describe('a verdict states its span', () => {
     expect(week.text).not.toContain('last_7_days"');
   });
 
-  it('calls an audit clean only when it audited something, and a long empty range nothing to audit without the short-range hint', async () => {
+  it('calls an audit clean only when it audited an opt-out, and a range without one nothing to audit, with the short-range hint when short', async () => {
     const message: InboxMessage = { id: '1', date: '2026-04-10 10:00:00', sender: '+905321234567', number: '+908501234567', text: 'Teşekkürler' };
     const account: SimulatedAccount = { orders: [], inbox: [message] };
+    // A message, but no opt-out: nothing was checked, and opt-outs from before the range are not this audit's.
     const withMessage = await call('audit_opt_outs', { start: '2026-04-09', end: '2026-04-10' }, { fake: { account } });
     expect(withMessage.data).toMatchObject({
-      verdict: 'clean',
+      verdict: 'nothing_to_audit',
       optOuts: 0,
+      possibleOptOuts: { count: 0 },
       inbox: { inRange: 1 },
       span: { days: 2, daysWithData: 1, firstDayWithData: '2026-04-10', lastDayWithData: '2026-04-10', listedDaysWithData: ['2026-04-10'], soFar: false, until: null },
     });
     expect(withMessage.text).toContain('Covered: inbox messages on 1 of 2 days (2026-04-10).');
-    expect(withMessage.text).toContain('Verdict: clean.');
+    expect(withMessage.text).toContain(
+      'Verdict: nothing to audit in this range. The one inbox message received in it is not an opt-out (RET), so no opt-out was checked; ' +
+        'this is not a clean result, and opt-outs received before the range are not covered.',
+    );
     expect(withMessage.text).toContain('This range has only 2 days: for a rolling view of opt-outs, audit period "last_7_days"');
+    await session?.close();
+    session = undefined;
+
+    // The same range with a blocked opt-out and no order at all: something was audited, and it is clean.
+    const optOut: InboxMessage = { ...message, id: '2', date: '2026-04-10 11:00:00', text: 'RET' };
+    const audited = await call(
+      'audit_opt_outs',
+      { start: '2026-04-09', end: '2026-04-10', scheduleHorizonDays: 30 },
+      { fake: { account: { ...account, inbox: [message, optOut], blacklist: [{ number: '5321234567', at: '2026-04-10 11:05:00' }] } } },
+    );
+    expect(audited.data).toMatchObject({ verdict: 'clean', optOuts: 1, notBlacklisted: 0, messagedAfterOptOut: 0, complete: true });
+    expect(audited.text).toContain('Verdict: clean.');
 
     const empty = await call('audit_opt_outs', { start: '2026-03-01', end: '2026-03-31' });
     expect(empty.data).toMatchObject({ verdict: 'nothing_to_audit', inbox: { inRange: 0 }, span: { days: 31, daysWithData: 0, soFar: false } });

@@ -69,7 +69,9 @@ export interface AuditedOptOut extends PhoneNumber {
 
 /**
  * What the audit found, in one word: `clean` needs something audited, so a range without a
- * single inbox message is `nothing_to_audit`; an audit that could not see everything is `partial`;
+ * single opt-out, clear or possible, is `nothing_to_audit` (whether its inbox was empty or held
+ * only other messages: an opt-out received before the range is not this audit's, so "clean"
+ * would vouch for what it never looked at); an audit that could not see everything is `partial`;
  * `review_needed` when only possible opt-outs show a problem, for a person to read.
  */
 export type AuditVerdict = 'clean' | 'action_needed' | 'review_needed' | 'partial' | 'nothing_to_audit';
@@ -245,8 +247,9 @@ function isComplete(audit: Figures): boolean {
 }
 
 function verdictOf(audit: Figures): AuditVerdict {
+  // An incomplete inbox may hide opt-outs among the messages it did not return.
   if (!audit.inbox.complete) return 'partial';
-  if (audit.inbox.inRange === 0) return 'nothing_to_audit';
+  if (audit.optOuts + audit.possibleOptOuts.count === 0) return 'nothing_to_audit';
   if (!isComplete(audit)) return 'partial';
   if (audit.notBlacklisted > 0 || audit.messagedAfterOptOut > 0 || audit.scheduledLater > 0) return 'action_needed';
   return audit.possibleOptOuts.toReview > 0 ? 'review_needed' : 'clean';

@@ -105,8 +105,8 @@ const outputSchema = z.object({
       'clean: every checkable opt-out is blacklisted and none was messaged afterwards; action_needed: see the problems; ' +
         'review_needed: every clear opt-out is handled, but possible opt-outs (possibleOptOuts.toReview) need a person to read them; ' +
         'partial: the inbox came back incomplete, later sends were not checked, some orders that could have reached an ' +
-        'opt-out were not listed (scheduleGap), or some could not be read yet (notChecked); nothing_to_audit: no inbox message at all ' +
-        'was received in the range, so nothing was checked (this is not clean).',
+        'opt-out were not listed (scheduleGap), or some could not be read yet (notChecked); nothing_to_audit: no opt-out, clear or ' +
+        'possible, was received in the range, so nothing was checked (this is not clean).',
     ),
   span: spanOutput('inbox messages received, opt-outs or not'),
   optOuts: z
@@ -233,7 +233,7 @@ function render(audit: Audit): string {
     }),
   );
   if (audit.verdict !== 'nothing_to_audit') lines.push(...findingLines(audit));
-  lines.push(verdictLine(audit.verdict));
+  lines.push(verdictLine(audit));
   if (audit.span.days < SHORT_RANGE_DAYS) {
     lines.push(
       `This range has only ${counted(audit.span.days, 'day')}: for a rolling view of opt-outs, audit period "last_7_days" ` +
@@ -256,12 +256,20 @@ function render(audit: Audit): string {
   return lines.join('\n');
 }
 
-function verdictLine(verdict: Audit['verdict']): string {
-  switch (verdict) {
+function verdictLine(audit: Audit): string {
+  switch (audit.verdict) {
     case 'clean':
       return 'Verdict: clean. Every checkable opt-out is on the blacklist and no order reached an opted-out number afterwards.';
     case 'nothing_to_audit':
-      return 'Verdict: nothing to audit in this range. No inbox message at all was received in it, so no opt-out was checked; this is not a clean result.';
+      return (
+        'Verdict: nothing to audit in this range. ' +
+        (audit.inbox.inRange === 0
+          ? 'No inbox message at all was received in it, '
+          : audit.inbox.inRange === 1
+            ? 'The one inbox message received in it is not an opt-out (RET), '
+            : `None of the ${formatCount(audit.inbox.inRange)} inbox messages received in it is an opt-out (RET), `) +
+        'so no opt-out was checked; this is not a clean result, and opt-outs received before the range are not covered.'
+      );
     case 'partial':
       return 'Verdict: partial. Act on the problems above; the audit cannot vouch for what it could not check.';
     case 'action_needed':

@@ -31,7 +31,7 @@ const VERDICTS: Record<Audit['verdict'], { text: string; tone: string }> = {
   action_needed: { text: 'Action needed on the marked numbers.', tone: 'danger' },
   review_needed: { text: 'Review needed: possible opt-outs need a person to read them.', tone: 'warning' },
   partial: { text: 'Partial: act on the marked numbers; the audit could not check everything.', tone: 'warning' },
-  nothing_to_audit: { text: 'Nothing to audit: no inbox message was received in this range. This is not a clean result.', tone: 'info' },
+  nothing_to_audit: { text: 'Nothing to audit: no opt-out was received in this range. This is not a clean result.', tone: 'info' },
 };
 
 /** A number needs action when it is off the blacklist or was messaged after it opted out. */
