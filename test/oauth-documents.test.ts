@@ -65,7 +65,9 @@ describe('the fetch of a client document', () => {
       const page = await visit(authorizeUrl(new URL(hosted.url).origin, silentUrl), { headers: { 'accept-language': 'en' } });
       expect(performance.now() - started).toBeLessThan(2_000);
       expect([page.status, page.location, page.headers.get('content-type')]).toEqual([400, undefined, 'text/html; charset=utf-8']);
-      expect(page.html).toContain('Unknown client: the client&#39;s metadata document did not arrive within 0.3 seconds.');
+      expect(page.html).toContain('<p class="problem" role="alert">Unknown client: the client&#39;s metadata document did not arrive within 0.3 seconds.</p>');
+      // The sign-in page's head: its stylesheet, and no referrer to leak the authorization request.
+      expect(page.html).toContain('<meta name="referrer" content="no-referrer">\n<title>Cannot sign in</title>\n<link rel="stylesheet" href="/sign-in.css">');
     } finally {
       await hosted.close();
     }

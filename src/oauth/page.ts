@@ -1,5 +1,6 @@
 import css from './sign-in.css?raw';
 import errorTemplate from './error.html?raw';
+import layout from './page.html?raw';
 import template from './sign-in.html?raw';
 
 /** The sign-in page: its HTML and styles are files beside this one, inlined at build time. */
@@ -67,6 +68,9 @@ const escape = (text: string) =>
 /** Every value is escaped before it gets here. */
 const fill = (html: string, values: Record<string, string>) => html.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
 
+/** One page of the sign-in mode: the shared head (language, title, stylesheet, no referrer) around its own main part. */
+const page = (main: string, values: Record<string, string>) => fill(layout, { ...values, main: fill(main, values).trimEnd() });
+
 export interface PageContent {
   language: Language;
   clientName: string;
@@ -95,11 +99,10 @@ export function signInPage(content: PageContent): string {
     deny: escape(words.deny),
     note: escape(words.note),
   };
-  return fill(template, values);
+  return page(template, values);
 }
 
 /** A page that says what went wrong and sends nobody anywhere: an unknown client, a redirect that is not the client's. */
 export function errorPage(language: Language, message: string): string {
-  const values: Record<string, string> = { lang: language, title: escape(wordsOf(language).cannot), problem: escape(message) };
-  return fill(errorTemplate, values);
+  return page(errorTemplate, { lang: language, title: escape(wordsOf(language).cannot), problem: escape(message) });
 }
